@@ -1,0 +1,1 @@
+"""PixelSQL's SQL engine: statement routing, DuckDB sessions, results as typed values."""

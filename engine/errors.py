@@ -1,0 +1,201 @@
+"""Structured SQL errors that carry a SQLSTATE from where they arise to the wire.
+
+Every error a client can see is an :class:`SqlError` (or subclass). The server turns it into an
+ErrorResponse field by field; nothing else about the error needs to be guessed at the protocol
+layer. DuckDB's exceptions are translated here, in one table, by :func:`from_duckdb`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import duckdb
+
+
+class SqlState:
+    """The SQLSTATE codes PixelSQL raises (PostgreSQL's Appendix A names)."""
+
+    SUCCESSFUL_COMPLETION = "00000"
+    WARNING = "01000"
+    FEATURE_NOT_SUPPORTED = "0A000"
+    INVALID_CATALOG_NAME = "3D000"
+    PROTOCOL_VIOLATION = "08P01"
+    CONNECTION_EXCEPTION = "08000"
+    CARDINALITY_VIOLATION = "21000"
+    DATA_EXCEPTION = "22000"
+    NUMERIC_VALUE_OUT_OF_RANGE = "22003"
+    DIVISION_BY_ZERO = "22012"
+    INVALID_PARAMETER_VALUE = "22023"
+    INVALID_TEXT_REPRESENTATION = "22P02"
+    INVALID_BINARY_REPRESENTATION = "22P03"
+    BAD_COPY_FILE_FORMAT = "22P04"
+    CHARACTER_NOT_IN_REPERTOIRE = "22021"
+    INTEGRITY_CONSTRAINT_VIOLATION = "23000"
+    NOT_NULL_VIOLATION = "23502"
+    FOREIGN_KEY_VIOLATION = "23503"
+    UNIQUE_VIOLATION = "23505"
+    CHECK_VIOLATION = "23514"
+    INVALID_CURSOR_STATE = "24000"
+    ACTIVE_SQL_TRANSACTION = "25001"
+    NO_ACTIVE_SQL_TRANSACTION = "25P01"
+    IN_FAILED_SQL_TRANSACTION = "25P02"
+    INVALID_SQL_STATEMENT_NAME = "26000"
+    INVALID_AUTHORIZATION_SPECIFICATION = "28000"
+    INVALID_PASSWORD = "28P01"
+    INVALID_CURSOR_NAME = "34000"
+    SERIALIZATION_FAILURE = "40001"
+    SYNTAX_ERROR = "42601"
+    INSUFFICIENT_PRIVILEGE = "42501"
+    UNDEFINED_COLUMN = "42703"
+    UNDEFINED_FUNCTION = "42883"
+    UNDEFINED_TABLE = "42P01"
+    UNDEFINED_OBJECT = "42704"
+    DUPLICATE_TABLE = "42P07"
+    DUPLICATE_OBJECT = "42710"
+    DUPLICATE_PREPARED_STATEMENT = "42P05"
+    DUPLICATE_CURSOR = "42P03"
+    DATATYPE_MISMATCH = "42804"
+    UNDEFINED_PARAMETER = "42P02"
+    INDETERMINATE_DATATYPE = "42P18"
+    PROGRAM_LIMIT_EXCEEDED = "54000"
+    TOO_MANY_CONNECTIONS = "53300"
+    OUT_OF_MEMORY = "53200"
+    QUERY_CANCELED = "57014"
+    ADMIN_SHUTDOWN = "57P01"
+    IO_ERROR = "58030"
+    INTERNAL_ERROR = "XX000"
+
+
+@dataclass
+class SqlError(Exception):
+    """An error reported to the client as an ErrorResponse (or NoticeResponse for warnings)."""
+
+    sqlstate: str
+    message: str
+    severity: str = "ERROR"
+    detail: str | None = None
+    hint: str | None = None
+    position: int | None = None  # 1-based character position in the query text, as PostgreSQL
+
+    def __post_init__(self) -> None:
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        return f"{self.sqlstate}: {self.message}"
+
+    def shifted(self, offset: int) -> SqlError:
+        """The same error with its position moved by ``offset`` characters (statement → query)."""
+        if self.position is None or offset == 0:
+            return self
+        return SqlError(
+            self.sqlstate,
+            self.message,
+            self.severity,
+            self.detail,
+            self.hint,
+            self.position + offset,
+        )
+
+
+# DuckDB exception class → default SQLSTATE, refined by message patterns below.
+_CLASS_STATES: tuple[tuple[type[BaseException], str], ...] = (
+    (duckdb.InterruptException, SqlState.QUERY_CANCELED),
+    (duckdb.ParserException, SqlState.SYNTAX_ERROR),
+    (duckdb.SyntaxException, SqlState.SYNTAX_ERROR),
+    (duckdb.CatalogException, SqlState.UNDEFINED_OBJECT),
+    (duckdb.BinderException, SqlState.UNDEFINED_COLUMN),
+    (duckdb.ConstraintException, SqlState.INTEGRITY_CONSTRAINT_VIOLATION),
+    (duckdb.ConversionException, SqlState.INVALID_TEXT_REPRESENTATION),
+    (duckdb.OutOfRangeException, SqlState.NUMERIC_VALUE_OUT_OF_RANGE),
+    (duckdb.TypeMismatchException, SqlState.DATATYPE_MISMATCH),
+    (duckdb.TransactionException, SqlState.SERIALIZATION_FAILURE),
+    (duckdb.PermissionException, SqlState.INSUFFICIENT_PRIVILEGE),
+    (duckdb.NotImplementedException, SqlState.FEATURE_NOT_SUPPORTED),
+    (duckdb.OutOfMemoryException, SqlState.OUT_OF_MEMORY),
+    (duckdb.IOException, SqlState.IO_ERROR),
+    (duckdb.InvalidInputException, SqlState.INVALID_PARAMETER_VALUE),
+    (duckdb.DataError, SqlState.DATA_EXCEPTION),
+    (duckdb.IntegrityError, SqlState.INTEGRITY_CONSTRAINT_VIOLATION),
+    (duckdb.ProgrammingError, SqlState.SYNTAX_ERROR),
+)
+
+# (pattern over DuckDB's message, SQLSTATE); the first match wins.
+_MESSAGE_STATES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(p, re.IGNORECASE), s)
+    for p, s in (
+        (r"^Catalog Error: Table with name .* does not exist", SqlState.UNDEFINED_TABLE),
+        (r"^Catalog Error: Table Function with name .* does not exist",
+         SqlState.UNDEFINED_FUNCTION),
+        (r"^Catalog Error: (Scalar|Aggregate|Macro) Function .* does not exist",
+         SqlState.UNDEFINED_FUNCTION),
+        (r"^Catalog Error: Schema with name .* does not exist", "3F000"),
+        (r"^Catalog Error: (Table|View|Index|Sequence|Schema) with name .* already exists",
+         SqlState.DUPLICATE_TABLE),
+        (r"already exists", SqlState.DUPLICATE_OBJECT),
+        (r"^Binder Error: .*No function matches", SqlState.UNDEFINED_FUNCTION),
+        (r"^Binder Error: Referenced column .* not found", SqlState.UNDEFINED_COLUMN),
+        (r"^Binder Error: Referenced table .* not found", SqlState.UNDEFINED_TABLE),
+        (r"^Binder Error: .*(Cannot compare|cannot be cast|explicit cast)",
+         SqlState.DATATYPE_MISMATCH),
+        (r"^Binder Error:", SqlState.SYNTAX_ERROR),
+        (r"duplicate key|PRIMARY KEY or UNIQUE constraint", SqlState.UNIQUE_VIOLATION),
+        (r"NOT NULL constraint failed", SqlState.NOT_NULL_VIOLATION),
+        (r"foreign key", SqlState.FOREIGN_KEY_VIOLATION),
+        (r"CHECK constraint failed", SqlState.CHECK_VIOLATION),
+        (r"Current transaction is aborted", SqlState.IN_FAILED_SQL_TRANSACTION),
+        (r"Values were not provided for the following parameters", SqlState.UNDEFINED_PARAMETER),
+        (r"Division by zero", SqlState.DIVISION_BY_ZERO),
+    )
+)
+
+_ERROR_PREFIX = re.compile(r"^[A-Z][A-Za-z ]* Error: ")
+_LINE_MARKER = re.compile(r"\n\nLINE (\d+): (.*)\n( *)\^", re.DOTALL)
+
+
+def _position(message: str, statement: str | None) -> tuple[str, int | None]:
+    """Split DuckDB's ``LINE n: …\\n   ^`` marker off the message and turn it into a position."""
+    match = _LINE_MARKER.search(message)
+    if match is None:
+        return message, None
+    text = message[: match.start()]
+    line_no = int(match.group(1))
+    shown = match.group(2).split("\n", 1)[0]
+    column = len(match.group(3)) - len(f"LINE {line_no}: ")
+    if statement is None:
+        return text, None
+    lines = statement.split("\n")
+    if not 1 <= line_no <= len(lines):
+        return text, None
+    # DuckDB may shorten a long line with a leading "..."; locate the shown fragment instead.
+    line = lines[line_no - 1]
+    if shown.startswith("..."):
+        found = line.find(shown[3:40])
+        if found < 0:
+            return text, None
+        column = found + column - 3
+    offset = sum(len(x) + 1 for x in lines[: line_no - 1]) + max(column, 0)
+    return text, offset + 1
+
+
+def from_duckdb(exc: BaseException, statement: str | None = None) -> SqlError:
+    """Translate a DuckDB exception into an SqlError with SQLSTATE and, where known, position."""
+    raw = str(exc)
+    sqlstate = SqlState.INTERNAL_ERROR
+    for cls, state in _CLASS_STATES:
+        if isinstance(exc, cls):
+            sqlstate = state
+            break
+    for pattern, state in _MESSAGE_STATES:
+        if pattern.search(raw):
+            sqlstate = state
+            break
+    if isinstance(exc, duckdb.InterruptException):
+        return SqlError(SqlState.QUERY_CANCELED, "canceling statement due to user request")
+    text, position = _position(raw, statement)
+    hint = None
+    if "\nDid you mean" in text or "\nCandidate bindings:" in text:
+        text, _, suggestion = text.partition("\n")
+        hint = suggestion.strip()
+    message = _ERROR_PREFIX.sub("", text.strip(), count=1)
+    return SqlError(sqlstate, message, hint=hint, position=position)

@@ -1,0 +1,258 @@
+"""Parameter type inference and small statement rewrites, from parsed SQL.
+
+PostgreSQL tells a client the type of each ``$n`` in a prepared statement (ParameterDescription),
+and drivers such as asyncpg encode their arguments by it. DuckDB's Python API does not expose
+the types it infers, so PixelSQL infers them itself from the sqlglot syntax tree, the way
+PostgreSQL's parser does for the common cases:
+
+* ``$1::int`` / ``CAST($1 AS int)``: the cast type;
+* ``col = $1``, ``col IN ($1, $2)``, ``col BETWEEN $1 AND $2``, ``col + $1``: the column's type
+  (looked up in the live catalog through a callback);
+* ``INSERT INTO t (a, b) VALUES ($1, $2)`` and ``UPDATE t SET a = $1``: the target column's type;
+* ``LIMIT $1`` / ``OFFSET $1``: BIGINT;
+* a literal on the other side: the literal's type.
+
+Anything else is reported as text (VARCHAR), which is what PostgreSQL does with an otherwise
+unknown parameter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import duckdb
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import ParseError, TokenError
+
+from engine.lexer import Tok, Token, tokenize
+from engine.lexer import replace_params as replace_params
+from engine.statements import StatementInfo
+
+ColumnTypes = Callable[[str], dict[str, str]]
+
+_TEXT = "VARCHAR"
+
+_COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.Like, exp.ILike,
+                exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.NullSafeEQ, exp.NullSafeNEQ,
+                exp.Is)
+
+
+_PLACEHOLDER = "pixelsql_param_"
+
+
+def _parse(sql: str) -> exp.Expression | None:
+    """sqlglot's tree of a statement, with ``$n`` spelled as named placeholders it reads."""
+    try:
+        return sqlglot.parse_one(replace_params(sql, lambda n: f":{_PLACEHOLDER}{n}"),
+                                 read="postgres")
+    except (ParseError, TokenError, ValueError):
+        return None
+
+
+def _param_number(node: exp.Expression) -> int | None:
+    if isinstance(node, exp.Placeholder):
+        name = str(node.this or "")
+        if name.startswith(_PLACEHOLDER) and name[len(_PLACEHOLDER):].isdigit():
+            return int(name[len(_PLACEHOLDER):])
+    return None
+
+
+def _duck_type(dt: exp.DataType) -> str:
+    """DuckDB's canonical spelling of a cast target (``int`` → ``INTEGER``)."""
+    text = dt.sql(dialect="duckdb")
+    try:
+        return str(duckdb.sqltype(text))
+    except (duckdb.Error, ValueError, TypeError):
+        return text.upper() or _TEXT
+
+
+def infer_param_types(stmt: StatementInfo, given: Sequence[str | None],
+                      column_types: ColumnTypes) -> tuple[str, ...]:
+    """DuckDB type names for ``$1..$n``; ``given`` (from Parse) wins where not None."""
+    n = stmt.param_count
+    result: list[str | None] = [None] * n
+    for i, g in enumerate(given[:n]):
+        result[i] = g
+    if n == 0 or all(r is not None for r in result):
+        return tuple(r or _TEXT for r in result)
+    tree = _parse(stmt.text)
+    if tree is None:
+        return tuple(r or _TEXT for r in result)
+    tables = _tables(tree)
+    cache: dict[str, dict[str, str]] = {}
+
+    def lookup(column: exp.Column) -> str | None:
+        qualifier = column.table
+        candidates = [tables[qualifier]] if qualifier in tables else list(dict.fromkeys(
+            tables.values()))
+        for table in candidates:
+            if table not in cache:
+                cache[table] = column_types(table)
+            found = cache[table].get(column.name)
+            if found is not None:
+                return found
+        return None
+
+    def assign(num: int, type_name: str | None) -> None:
+        if 1 <= num <= n and result[num - 1] is None and type_name:
+            result[num - 1] = type_name
+
+    for node in tree.walk():
+        num = _param_number(node)
+        if num is None or not 1 <= num <= n or result[num - 1] is not None:
+            continue
+        assign(num, _from_context(node, lookup))
+    _from_insert(tree, result, column_types)
+    return tuple(r or _TEXT for r in result)
+
+
+def _from_context(node: exp.Expression, lookup: Callable[[exp.Column], str | None]) -> str | None:
+    parent = node.parent
+    if isinstance(parent, exp.Cast):
+        return _duck_type(parent.to)
+    if isinstance(parent, (exp.Limit, exp.Offset)):
+        return "BIGINT"
+    if isinstance(parent, _COMPARISONS):
+        other = parent.expression if parent.this is node else parent.this
+        return _type_of(other, lookup)
+    if isinstance(parent, exp.In):
+        return _type_of(parent.this, lookup)
+    if isinstance(parent, exp.Between):
+        return _type_of(parent.this, lookup)
+    if isinstance(parent, exp.Tuple) and isinstance(parent.parent, exp.In):
+        return _type_of(parent.parent.this, lookup)
+    if isinstance(parent, (exp.EQ, exp.PropertyEQ)):
+        return None
+    return None
+
+
+def _type_of(node: exp.Expression | None, lookup: Callable[[exp.Column], str | None]) -> str | None:
+    if node is None:
+        return None
+    if isinstance(node, exp.Column):
+        return lookup(node)
+    if isinstance(node, exp.Cast):
+        return _duck_type(node.to)
+    if isinstance(node, exp.Literal):
+        if node.is_string:
+            return _TEXT
+        return "DOUBLE" if any(c in str(node.this) for c in ".eE") else "BIGINT"
+    if isinstance(node, exp.Boolean):
+        return "BOOLEAN"
+    return None
+
+
+def _tables(tree: exp.Expression) -> dict[str, str]:
+    """alias (or name) → qualified table name for every table the statement reads or writes."""
+    out: dict[str, str] = {}
+    for table in tree.find_all(exp.Table):
+        name = ".".join(p for p in (table.db, table.name) if p)
+        if not table.name:
+            continue
+        out[table.alias_or_name] = name
+        out.setdefault(table.name, name)
+    return out
+
+
+def _from_insert(tree: exp.Expression, result: list[str | None],
+                 column_types: ColumnTypes) -> None:
+    n = len(result)
+    if isinstance(tree, exp.Insert):
+        target = tree.this
+        columns: list[str] = []
+        if isinstance(target, exp.Schema):
+            columns = [c.name for c in target.expressions]
+            target = target.this
+        if not isinstance(target, exp.Table):
+            return
+        types = column_types(".".join(p for p in (target.db, target.name) if p))
+        if not columns:
+            columns = list(types)
+        values = tree.expression
+        if isinstance(values, exp.Values):
+            for row in values.expressions:
+                for col, value in zip(columns, row.expressions, strict=False):
+                    num = _param_number(value)
+                    if num and 1 <= num <= n and result[num - 1] is None:
+                        result[num - 1] = types.get(col)
+    elif isinstance(tree, exp.Update):
+        target = tree.this
+        if not isinstance(target, exp.Table):
+            return
+        types = column_types(".".join(p for p in (target.db, target.name) if p))
+        for eq in tree.expressions:
+            if isinstance(eq, exp.EQ) and isinstance(eq.this, exp.Column):
+                num = _param_number(eq.expression)
+                if num and 1 <= num <= n and result[num - 1] is None:
+                    result[num - 1] = types.get(eq.this.name)
+
+
+def returning_probe(sql: str) -> str | None:
+    """``SELECT <returning list> FROM <target>`` for a DML … RETURNING, to describe its rows."""
+    tree = _parse(sql)
+    if tree is None:
+        return None
+    returning = tree.args.get("returning")
+    target = tree.this
+    if isinstance(target, exp.Schema):
+        target = target.this
+    if not isinstance(returning, exp.Returning) or not isinstance(target, exp.Table):
+        return None
+    select = exp.select(*returning.expressions).from_(target.copy())
+    return _restore_params(select.sql(dialect="duckdb"))
+
+
+def _restore_params(sql: str) -> str:
+    """Placeholders written back by sqlglot become typed-unknown NULLs for a DESCRIBE probe."""
+    out = []
+    for tok in tokenize(sql):
+        out.append(tok)
+    text = sql
+    for tok in reversed(out):
+        if tok.kind is Tok.WORD and tok.text.startswith(_PLACEHOLDER) and tok.start > 0 \
+                and text[tok.start - 1] == ":":
+            text = text[: tok.start - 1] + "NULL" + text[tok.end :]
+    return text
+
+
+def parse_set(sql: str) -> tuple[str, str | None] | None:
+    """``SET [SESSION|LOCAL] name {=|TO} value`` / ``SET TIME ZONE v`` → (name, value, or None
+    for DEFAULT). None when the text is not a plain parameter assignment."""
+    tokens = tokenize(sql)
+    words = [t.upper or t.text for t in tokens]
+    i = 1
+    if i < len(words) and words[i] in ("SESSION", "LOCAL"):
+        if i + 1 < len(words) and words[i + 1] == "CHARACTERISTICS":
+            return None
+        i += 1
+    if i >= len(words):
+        return None
+    if words[i] == "TIME" and i + 1 < len(words) and words[i + 1] == "ZONE":
+        name, i = "timezone", i + 2
+    elif words[i] == "NAMES":
+        name, i = "client_encoding", i + 1
+    else:
+        name = tokens[i].text.lower()
+        i += 1
+        while i + 1 < len(words) and words[i] == ".":
+            name += "." + tokens[i + 1].text.lower()
+            i += 2
+        if i < len(words) and words[i] in ("=", "TO"):
+            i += 1
+        else:
+            return None
+    if i >= len(words):
+        return None
+    if words[i] == "DEFAULT" and i == len(words) - 1:
+        return name, None
+    parts = [_value_text(t) for t in tokens[i:] if not (t.kind is Tok.OP and t.text == ",")]
+    if name == "timezone" and [p.upper() for p in parts] == ["LOCAL"]:
+        return name, None
+    return name, ", ".join(parts)
+
+
+def _value_text(tok: Token) -> str:
+    if tok.kind is Tok.STRING and tok.text.startswith("'"):
+        return tok.text[1:-1].replace("''", "'")
+    return tok.text

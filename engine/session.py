@@ -1,0 +1,686 @@
+"""DuckDB sessions: one database per server, one cursor and one thread per client session.
+
+Theory of operation
+-------------------
+:class:`Database` owns the DuckDB connection to the database file. Each client gets a
+:class:`Session` holding its own DuckDB cursor (DuckDB's unit of concurrency) plus a
+single-thread executor: every call that touches the cursor runs on that thread, so the cursor is
+always used from one thread and the server's event loop never blocks on DuckDB.
+
+``Session.execute`` takes one classified statement (:mod:`engine.statements`) and returns an
+:class:`~engine.results.Outcome`. It owns PostgreSQL's transaction semantics on top of DuckDB's
+real transactions: status ``I``/``T``/``E``, the 25P02 refusal inside a failed transaction,
+``COMMIT`` of a failed transaction answering ``ROLLBACK``, and the implicit transaction that
+wraps a multi-statement simple query. ``interrupt`` may be called from any thread (CancelRequest).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import itertools
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import duckdb
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from engine import settings
+from engine.errors import SqlError, SqlState, from_duckdb
+from engine.params import infer_param_types
+from engine.results import (
+    Batch,
+    Column,
+    CommandOutcome,
+    CopyInOutcome,
+    CopyInSink,
+    CopyOutOutcome,
+    EmptyOutcome,
+    Outcome,
+    PyRowBatch,
+    RowSource,
+    RowsOutcome,
+)
+from engine.statements import CopyFormat, CopySpec, Kind, StatementInfo
+
+T = TypeVar("T")
+
+SMALL_RESULT_ROWS = 256  # fetched as Python rows first; larger results stream as Arrow batches
+ARROW_BATCH_ROWS = 65_536
+_LOSSY_PY_TYPES = ("INTERVAL", "TIME WITH TIME ZONE")  # type names whose Python values lose data
+COPY_CHUNK_BYTES = 8 * 1024 * 1024  # COPY FROM STDIN data is parsed and inserted in chunks
+DATABASE_NAME = "pixelsql"
+
+
+class Database:
+    """The one embedded DuckDB database a server serves, stored in ``data_dir``."""
+
+    def __init__(self, data_dir: Path | None, *, filename: str = "pixelsql.duckdb") -> None:
+        if data_dir is None:
+            self.path: Path | None = None
+            self._con = duckdb.connect(":memory:")
+        else:
+            data_dir.mkdir(parents=True, exist_ok=True)
+            self.path = data_dir / filename
+            self._con = duckdb.connect(str(self.path))
+        self._lock = threading.Lock()
+        self.schema_version = itertools.count()
+        self._schema_version = 0
+        self._closed = False
+
+    @property
+    def current_schema_version(self) -> int:
+        return self._schema_version
+
+    def bump_schema_version(self) -> None:
+        with self._lock:
+            self._schema_version += 1
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        with self._lock:
+            if self._closed:
+                raise SqlError(SqlState.ADMIN_SHUTDOWN, "the server is shutting down", "FATAL")
+            return self._con.cursor()
+
+    def close(self) -> None:
+        """Checkpoint (so the WAL is folded into the file) and close."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            with contextlib.suppress(duckdb.Error):
+                self._con.execute("CHECKPOINT")
+            self._con.close()
+
+
+@dataclass(frozen=True, slots=True)
+class Description:
+    """What Describe reports: parameter types and result columns (None: no rows)."""
+
+    param_types: tuple[str, ...]  # DuckDB type names
+    columns: tuple[Column, ...] | None
+
+
+class Session:
+    """One client's session: a DuckDB cursor used from one dedicated thread."""
+
+    def __init__(self, db: Database, user: str, application_name: str = "") -> None:
+        self.db = db
+        self.user = user
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"session-{user}")
+        self._cursor: duckdb.DuckDBPyConnection | None = None
+        self.tx_status = "I"
+        self._implicit = False
+        self._running = False
+        self._cancel_lock = threading.Lock()
+        self.params: dict[str, str] = dict(settings.DEFAULTS)
+        self.params["session_authorization"] = user
+        self.params["application_name"] = application_name
+        self._describe_cache: dict[tuple[str, tuple[str, ...]], Description] = {}
+        self._describe_cache_version = -1
+
+    # -- thread plumbing ---------------------------------------------------------------------
+
+    @property
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        if self._cursor is None:
+            self._cursor = self.db.cursor()
+        return self._cursor
+
+    def interrupt(self) -> None:
+        """Stop the running statement (called from another thread on CancelRequest)."""
+        with self._cancel_lock:
+            if self._running and self._cursor is not None:
+                self._cursor.interrupt()
+
+    def _guarded(self, fn: Callable[[], T], statement: str | None) -> T:
+        with self._cancel_lock:
+            self._running = True
+        try:
+            return fn()
+        except duckdb.Error as exc:
+            raise from_duckdb(exc, statement) from exc
+        finally:
+            with self._cancel_lock:
+                self._running = False
+
+    def close(self) -> None:
+        """Roll back what is open and release the cursor (on the session thread)."""
+        if self._cursor is not None:
+            if self.tx_status != "I":
+                with contextlib.suppress(duckdb.Error):
+                    self._cursor.rollback()
+            with contextlib.suppress(duckdb.Error):
+                self._cursor.close()
+            self._cursor = None
+        self.tx_status = "I"
+
+    # -- transactions --------------------------------------------------------------------------
+
+    def begin_implicit(self) -> None:
+        """Open the implicit transaction of a multi-statement simple query (if idle)."""
+        if self.tx_status == "I":
+            self._guarded(self.cursor.begin, None)
+            self._implicit = True
+            self.tx_status = "T"
+
+    def end_implicit(self, success: bool) -> None:
+        """Close the implicit transaction: commit on success, roll back otherwise."""
+        if not self._implicit:
+            if not success and self.tx_status == "T":
+                self.tx_status = "E"
+            return
+        self._implicit = False
+        try:
+            if success and self.tx_status == "T":
+                self._guarded(self.cursor.commit, None)
+            else:
+                with contextlib.suppress(duckdb.Error):
+                    self.cursor.rollback()
+        finally:
+            self.tx_status = "I"
+
+    def fail(self) -> None:
+        """An error happened in the current statement: an explicit transaction is now failed."""
+        if self.tx_status == "T" and not self._implicit:
+            self.tx_status = "E"
+
+    def _transaction(self, stmt: StatementInfo) -> CommandOutcome:
+        if stmt.kind is Kind.BEGIN:
+            if self.tx_status != "I" and not self._implicit:
+                warning = _warning(SqlState.ACTIVE_SQL_TRANSACTION,
+                                   "there is already a transaction in progress")
+                return CommandOutcome("BEGIN", (warning,))
+            if self._implicit:  # BEGIN inside a multi-statement query: the block becomes explicit
+                self._implicit = False
+            else:
+                self._guarded(self.cursor.begin, stmt.text)
+            self.tx_status = "T"
+            return CommandOutcome("BEGIN")
+        if self.tx_status == "I" or (self._implicit and self.tx_status == "T"):
+            if self._implicit:
+                self._guarded(self.cursor.commit, stmt.text)
+                self._implicit = False
+                self.tx_status = "I"
+            tag = "COMMIT" if stmt.kind is Kind.COMMIT else "ROLLBACK"
+            return CommandOutcome(tag, (_warning(
+                SqlState.NO_ACTIVE_SQL_TRANSACTION, "there is no transaction in progress"),))
+        failed = self.tx_status == "E"
+        self.tx_status = "I"
+        if stmt.kind is Kind.COMMIT and not failed:
+            self._guarded(self.cursor.commit, stmt.text)
+            return CommandOutcome("COMMIT")
+        with contextlib.suppress(duckdb.Error):
+            self.cursor.rollback()
+        return CommandOutcome("ROLLBACK")
+
+    # -- statements ----------------------------------------------------------------------------
+
+    def execute(self, stmt: StatementInfo, params: Sequence[object] = ()) -> Outcome:
+        """Run one statement; must be called on the session thread."""
+        if stmt.kind is Kind.EMPTY:
+            return EmptyOutcome()
+        if stmt.kind in (Kind.BEGIN, Kind.COMMIT, Kind.ROLLBACK):
+            return self._transaction(stmt)
+        if self.tx_status == "E":
+            raise SqlError(
+                SqlState.IN_FAILED_SQL_TRANSACTION,
+                "current transaction is aborted, commands ignored until end of transaction block",
+            )
+        handled = self._session_command(stmt)
+        if handled is not None:
+            return handled
+        if stmt.kind is Kind.COPY_IN:
+            assert stmt.copy is not None
+            return self._copy_in(stmt.copy, stmt.text)
+        if stmt.kind is Kind.COPY_OUT:
+            assert stmt.copy is not None
+            return CopyOutOutcome(stmt.copy, self._copy_out_rows(stmt.copy, stmt.text))
+        if stmt.param_count and len(params) < stmt.param_count:
+            raise SqlError(
+                SqlState.PROTOCOL_VIOLATION,
+                f"bind message supplies {len(params)} parameters, but prepared statement "
+                f"requires {stmt.param_count}",
+            )
+        cur = self.cursor
+        self._guarded(lambda: cur.execute(stmt.text, list(params) or None), stmt.text)
+        if stmt.changes_schema:
+            self.db.bump_schema_version()
+        if stmt.returns_rows:
+            return RowsOutcome(stmt.tag, self._row_source(cur, stmt.text))
+        return CommandOutcome(self._completion_tag(stmt, cur))
+
+    def _completion_tag(self, stmt: StatementInfo, cur: duckdb.DuckDBPyConnection) -> str:
+        count: int | None = None
+        if stmt.kind is Kind.DML or stmt.tag == "SELECT":
+            rows = self._guarded(cur.fetchall, stmt.text)
+            count = int(rows[0][0]) if rows and rows[0] and isinstance(rows[0][0], int) else 0
+        else:
+            with contextlib.suppress(duckdb.Error):
+                cur.fetchall()
+        if stmt.tag == "INSERT":
+            return f"INSERT 0 {count}"
+        if count is not None:
+            return f"{stmt.tag} {count}"
+        return stmt.tag
+
+    def _row_source(self, cur: duckdb.DuckDBPyConnection, text: str | None) -> RowSource:
+        """Rows of the statement just executed on ``cur``.
+
+        The first rows come from a small ``fetchmany`` (DuckDB's row fetch costs far less than
+        setting up its Arrow export, which decides ``SELECT 1`` latency); a larger result then
+        streams as Arrow batches from the same cursor.
+        """
+        description = cur.description or []
+        columns = tuple(Column(str(d[0]), str(d[1])) for d in description)
+        # DuckDB's Python values lose INTERVAL months (a timedelta counts 30 days) and TIMETZ
+        # offsets; such results take the Arrow path from the first row.
+        exact = not any(lossy in c.duck_type for c in columns for lossy in _LOSSY_PY_TYPES)
+        first = self._guarded(lambda: cur.fetchmany(SMALL_RESULT_ROWS), text) if exact else []
+
+        def batches() -> Iterator[Batch]:
+            if first:
+                yield PyRowBatch(first)
+            if exact and len(first) < SMALL_RESULT_ROWS:
+                return
+            reader = self._guarded(lambda: cur.to_arrow_reader(ARROW_BATCH_ROWS), text)
+            while True:
+                try:
+                    batch = self._guarded(reader.read_next_batch, text)
+                except StopIteration:
+                    return
+                yield batch
+
+        return RowSource(columns, batches())
+
+    # -- describe ------------------------------------------------------------------------------
+
+    def describe(self, stmt: StatementInfo, given: Sequence[str | None] = (),
+                 params: Sequence[object] | None = None) -> Description:
+        """Parameter types and result columns of a statement, without executing it."""
+        version = self.db.current_schema_version
+        if version != self._describe_cache_version:
+            self._describe_cache.clear()
+            self._describe_cache_version = version
+        key = (stmt.text, tuple(g or "" for g in given))
+        cached = self._describe_cache.get(key)
+        if cached is not None and params is None:
+            return cached
+        param_types = infer_param_types(stmt, given, self._column_types)
+        columns: tuple[Column, ...] | None = None
+        if stmt.returns_rows:
+            columns = self._describe_columns(stmt, param_types, params)
+        elif stmt.kind is Kind.COPY_OUT or stmt.kind is Kind.COPY_IN:
+            columns = None
+        desc = Description(param_types, columns)
+        if params is None and len(self._describe_cache) < 4096:
+            self._describe_cache[key] = desc
+        return desc
+
+    def _describe_columns(self, stmt: StatementInfo, param_types: Sequence[str],
+                          params: Sequence[object] | None) -> tuple[Column, ...]:
+        cur = self.cursor
+        if stmt.kind is Kind.DML:
+            return self._describe_returning(stmt)
+        if stmt.first_word in ("SHOW", "PRAGMA", "CALL", "EXPLAIN", "DESCRIBE", "SUMMARIZE"):
+            probe = f"DESCRIBE SELECT * FROM ({stmt.text})" if stmt.first_word == "SHOW" else None
+            if probe is None:
+                return ()
+            sql = probe
+        else:
+            sql = f"DESCRIBE {stmt.text}"
+        values: list[object] = (
+            list(params) if params is not None else [None] * stmt.param_count
+        )
+        if params is None and stmt.param_count:
+            # Typed NULLs keep the result types right where a parameter flows into the output.
+            sql = _typed_nulls(sql, param_types)
+            values = []
+        rows = self._guarded(lambda: cur.execute(sql, values or None).fetchall(), stmt.text)
+        return tuple(Column(str(r[0]), str(r[1])) for r in rows)
+
+    def _describe_returning(self, stmt: StatementInfo) -> tuple[Column, ...]:
+        from engine.params import returning_probe
+
+        probe = returning_probe(stmt.text)
+        if probe is None:
+            return ()
+        rows = self._guarded(lambda: self.cursor.execute(f"DESCRIBE {probe}").fetchall(),
+                             stmt.text)
+        return tuple(Column(str(r[0]), str(r[1])) for r in rows)
+
+    def _column_types(self, table: str) -> dict[str, str]:
+        """Column name → DuckDB type of a table or view visible to this session."""
+        schema, _, name = table.rpartition(".")
+        schema = schema.strip('"') or None
+        if schema == "public":
+            schema = "main"
+        name = name.strip('"')
+        sql = ("SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = $1"
+               + (" AND schema_name = $2" if schema else "") + " ORDER BY column_index")
+        args: list[object] = [name] + ([schema] if schema else [])
+        rows = self._guarded(lambda: self.cursor.execute(sql, args).fetchall(), None)
+        return {str(r[0]): str(r[1]) for r in rows}
+
+    # -- session commands (SET / SHOW / RESET of PostgreSQL parameters) -------------------------
+
+    def _session_command(self, stmt: StatementInfo) -> Outcome | None:
+        words = stmt.words
+        if stmt.first_word == "SET" and len(words) > 1:
+            return self._set(stmt)
+        if stmt.first_word == "RESET" and len(words) > 1:
+            name = words[1].lower()
+            if name == "ALL".lower():
+                changes = self._reset_all()
+                return CommandOutcome("RESET", parameter_changes=changes)
+            if name in settings.DEFAULTS:
+                return CommandOutcome("RESET", parameter_changes=self._assign(
+                    name, settings.DEFAULTS[name]))
+            return None
+        if stmt.first_word == "SHOW" and len(words) > 1:
+            name = " ".join(w.lower() for w in words[1:3]).strip()
+            name = settings.ALIASES.get(name, words[1].lower())
+            if name == "all":
+                return RowsOutcome("SHOW", _static_rows(
+                    ("name", "setting", "description"),
+                    [(k, v, "") for k, v in sorted(self.params.items())]))
+            if name in self.params:
+                return RowsOutcome("SHOW", _static_rows((name,), [(self.params[name],)]))
+        return None
+
+    def _set(self, stmt: StatementInfo) -> Outcome | None:
+        from engine.params import parse_set
+
+        parsed = parse_set(stmt.text)
+        if parsed is None:
+            return None
+        name, value = parsed
+        if name not in settings.DEFAULTS:
+            return None  # a DuckDB setting: let DuckDB run it
+        if name in settings.READ_ONLY:
+            raise SqlError(SqlState.FEATURE_NOT_SUPPORTED if name != "server_version" else
+                           "55P02", f'parameter "{name}" cannot be changed')
+        if value is None:
+            value = settings.DEFAULTS[name]
+        if not settings.allowed_value(name, value) or (
+            name == "datestyle" and "ISO" not in value.upper()
+        ):
+            raise SqlError(SqlState.INVALID_PARAMETER_VALUE,
+                           f'invalid value for parameter "{name}": "{value}"',
+                           hint="PixelSQL supports UTF8 and ISO dates only.")
+        return CommandOutcome("SET", parameter_changes=self._assign(name, value))
+
+    def _assign(self, name: str, value: str) -> tuple[tuple[str, str], ...]:
+        value = settings.canonical_value(name, value)
+        self.params[name] = value
+        reported = settings.REPORTED.get(name)
+        return ((reported, value),) if reported else ()
+
+    def _reset_all(self) -> tuple[tuple[str, str], ...]:
+        changes: list[tuple[str, str]] = []
+        for name, default in settings.DEFAULTS.items():
+            if name in settings.READ_ONLY or name == "session_authorization":
+                continue
+            if self.params.get(name) != default:
+                changes.extend(self._assign(name, default))
+        return tuple(changes)
+
+    # -- COPY ----------------------------------------------------------------------------------
+
+    def _copy_out_rows(self, spec: CopySpec, text: str) -> RowSource:
+        if spec.format is CopyFormat.BINARY:
+            raise SqlError(SqlState.FEATURE_NOT_SUPPORTED, "COPY TO STDOUT in binary format is "
+                           "not supported yet; use text or csv")
+        if spec.query is not None:
+            sql = spec.query
+        else:
+            assert spec.table is not None
+            cols = ", ".join(spec.columns) if spec.columns else "*"
+            sql = f"SELECT {cols} FROM {_duck_table(spec.table)}"
+        cur = self.cursor
+        self._guarded(lambda: cur.execute(sql), text)
+        return self._row_source(cur, text)
+
+    def _copy_in(self, spec: CopySpec, text: str) -> CopyInOutcome:
+        assert spec.table is not None
+        table = _duck_table(spec.table)
+        all_types = self._column_types(table)
+        if not all_types:
+            raise SqlError(SqlState.UNDEFINED_TABLE, f'relation "{spec.table}" does not exist')
+        names = [c.strip('"') for c in spec.columns] if spec.columns else list(all_types)
+        missing = [n for n in names if n not in all_types]
+        if missing:
+            raise SqlError(SqlState.UNDEFINED_COLUMN,
+                           f'column "{missing[0]}" of relation "{spec.table}" does not exist')
+        columns = tuple(Column(n, all_types[n]) for n in names)
+        loader = _CopyLoader(self, spec, table, columns, text)
+        sink = CopyInSink(loader.feed, loader.feed_rows, loader.finish, loader.abort, columns)
+        return CopyInOutcome(spec, len(columns), sink)
+
+
+class _CopyLoader:
+    """Parses COPY FROM STDIN data in chunks (text/csv via pyarrow) and inserts into DuckDB.
+
+    The whole COPY is one transaction (its own, unless the client has one open), so a bad row
+    leaves the table as it was.
+    """
+
+    def __init__(self, session: Session, spec: CopySpec, table: str,
+                 columns: tuple[Column, ...], text: str) -> None:
+        self.session = session
+        self.spec = spec
+        self.table = table
+        self.columns = columns
+        self.text = text
+        self.buffer = bytearray()
+        self.rows = 0
+        self.header_pending = spec.header
+        self.own_transaction = session.tx_status == "I"
+        self.view = f"__pixelsql_copy_{id(self)}"
+        if self.own_transaction:
+            session._guarded(session.cursor.begin, text)
+        self.started = True
+
+    def feed(self, data: bytes) -> None:
+        self.buffer += data
+        if len(self.buffer) >= COPY_CHUNK_BYTES:
+            cut = self._row_boundary()
+            if cut > 0:
+                chunk = bytes(self.buffer[:cut])
+                del self.buffer[:cut]
+                self._load_text(chunk)
+
+    def _row_boundary(self) -> int:
+        """Offset just past the last complete row in the buffer (0 if none)."""
+        end = self.buffer.rfind(b"\n")
+        if self.spec.format is not CopyFormat.CSV:
+            return end + 1
+        quote = self.spec.quote.encode()
+        while end >= 0:
+            if self.buffer.count(quote, 0, end) % 2 == 0:
+                return end + 1
+            end = self.buffer.rfind(b"\n", 0, end)
+        return 0
+
+    def _load_text(self, chunk: bytes) -> None:
+        if self.header_pending:
+            newline = chunk.find(b"\n")
+            chunk = chunk[newline + 1 :] if newline >= 0 else b""
+            self.header_pending = False
+        if self.spec.format is CopyFormat.TEXT and chunk.endswith(b"\\.\n"):
+            chunk = chunk[:-3]
+        if not chunk.strip(b"\r\n"):
+            return
+        table = _parse_delimited(chunk, self.spec, self.columns)
+        self._insert(table)
+
+    def _insert(self, table: pa.Table) -> None:
+        cur = self.session.cursor
+        names = ", ".join(_quote(c.name) for c in self.columns)
+        casts = ", ".join(_cast_expr(c) for c in self.columns)
+        cur.register(self.view, table)
+        try:
+            self.session._guarded(
+                lambda: cur.execute(
+                    f"INSERT INTO {self.table} ({names}) SELECT {casts} FROM {self.view}"
+                ).fetchall(),
+                None,  # DuckDB's error position points into this INSERT, not the COPY text
+            )
+        finally:
+            # After a failed INSERT the transaction is aborted and unregister raises; the
+            # rollback in abort() drops the view anyway.
+            with contextlib.suppress(duckdb.Error):
+                cur.unregister(self.view)
+        self.rows += table.num_rows
+
+    def finish(self) -> int:
+        try:
+            if self.buffer and self.spec.format is not CopyFormat.BINARY:
+                self._load_text(bytes(self.buffer))
+            self.buffer.clear()
+            if self.own_transaction:
+                self.session._guarded(self.session.cursor.commit, self.text)
+        except BaseException:
+            self.abort()
+            raise
+        return self.rows
+
+    def feed_rows(self, rows: list[tuple[Any, ...]]) -> None:
+        """Rows already decoded by the server (COPY BINARY), inserted as one Arrow table."""
+        if rows:
+            self._insert(_rows_table(rows, self.columns))
+
+    def abort(self) -> None:
+        self.buffer.clear()
+        if self.own_transaction:
+            with contextlib.suppress(duckdb.Error):
+                self.session.cursor.rollback()
+            self.own_transaction = False
+        else:
+            self.session.fail()
+
+
+def _parse_delimited(chunk: bytes, spec: CopySpec, columns: Sequence[Column]) -> pa.Table:
+    """Parse a chunk of COPY text or CSV rows into an all-string Arrow table."""
+    csv = spec.format is CopyFormat.CSV
+    names = [c.name for c in columns]
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(chunk),
+            read_options=pacsv.ReadOptions(column_names=names, use_threads=False,
+                                           block_size=max(len(chunk) + 1, 1 << 20)),
+            parse_options=pacsv.ParseOptions(
+                delimiter=spec.delimiter,
+                quote_char=spec.quote if csv else False,
+                double_quote=csv and spec.escape == spec.quote,
+                escape_char=(spec.escape if csv and spec.escape != spec.quote else False),
+                newlines_in_values=csv,
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.string() for n in names},
+                null_values=[spec.null],
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+        raise SqlError(SqlState.BAD_COPY_FILE_FORMAT, f"malformed COPY data: {exc}") from exc
+    if not csv:
+        table = _unescape_text_columns(table)
+    return table
+
+
+_TEXT_ESCAPES = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v", "\\": "\\"}
+
+
+def _unescape_value(value: str) -> str:
+    out: list[str] = []
+    i = 0
+    n = len(value)
+    while i < n:
+        ch = value[i]
+        if ch != "\\" or i + 1 >= n:
+            out.append(ch)
+            i += 1
+            continue
+        nxt = value[i + 1]
+        if nxt in _TEXT_ESCAPES:
+            out.append(_TEXT_ESCAPES[nxt])
+            i += 2
+        elif nxt in "01234567":
+            j = i + 1
+            while j < min(i + 4, n) and value[j] in "01234567":
+                j += 1
+            out.append(chr(int(value[i + 1 : j], 8)))
+            i = j
+        elif nxt == "x" and i + 2 < n and value[i + 2] in "0123456789abcdefABCDEF":
+            j = i + 2
+            while j < min(i + 4, n) and value[j] in "0123456789abcdefABCDEF":
+                j += 1
+            out.append(chr(int(value[i + 2 : j], 16)))
+            i = j
+        else:
+            out.append(nxt)
+            i += 2
+    return "".join(out)
+
+
+def _unescape_text_columns(table: pa.Table) -> pa.Table:
+    """Undo COPY text-format backslash escapes; only columns that contain a backslash pay."""
+    import pyarrow.compute as pc
+
+    for i, name in enumerate(table.column_names):
+        col = table.column(i)
+        if not pc.any(pc.match_substring(col, "\\")).as_py():
+            continue
+        values = [None if v is None else _unescape_value(v) for v in col.to_pylist()]
+        table = table.set_column(i, name, pa.array(values, pa.string()))
+    return table
+
+
+def _cast_expr(col: Column) -> str:
+    """A SELECT expression converting a COPY text column to the target type (PG array → list)."""
+    name = _quote(col.name)
+    if col.duck_type.endswith("[]"):
+        return (f"CAST(regexp_replace(regexp_replace({name}, '^\\{{', '['), '\\}}$', ']') "
+                f"AS {col.duck_type})")
+    return f"CAST({name} AS {col.duck_type})"
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _duck_table(name: str) -> str:
+    """PostgreSQL's ``public`` schema is DuckDB's ``main``."""
+    if name.lower().startswith("public."):
+        return "main." + name[len("public."):]
+    if name.lower().startswith('"public".'):
+        return "main." + name[len('"public".'):]
+    return name
+
+
+def _typed_nulls(sql: str, param_types: Sequence[str]) -> str:
+    """Replace $n with CAST(NULL AS type) using the statement's tokens (not text search)."""
+    from engine.params import replace_params
+
+    return replace_params(sql, lambda n: f"CAST(NULL AS {param_types[n - 1] or 'VARCHAR'})")
+
+
+def _warning(state: str, message: str) -> SqlError:
+    return SqlError(state, message, severity="WARNING")
+
+
+def _static_rows(names: Sequence[str], rows: list[tuple[Any, ...]]) -> RowSource:
+    columns = tuple(Column(n, "VARCHAR") for n in names)
+    return RowSource(columns, iter([PyRowBatch(rows)]))
+
+
+def _rows_table(rows: list[tuple[Any, ...]], columns: Sequence[Column]) -> pa.Table:
+    arrays = [pa.array([r[i] for r in rows]) for i in range(len(columns))]
+    return pa.Table.from_arrays(arrays, names=[c.name for c in columns])

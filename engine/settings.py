@@ -1,0 +1,104 @@
+"""PostgreSQL session parameters (GUCs) that clients expect, and which of them are reported.
+
+Clients read these from ParameterStatus at startup and after ``SET``; pgjdbc refuses a server that
+does not report UTF8 and ISO dates. Parameters in :data:`DEFAULTS` are handled by PixelSQL
+itself; any other ``SET`` goes to DuckDB (its own settings, e.g. ``threads``).
+"""
+
+from __future__ import annotations
+
+SERVER_VERSION = "16.0"
+
+# name (lower case) -> default value
+DEFAULTS: dict[str, str] = {
+    "server_version": SERVER_VERSION,
+    "server_version_num": "160000",
+    "server_encoding": "UTF8",
+    "client_encoding": "UTF8",
+    "datestyle": "ISO, MDY",
+    "intervalstyle": "postgres",
+    "timezone": "UTC",
+    "integer_datetimes": "on",
+    "standard_conforming_strings": "on",
+    "application_name": "",
+    "is_superuser": "on",
+    "session_authorization": "",
+    "default_transaction_read_only": "off",
+    "default_transaction_isolation": "read committed",
+    "transaction_isolation": "read committed",
+    "in_hot_standby": "off",
+    "search_path": '"$user", public',
+    "extra_float_digits": "1",
+    "statement_timeout": "0",
+    "lock_timeout": "0",
+    "idle_in_transaction_session_timeout": "0",
+    "max_identifier_length": "63",
+    "bytea_output": "hex",
+    "lc_messages": "C",
+    "lc_monetary": "C",
+    "lc_numeric": "C",
+    "lc_time": "C",
+    "lc_collate": "C",
+    "lc_ctype": "C",
+    "max_index_keys": "32",
+    "scram_iterations": "4096",
+    "row_security": "on",
+    "synchronous_commit": "on",
+    "client_min_messages": "notice",
+    "jit": "off",
+    "geqo": "on",
+    "work_mem": "4MB",
+}
+
+# Reported in ParameterStatus, with the spelling PostgreSQL uses on the wire.
+REPORTED: dict[str, str] = {
+    "server_version": "server_version",
+    "server_encoding": "server_encoding",
+    "client_encoding": "client_encoding",
+    "datestyle": "DateStyle",
+    "intervalstyle": "IntervalStyle",
+    "timezone": "TimeZone",
+    "integer_datetimes": "integer_datetimes",
+    "standard_conforming_strings": "standard_conforming_strings",
+    "application_name": "application_name",
+    "is_superuser": "is_superuser",
+    "session_authorization": "session_authorization",
+    "default_transaction_read_only": "default_transaction_read_only",
+    "in_hot_standby": "in_hot_standby",
+    "scram_iterations": "scram_iterations",
+}
+
+# Values PixelSQL cannot honour: a SET to anything else is refused with 22023/0A000.
+_FIXED: dict[str, frozenset[str]] = {
+    "client_encoding": frozenset({"utf8", "utf-8", "unicode", "sql_ascii"}),
+    "server_encoding": frozenset({"utf8"}),
+    "standard_conforming_strings": frozenset({"on", "true", "1"}),
+    "integer_datetimes": frozenset({"on"}),
+}
+
+# Read-only parameters (SET is refused, as in PostgreSQL).
+READ_ONLY = frozenset(
+    {"server_version", "server_version_num", "server_encoding", "integer_datetimes",
+     "is_superuser", "in_hot_standby", "max_identifier_length", "max_index_keys", "lc_collate",
+     "lc_ctype"}
+)
+
+ALIASES = {"time zone": "timezone", "names": "client_encoding"}
+
+
+def canonical_value(name: str, value: str) -> str:
+    """The value as PostgreSQL reports it after SET (encodings upper-cased to UTF8, etc.)."""
+    if name == "client_encoding" and value.lower() in ("utf8", "utf-8", "unicode"):
+        return "UTF8"
+    if name == "datestyle":
+        parts = [p.strip().upper() for p in value.split(",")]
+        style = next((p for p in parts if p in ("ISO", "SQL", "POSTGRES", "GERMAN")), "ISO")
+        order = next((p for p in parts if p in ("MDY", "DMY", "YMD", "US", "EURO",
+                                                "EUROPEAN", "NONEURO", "NONEUROPEAN")), "MDY")
+        return f"{'ISO' if style == 'ISO' else style.title()}, {order}"
+    return value
+
+
+def allowed_value(name: str, value: str) -> bool:
+    fixed = _FIXED.get(name)
+    return fixed is None or value.lower() in fixed

@@ -1,0 +1,370 @@
+"""Splitting a query string into statements and classifying each one, from tokens.
+
+A simple Query message may carry several statements; Parse carries one. This module tokenizes the
+text with :mod:`engine.lexer` (so quotes, dollar quotes, comments and ``$n`` parameters are
+understood), splits at top-level semicolons, and gives each statement a
+:class:`StatementInfo`: what kind it is, which command tag it completes with, whether it returns
+rows, how many parameters it takes, and — for ``COPY … FROM STDIN`` / ``TO STDOUT`` — the parsed
+COPY options. Nothing here executes SQL; results are cached by text, since clients repeat the same
+statements many times.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import duckdb
+
+from engine.errors import SqlError, SqlState
+from engine.lexer import Tok, Token, tokenize
+
+
+class Kind(enum.Enum):
+    """How the server must run a statement and report it."""
+
+    EMPTY = "empty"  # only whitespace/comments: EmptyQueryResponse
+    QUERY = "query"  # returns rows: SELECT n
+    DML = "dml"  # INSERT/UPDATE/DELETE/MERGE: a row count (or rows with RETURNING)
+    BEGIN = "begin"
+    COMMIT = "commit"
+    ROLLBACK = "rollback"
+    COPY_IN = "copy_in"  # COPY … FROM STDIN
+    COPY_OUT = "copy_out"  # COPY … TO STDOUT
+    UTILITY = "utility"  # DDL, SET, and anything else: a fixed tag, no rows
+
+
+# First keyword → (kind, fixed tag or None when the tag is computed).
+_FIRST_WORD: dict[str, tuple[Kind, str | None]] = {
+    "SELECT": (Kind.QUERY, "SELECT"),
+    "VALUES": (Kind.QUERY, "SELECT"),
+    "TABLE": (Kind.QUERY, "SELECT"),
+    "FROM": (Kind.QUERY, "SELECT"),  # DuckDB's FROM-first syntax
+    "SHOW": (Kind.QUERY, "SHOW"),
+    "DESCRIBE": (Kind.QUERY, "SELECT"),
+    "SUMMARIZE": (Kind.QUERY, "SELECT"),
+    "EXPLAIN": (Kind.QUERY, "EXPLAIN"),
+    "PIVOT": (Kind.QUERY, "SELECT"),
+    "UNPIVOT": (Kind.QUERY, "SELECT"),
+    "CALL": (Kind.QUERY, "SELECT"),
+    "PRAGMA": (Kind.QUERY, "SELECT"),
+    "INSERT": (Kind.DML, "INSERT"),
+    "UPDATE": (Kind.DML, "UPDATE"),
+    "DELETE": (Kind.DML, "DELETE"),
+    "MERGE": (Kind.DML, "MERGE"),
+    "BEGIN": (Kind.BEGIN, "BEGIN"),
+    "START": (Kind.BEGIN, "BEGIN"),
+    "COMMIT": (Kind.COMMIT, "COMMIT"),
+    "END": (Kind.COMMIT, "COMMIT"),
+    "ROLLBACK": (Kind.ROLLBACK, "ROLLBACK"),
+    "ABORT": (Kind.ROLLBACK, "ROLLBACK"),
+    "CREATE": (Kind.UTILITY, None),
+    "DROP": (Kind.UTILITY, None),
+    "ALTER": (Kind.UTILITY, None),
+    "COPY": (Kind.UTILITY, "COPY"),
+    "TRUNCATE": (Kind.UTILITY, "TRUNCATE TABLE"),
+    "SET": (Kind.UTILITY, "SET"),
+    "RESET": (Kind.UTILITY, "RESET"),
+    "CHECKPOINT": (Kind.UTILITY, "CHECKPOINT"),
+    "VACUUM": (Kind.UTILITY, "VACUUM"),
+    "ANALYZE": (Kind.UTILITY, "ANALYZE"),
+    "COMMENT": (Kind.UTILITY, "COMMENT"),
+    "PREPARE": (Kind.UTILITY, "PREPARE"),
+    "DEALLOCATE": (Kind.UTILITY, "DEALLOCATE"),
+    "ATTACH": (Kind.UTILITY, "ATTACH"),
+    "DETACH": (Kind.UTILITY, "DETACH"),
+    "USE": (Kind.UTILITY, "USE"),
+    "INSTALL": (Kind.UTILITY, "INSTALL"),
+    "LOAD": (Kind.UTILITY, "LOAD"),
+    "EXPORT": (Kind.UTILITY, "EXPORT"),
+    "IMPORT": (Kind.UTILITY, "IMPORT"),
+}
+
+# Words between CREATE/DROP/ALTER and the object type that the tag leaves out.
+_TAG_SKIP = frozenset(
+    {"OR", "REPLACE", "TEMP", "TEMPORARY", "UNIQUE", "UNLOGGED", "PERSISTENT", "GLOBAL", "LOCAL"}
+)
+_OBJECT_WORDS = {
+    "TABLE": "TABLE",
+    "VIEW": "VIEW",
+    "INDEX": "INDEX",
+    "SCHEMA": "SCHEMA",
+    "SEQUENCE": "SEQUENCE",
+    "MACRO": "FUNCTION",
+    "FUNCTION": "FUNCTION",
+    "TYPE": "TYPE",
+    "DATABASE": "DATABASE",
+    "SECRET": "SECRET",
+}
+
+# DuckDB's own statement types for leading words we cannot classify alone (WITH, parentheses).
+_DUCK_KINDS: dict[str, tuple[Kind, str]] = {
+    "SELECT": (Kind.QUERY, "SELECT"),
+    "INSERT": (Kind.DML, "INSERT"),
+    "UPDATE": (Kind.DML, "UPDATE"),
+    "DELETE": (Kind.DML, "DELETE"),
+    "MERGE_INTO": (Kind.DML, "MERGE"),
+    "EXPLAIN": (Kind.QUERY, "EXPLAIN"),
+}
+
+
+class CopyFormat(enum.Enum):
+    TEXT = "text"
+    CSV = "csv"
+    BINARY = "binary"
+
+
+@dataclass(frozen=True, slots=True)
+class CopySpec:
+    """A parsed ``COPY table [(cols)] FROM STDIN`` or ``COPY table|(query) TO STDOUT``."""
+
+    direction: str  # 'in' or 'out'
+    table: str | None  # quoted-as-written table name, or None for COPY (query) TO
+    columns: tuple[str, ...]
+    query: str | None  # the text of the parenthesised query for COPY (query) TO STDOUT
+    format: CopyFormat = CopyFormat.TEXT
+    delimiter: str = "\t"
+    null: str = "\\N"
+    header: bool = False
+    quote: str = '"'
+    escape: str = '"'
+
+
+@dataclass(frozen=True, slots=True)
+class StatementInfo:
+    """One statement of a query string, classified."""
+
+    text: str
+    offset: int  # character offset of ``text`` in the whole query string
+    kind: Kind
+    tag: str  # command tag verb, e.g. 'SELECT', 'INSERT', 'CREATE TABLE'
+    param_count: int = 0
+    returning: bool = False  # DML … RETURNING returns rows
+    copy: CopySpec | None = None
+    first_word: str = ""
+    words: tuple[str, ...] = field(default=(), repr=False)  # upper-cased leading words
+
+    @property
+    def returns_rows(self) -> bool:
+        return self.kind is Kind.QUERY or (self.kind is Kind.DML and self.returning)
+
+    @property
+    def changes_schema(self) -> bool:
+        return self.first_word in ("CREATE", "DROP", "ALTER", "ATTACH", "DETACH", "USE")
+
+
+@lru_cache(maxsize=2048)
+def split(sql: str) -> tuple[StatementInfo, ...]:
+    """Split a query string at top-level semicolons and classify each statement."""
+    if not sql.strip():
+        return (StatementInfo("", 0, Kind.EMPTY, ""),)
+    tokens = tokenize(sql)
+    groups: list[list[Token]] = [[]]
+    for tok in tokens:
+        if tok.kind is Tok.SEMI:
+            groups.append([])
+        else:
+            groups[-1].append(tok)
+    statements: list[StatementInfo] = []
+    for group in groups:
+        if not group:
+            continue
+        start = group[0].start
+        text = sql[start : group[-1].end]
+        statements.append(_classify(text, start, group))
+    if not statements:
+        return (StatementInfo("", 0, Kind.EMPTY, ""),)
+    return tuple(statements)
+
+
+def _param_count(tokens: list[Token]) -> int:
+    return max((int(t.text) for t in tokens if t.kind is Tok.PARAM), default=0)
+
+
+def _classify(text: str, offset: int, tokens: list[Token]) -> StatementInfo:
+    words = tuple(t.upper for t in tokens[:8])
+    first = words[0] if words else ""
+    params = _param_count(tokens)
+    if first == "COPY":
+        copy = parse_copy(text, list(tokens))
+        if copy is not None:
+            kind = Kind.COPY_IN if copy.direction == "in" else Kind.COPY_OUT
+            return StatementInfo(text, offset, kind, "COPY", params, False, copy, first, words)
+    entry = _FIRST_WORD.get(first)
+    if entry is None:
+        kind, tag = _duckdb_kind(text)
+    else:
+        kind, fixed = entry
+        tag = fixed if fixed is not None else _ddl_tag(words)
+    if first == "CREATE" and _is_create_as(tokens):
+        tag = "SELECT"  # PostgreSQL completes CREATE TABLE … AS with 'SELECT n'
+    returning = kind is Kind.DML and any(t.upper == "RETURNING" for t in tokens)
+    if first == "EXPLAIN" and "ANALYZE" in words[1:2]:
+        tag = "EXPLAIN"
+    return StatementInfo(text, offset, kind, tag, params, returning, None, first, words)
+
+
+def _ddl_tag(words: tuple[str, ...]) -> str:
+    verb = words[0]
+    for w in words[1:]:
+        if w in _TAG_SKIP:
+            continue
+        obj = _OBJECT_WORDS.get(w)
+        return f"{verb} {obj}" if obj else verb
+    return verb
+
+
+def _is_create_as(tokens: list[Token]) -> bool:
+    """CREATE [TEMP] TABLE name [(...)] AS query — a top-level AS after the table name."""
+    words = [t.upper for t in tokens[:6]]
+    if "TABLE" not in words:
+        return False
+    depth = 0
+    for tok in tokens:
+        if tok.text == "(" and tok.kind is Tok.OP:
+            depth += 1
+        elif tok.text == ")" and tok.kind is Tok.OP:
+            depth -= 1
+        elif depth == 0 and tok.upper == "AS":
+            return True
+    return False
+
+
+def _duckdb_kind(text: str) -> tuple[Kind, str]:
+    """Ask DuckDB's parser what a statement is when its first word does not tell (e.g. WITH)."""
+    try:
+        parsed = duckdb.extract_statements(text)
+    except duckdb.Error:
+        return Kind.QUERY, "SELECT"  # let execution report the syntax error with its position
+    if not parsed:
+        return Kind.EMPTY, ""
+    name = parsed[0].type.name
+    return _DUCK_KINDS.get(name, (Kind.UTILITY, name.replace("_", " ")))
+
+
+# --- COPY --------------------------------------------------------------------------------------
+
+
+def _is(tok: Token, text: str) -> bool:
+    return tok.kind is Tok.OP and tok.text == text
+
+
+def _literal(tok: Token) -> str:
+    """The value of an option token: a string literal unquoted, anything else as written."""
+    if tok.kind is Tok.STRING:
+        raw = tok.text
+        if raw[:1] in "eE":
+            return raw[2:-1].encode("latin-1", "backslashreplace").decode("unicode_escape")
+        return raw[1:-1].replace("''", "'")
+    return tok.text
+
+
+def _quote_ident(tok: Token) -> str:
+    if tok.kind is Tok.IDENT:  # was double-quoted in the source
+        return '"' + tok.text.replace('"', '""') + '"'
+    return tok.text
+
+
+def parse_copy(text: str, tokens: list[Token]) -> CopySpec | None:
+    """Parse COPY … FROM STDIN / TO STDOUT; None for other COPY forms (files, left to DuckDB)."""
+    n = len(tokens)
+    base = tokens[0].start
+    i = 1
+    table: str | None = None
+    query: str | None = None
+    columns: list[str] = []
+    if i < n and _is(tokens[i], "("):
+        depth, j = 0, i
+        while j < n:
+            if _is(tokens[j], "("):
+                depth += 1
+            elif _is(tokens[j], ")"):
+                depth -= 1
+                if depth == 0:
+                    break
+            j += 1
+        if j >= n:
+            return None
+        query = text[tokens[i].end - base : tokens[j].start - base].strip()
+        i = j + 1
+    else:
+        parts: list[str] = []
+        while i < n and tokens[i].kind in (Tok.WORD, Tok.IDENT):
+            parts.append(_quote_ident(tokens[i]))
+            if i + 1 < n and _is(tokens[i + 1], "."):
+                i += 2
+                continue
+            i += 1
+            break
+        if not parts:
+            return None
+        table = ".".join(parts)
+        if i < n and _is(tokens[i], "("):
+            i += 1
+            while i < n and not _is(tokens[i], ")"):
+                if not _is(tokens[i], ","):
+                    columns.append(_quote_ident(tokens[i]))
+                i += 1
+            i += 1
+    if i + 1 >= n:
+        return None
+    direction_word = tokens[i].upper
+    target = tokens[i + 1].upper
+    if direction_word == "FROM" and target == "STDIN":
+        direction = "in"
+    elif direction_word == "TO" and target == "STDOUT":
+        direction = "out"
+    else:
+        return None
+    options = _copy_options(tokens[i + 2 :])
+    fmt_name = options.get("FORMAT", "text").lower()
+    try:
+        fmt = CopyFormat(fmt_name)
+    except ValueError as exc:
+        raise SqlError(SqlState.INVALID_PARAMETER_VALUE,
+                       f'COPY format "{fmt_name}" not recognized') from exc
+    csv = fmt is CopyFormat.CSV
+    delimiter = options.get("DELIMITER", "," if csv else "\t")
+    null = options.get("NULL", "" if csv else "\\N")
+    quote = options.get("QUOTE", '"')
+    escape = options.get("ESCAPE", quote)
+    header = options.get("HEADER", "false").lower() in ("true", "on", "1", "")
+    if len(delimiter) != 1:
+        raise SqlError(SqlState.FEATURE_NOT_SUPPORTED,
+                       "COPY delimiter must be a single one-byte character")
+    if fmt is CopyFormat.BINARY and ("DELIMITER" in options or "NULL" in options):
+        raise SqlError(SqlState.SYNTAX_ERROR, "cannot specify DELIMITER or NULL in BINARY mode")
+    return CopySpec(direction, table, tuple(columns), query, fmt, delimiter, null, header,
+                    quote, escape)
+
+
+def _copy_options(tokens: list[Token]) -> dict[str, str]:
+    """Both option syntaxes: ``WITH (FORMAT csv, HEADER true)`` and ``WITH CSV HEADER``."""
+    options: dict[str, str] = {}
+    toks = [t for t in tokens if t.upper != "WITH"]
+    if toks and _is(toks[0], "("):
+        current: list[Token] = []
+        for tok in toks[1:]:
+            if _is(tok, ",") or _is(tok, ")"):
+                if current:
+                    options[current[0].text.upper()] = (
+                        _literal(current[1]) if len(current) > 1 else "")
+                current = []
+            else:
+                current.append(tok)
+        return options
+    i = 0
+    while i < len(toks):
+        word = toks[i].upper
+        if word in ("CSV", "BINARY"):
+            options["FORMAT"] = word.lower()
+        elif word == "HEADER":
+            options["HEADER"] = "true"
+        elif word in ("DELIMITER", "NULL", "QUOTE", "ESCAPE") and i + 1 < len(toks):
+            if toks[i + 1].upper == "AS" and i + 2 < len(toks):
+                i += 1
+            options[word] = _literal(toks[i + 1])
+            i += 1
+        i += 1
+    return options

@@ -1,0 +1,1 @@
+"""PixelSQL's PostgreSQL front end: wire protocol codec, connection state machine, transport."""

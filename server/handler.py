@@ -1,0 +1,689 @@
+"""The session handler: turns protocol events into engine calls and results into messages.
+
+One :class:`SessionHandler` serves one client connection. It reads bytes from the transport,
+lets the :class:`~server.connection.Connection` state machine decide what they mean, and runs
+statements on the client's :class:`~engine.session.Session`, always on that session's own thread
+(``_call``), so the event loop keeps serving other clients while DuckDB works.
+
+Where a Bind message goes: ``_bind`` decodes its parameters (``server.types.decode_param``) into a
+:class:`Portal`; ``_execute`` runs the portal's statement and streams its rows. Results are
+encoded column-wise on the session thread (``server.types.encode_data_rows``) and written with
+flow control (``drain``), one Arrow batch at a time, so a large result never sits in memory whole.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol, TypeVar
+
+import pyarrow as pa
+
+from engine.errors import SqlError, SqlState
+from engine.results import (
+    Batch,
+    Column,
+    CommandOutcome,
+    CopyInOutcome,
+    CopyOutOutcome,
+    EmptyOutcome,
+    Outcome,
+    PyRowBatch,
+    RowSource,
+    RowsOutcome,
+)
+from engine.session import DATABASE_NAME, Database, Description, Session
+from engine.settings import REPORTED
+from engine.statements import CopyFormat, Kind, StatementInfo, split
+from server import codec, types
+from server import messages as m
+from server.auth import Authenticator, AuthMethod, UserStore
+from server.connection import Connection, NegotiatedStartup
+
+log = logging.getLogger("pixelsql.session")
+
+T = TypeVar("T")
+
+READ_SIZE = 256 * 1024
+FLUSH_THRESHOLD = 256 * 1024
+
+
+class Transport(Protocol):
+    """What the handler needs from the socket side (implemented in :mod:`server.transport`)."""
+
+    async def read(self) -> bytes: ...
+
+    def write(self, data: bytes) -> None: ...
+
+    async def drain(self) -> None: ...
+
+    async def start_tls(self) -> None: ...
+
+    @property
+    def tls_available(self) -> bool: ...
+
+    @property
+    def is_secure(self) -> bool: ...
+
+    def close(self) -> None: ...
+
+
+@dataclass
+class ServerState:
+    """What all sessions of one server share."""
+
+    db: Database
+    auth_method: AuthMethod
+    users: UserStore
+    max_message_size: int = codec.DEFAULT_MAX_MESSAGE_SIZE
+    startup_timeout: float = 60.0
+    max_connections: int = 100
+    sessions: dict[int, SessionHandler] = field(default_factory=dict)
+    shutting_down: bool = False
+    _next_pid: int = 1000
+
+    def register(self, handler: SessionHandler) -> int:
+        self._next_pid += 1
+        self.sessions[self._next_pid] = handler
+        return self._next_pid
+
+    def cancel(self, process_id: int, secret_key: bytes) -> None:
+        handler = self.sessions.get(process_id)
+        if handler is not None and secrets.compare_digest(handler.secret_key, secret_key):
+            handler.cancel()
+
+
+@dataclass
+class PreparedStatement:
+    name: str
+    info: StatementInfo
+    given_oids: tuple[int, ...]
+    description: Description | None = None
+
+    @property
+    def given_types(self) -> tuple[str | None, ...]:
+        return tuple(types.duck_type_for_oid(o) if o else None for o in self.given_oids)
+
+
+@dataclass
+class Portal:
+    name: str
+    statement: PreparedStatement
+    params: list[object]
+    result_formats: tuple[int, ...]
+    rows: RowSource | None = None
+    column_types: list[types.ColumnType] = field(default_factory=list)
+    formats: list[int] = field(default_factory=list)
+    tag: str = ""
+    done: bool = False
+
+
+class SessionHandler:
+    """Serves one client connection from startup to Terminate."""
+
+    def __init__(self, state: ServerState, transport: Transport) -> None:
+        self.state = state
+        self.transport = transport
+        self.conn = Connection(state.max_message_size)
+        self.session: Session | None = None
+        self.secret_key = secrets.token_bytes(4)
+        self.process_id = 0
+        self.statements: dict[str, PreparedStatement] = {}
+        self.portals: dict[str, Portal] = {}
+        self._pending_events: list[m.FrontendMessage | NegotiatedStartup] = []
+
+    # -- plumbing ----------------------------------------------------------------------------
+
+    async def _call(self, fn: Callable[..., T], *args: Any) -> T:
+        assert self.session is not None
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.session.executor, fn, *args)
+
+    async def _flush(self) -> None:
+        data = self.conn.data_to_send()
+        if data:
+            self.transport.write(data)
+            await self.transport.drain()
+
+    async def _next_event(self) -> m.FrontendMessage | NegotiatedStartup:
+        while True:
+            event = self.conn.next_event()
+            if event is not None:
+                return event
+            await self._flush()
+            data = await self.transport.read()
+            if not data:
+                raise ConnectionResetError("client closed the connection")
+            self.conn.receive_data(data)
+
+    def cancel(self) -> None:
+        if self.session is not None:
+            self.session.interrupt()
+
+    # -- lifecycle -----------------------------------------------------------------------------
+
+    async def run(self) -> None:
+        try:
+            try:
+                await asyncio.wait_for(self._startup(), self.state.startup_timeout)
+            except TimeoutError:
+                log.info("startup timed out")
+                return
+            if self.session is None:
+                return
+            await self._serve()
+        except codec.ProtocolViolation as exc:
+            self.conn.send_error(exc)
+            await self._safe_flush()
+        except SqlError as exc:  # FATAL errors during startup/auth
+            self.conn.send_error(exc)
+            await self._safe_flush()
+        except (ConnectionError, asyncio.IncompleteReadError, TimeoutError):
+            pass
+        except Exception:
+            log.exception("internal error in session")
+            self.conn.send_error(SqlError(SqlState.INTERNAL_ERROR, "internal server error",
+                                          severity="FATAL"))
+            await self._safe_flush()
+        finally:
+            await self._cleanup()
+
+    async def _safe_flush(self) -> None:
+        with contextlib.suppress(ConnectionError, OSError):
+            await self._flush()
+
+    async def _cleanup(self) -> None:
+        self.conn.closed()
+        self.state.sessions.pop(self.process_id, None)
+        if self.session is not None:
+            for portal in self.portals.values():
+                if portal.rows is not None:
+                    await self._call(portal.rows.close)
+            await self._call(self.session.close)
+            self.session.executor.shutdown(wait=False)
+        self.transport.close()
+
+    async def shutdown(self) -> None:
+        """Server shutdown: stop what runs and tell the client (57P01)."""
+        self.cancel()
+        self.conn.send_error(SqlError(SqlState.ADMIN_SHUTDOWN,
+                                      "terminating connection due to administrator command",
+                                      severity="FATAL"))
+        await self._safe_flush()
+        self.transport.close()
+
+    # -- startup and authentication --------------------------------------------------------------
+
+    async def _startup(self) -> None:
+        while True:
+            event = await self._next_event()
+            if isinstance(event, m.SSLRequest):
+                if self.conn.decoder.buffered:
+                    raise codec.ProtocolViolation("unencrypted data after SSL request")
+                if self.transport.tls_available:
+                    self.transport.write(b"S")
+                    await self.transport.drain()
+                    await self.transport.start_tls()
+                else:
+                    self.transport.write(b"N")
+            elif isinstance(event, m.GSSENCRequest):
+                self.transport.write(b"N")
+            elif isinstance(event, m.CancelRequest):
+                self.state.cancel(event.process_id, event.secret_key)
+                return
+            elif isinstance(event, NegotiatedStartup):
+                await self._authenticate(event.params)
+                return
+
+    async def _authenticate(self, params: dict[str, str]) -> None:
+        user = params.get("user", "")
+        if not user:
+            raise SqlError(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
+                           "no PostgreSQL user name specified in startup packet", "FATAL")
+        database = params.get("database") or user
+        auth = Authenticator(self.state.auth_method, user, self.state.users,
+                             secure_channel=self.transport.is_secure)
+        first = auth.start()
+        if first is not None:
+            self.conn.send(first)
+            while not auth.done:
+                event = await self._next_event()
+                if isinstance(event, m.Terminate):
+                    raise ConnectionResetError("client left during authentication")
+                assert isinstance(event, m.PasswordMessage)
+                self.conn.send(auth.step(event.data))
+        else:
+            self.conn.send(codec.encode_auth_ok())
+        if database != DATABASE_NAME:
+            raise SqlError(SqlState.INVALID_CATALOG_NAME,
+                           f'database "{database}" does not exist', "FATAL")
+        if self.state.shutting_down:
+            raise SqlError("57P03", "the database system is shutting down", "FATAL")
+        if len(self.state.sessions) >= self.state.max_connections:
+            raise SqlError(SqlState.TOO_MANY_CONNECTIONS, "sorry, too many clients already",
+                           "FATAL")
+        self.session = Session(self.state.db, user, params.get("application_name", ""))
+        self.process_id = self.state.register(self)
+        self.conn.authenticated()
+        notices = self._apply_startup_options(params)
+        for name, wire_name in REPORTED.items():
+            self.conn.send(codec.encode_parameter_status(wire_name, self.session.params[name]))
+        self.conn.send(codec.encode_backend_key_data(self.process_id, self.secret_key))
+        for notice in notices:
+            self.conn.send_notice(notice)
+        self.conn.ready_for_query("I")
+        await self._flush()
+
+    def _apply_startup_options(self, params: dict[str, str]) -> list[SqlError]:
+        """Startup parameters and ``options=-c k=v`` become session settings where known."""
+        assert self.session is not None
+        pairs = [(k, v) for k, v in params.items() if k not in ("user", "database", "options",
+                                                                 "replication")]
+        for opt in params.get("options", "").split():
+            key, _, value = opt.removeprefix("-c").lstrip("-").partition("=")
+            if key and value:
+                pairs.append((key, value))
+        notices: list[SqlError] = []
+        for key, value in pairs:
+            name = key.lower()
+            if name in self.session.params and name not in ("server_version", "is_superuser"):
+                self.session.params[name] = value
+        return notices
+
+    # -- the main loop -------------------------------------------------------------------------
+
+    async def _serve(self) -> None:
+        while True:
+            event = await self._next_event()
+            if isinstance(event, m.Terminate):
+                return
+            if isinstance(event, m.Query):
+                await self._simple_query(event.sql)
+            elif isinstance(event, m.Sync):
+                await self._sync()
+            elif isinstance(event, m.Flush):
+                await self._flush()
+            elif isinstance(event, m.FunctionCall):
+                self.conn.send_error(SqlError(SqlState.FEATURE_NOT_SUPPORTED,
+                                              "the function call interface is not supported"))
+                self.conn.ready_for_query(self._status())
+            else:
+                try:
+                    await self._extended(event)
+                except SqlError as exc:
+                    self.conn.send_error(exc)
+                    self.conn.extended_error()
+                    if self.session is not None:
+                        await self._call(self.session.fail)
+            if self.conn.pending_output >= FLUSH_THRESHOLD:
+                await self._flush()
+
+    def _status(self) -> str:
+        return self.session.tx_status if self.session is not None else "I"
+
+    # -- simple query ----------------------------------------------------------------------------
+
+    async def _simple_query(self, sql: str) -> None:
+        assert self.session is not None
+        try:
+            statements = split(sql)
+        except SqlError as exc:
+            self.conn.send_error(exc)
+            self.conn.ready_for_query(self._status())
+            return
+        multi = len(statements) > 1
+        ok = True
+        try:
+            for stmt in statements:
+                if multi and self.session.tx_status == "I":
+                    # Also after a COMMIT/ROLLBACK inside the string: what follows runs in a
+                    # new implicit transaction, as in PostgreSQL.
+                    await self._call(self.session.begin_implicit)
+                try:
+                    outcome = await self._call(self.session.execute, stmt, ())
+                    await self._send_outcome(outcome, None, describe=True)
+                except SqlError as exc:
+                    self.conn.send_error(exc.shifted(stmt.offset))
+                    ok = False
+                    break
+        finally:
+            await self._call(self.session.end_implicit, ok)
+        self.conn.ready_for_query(self._status())
+
+    async def _send_outcome(self, outcome: Outcome, portal: Portal | None, *,
+                            describe: bool) -> None:
+        if isinstance(outcome, EmptyOutcome):
+            self.conn.send(codec.encode_empty_query_response())
+        elif isinstance(outcome, CommandOutcome):
+            for notice in outcome.notices:
+                self.conn.send_notice(notice)
+            for name, value in outcome.parameter_changes:
+                self.conn.send(codec.encode_parameter_status(name, value))
+            self.conn.send(codec.encode_command_complete(outcome.tag))
+        elif isinstance(outcome, RowsOutcome):
+            for notice in outcome.notices:
+                self.conn.send_notice(notice)
+            col_types = [types.column_type(c.duck_type) for c in outcome.rows.columns]
+            formats = _expand_formats(portal.result_formats if portal else (),
+                                      len(col_types))
+            if describe:
+                self.conn.send(_row_description(outcome.rows.columns, col_types, formats))
+            if portal is not None:
+                portal.rows, portal.column_types, portal.formats = outcome.rows, col_types, formats
+                portal.tag = outcome.tag
+                return
+            await self._stream_rows(outcome.rows, col_types, formats)
+            self.conn.send(codec.encode_command_complete(_rows_tag(outcome.tag,
+                                                                   outcome.rows.rows_sent)))
+        elif isinstance(outcome, CopyOutOutcome):
+            await self._copy_out(outcome)
+        elif isinstance(outcome, CopyInOutcome):
+            await self._copy_in(outcome)
+
+    async def _stream_rows(self, rows: RowSource, col_types: list[types.ColumnType],
+                           formats: list[int]) -> None:
+        """All remaining rows, pipelined: the session thread encodes batch k+1 while the event
+        loop writes batch k."""
+        names = [c.name for c in rows.columns]
+
+        def produce() -> bytes | None:
+            batch = rows.next_batch()
+            if batch is None:
+                return None
+            return types.encode_data_rows(_arrow(batch, col_types, names), col_types, formats)
+
+        pending = asyncio.ensure_future(self._call(produce))
+        try:
+            while True:
+                data = await pending
+                if data is None:
+                    break
+                pending = asyncio.ensure_future(self._call(produce))
+                self.conn.send(data)
+                if self.conn.pending_output >= FLUSH_THRESHOLD:
+                    await self._flush()
+        finally:
+            if not pending.done():
+                await asyncio.wait([pending])
+
+    # -- COPY ------------------------------------------------------------------------------------
+
+    async def _copy_out(self, outcome: CopyOutOutcome) -> None:
+        spec, rows = outcome.spec, outcome.rows
+        col_types = [types.column_type(c.duck_type) for c in rows.columns]
+        names = [c.name for c in rows.columns]
+        csv = spec.format is CopyFormat.CSV
+        self.conn.send(codec.encode_copy_out_response(0, [0] * len(col_types)))
+        if spec.header and csv:
+            header = pa.RecordBatch.from_arrays(
+                [pa.array([n], pa.string()) for n in names], names=names)
+            self.conn.send(codec.encode_copy_data(types.encode_copy_text(
+                header, [types.column_type("VARCHAR")] * len(names), csv=True,
+                delimiter=spec.delimiter, null=spec.null, quote=spec.quote, escape=spec.escape)))
+
+        def produce() -> bytes | None:
+            batch = rows.next_batch()
+            if batch is None:
+                return None
+            return types.encode_copy_text(_arrow(batch, col_types, names), col_types, csv=csv,
+                                          delimiter=spec.delimiter, null=spec.null,
+                                          quote=spec.quote, escape=spec.escape)
+
+        while True:
+            data = await self._call(produce)
+            if data is None:
+                break
+            self.conn.send(codec.encode_copy_data(data))
+            if self.conn.pending_output >= FLUSH_THRESHOLD:
+                await self._flush()
+        self.conn.send(codec.encode_copy_done())
+        self.conn.send(codec.encode_command_complete(f"COPY {rows.rows_sent}"))
+
+    async def _copy_in(self, outcome: CopyInOutcome) -> None:
+        spec, sink = outcome.spec, outcome.sink
+        fmt = 1 if spec.format is CopyFormat.BINARY else 0
+        self.conn.send(codec.encode_copy_in_response(fmt, [fmt] * outcome.column_count))
+        self.conn.copy_in_started()
+        buffer: list[bytes] = []
+        size = 0
+        binary = spec.format is CopyFormat.BINARY
+        col_types = [types.column_type(c.duck_type) for c in sink.columns]
+        try:
+            while True:
+                event = await self._next_event()
+                if isinstance(event, m.CopyData):
+                    buffer.append(event.data)
+                    size += len(event.data)
+                    if size > self.state.max_message_size and binary:
+                        raise SqlError(SqlState.PROGRAM_LIMIT_EXCEEDED,
+                                       "COPY BINARY data larger than the message size limit")
+                    if not binary and size >= 1 << 20:
+                        await self._call(sink.feed, b"".join(buffer))
+                        buffer, size = [], 0
+                elif isinstance(event, m.CopyDone):
+                    data = b"".join(buffer)
+                    if binary:
+                        rows = await self._call(types.decode_copy_binary, data, col_types)
+                        await self._call(sink.feed_rows, rows)
+                    elif data:
+                        await self._call(sink.feed, data)
+                    count = await self._call(sink.finish)
+                    self.conn.copy_in_ended()
+                    self.conn.send(codec.encode_command_complete(f"COPY {count}"))
+                    return
+                elif isinstance(event, m.CopyFail):
+                    raise SqlError(SqlState.QUERY_CANCELED,
+                                   f"COPY from stdin failed: {event.message}")
+                elif isinstance(event, m.Terminate):
+                    raise ConnectionResetError("client terminated during COPY")
+        except BaseException:
+            self.conn.copy_in_ended()
+            await self._call(sink.abort)
+            raise
+
+    # -- extended query --------------------------------------------------------------------------
+
+    async def _extended(self, msg: m.FrontendMessage | NegotiatedStartup) -> None:
+        if isinstance(msg, m.Parse):
+            self._parse(msg)
+        elif isinstance(msg, m.Bind):
+            await self._bind(msg)
+        elif isinstance(msg, m.Describe):
+            await self._describe(msg)
+        elif isinstance(msg, m.Execute):
+            await self._execute(msg)
+        elif isinstance(msg, m.Close):
+            await self._close(msg)
+
+    def _parse(self, msg: m.Parse) -> None:
+        if msg.statement and msg.statement in self.statements:
+            raise SqlError(SqlState.DUPLICATE_PREPARED_STATEMENT,
+                           f'prepared statement "{msg.statement}" already exists')
+        statements = split(msg.sql)
+        if len(statements) > 1:
+            raise SqlError(SqlState.SYNTAX_ERROR,
+                           "cannot insert multiple commands into a prepared statement")
+        info = statements[0]
+        if len(msg.param_oids) > max(info.param_count, 0) and info.kind is not Kind.EMPTY:
+            info = _with_param_count(info, len(msg.param_oids))
+        self.statements[msg.statement] = PreparedStatement(msg.statement, info, msg.param_oids)
+        self.conn.send(codec.encode_parse_complete())
+
+    def _statement(self, name: str) -> PreparedStatement:
+        stmt = self.statements.get(name)
+        if stmt is None:
+            raise SqlError(SqlState.INVALID_SQL_STATEMENT_NAME,
+                           f'prepared statement "{name}" does not exist')
+        return stmt
+
+    async def _description(self, stmt: PreparedStatement) -> Description:
+        assert self.session is not None
+        if stmt.description is None:
+            stmt.description = await self._call(self.session.describe, stmt.info,
+                                                stmt.given_types)
+        return stmt.description
+
+    async def _bind(self, msg: m.Bind) -> None:
+        stmt = self._statement(msg.statement)
+        if msg.portal and msg.portal in self.portals:
+            raise SqlError(SqlState.DUPLICATE_CURSOR, f'portal "{msg.portal}" already exists')
+        expected = stmt.info.param_count
+        if len(msg.params) != expected:
+            raise SqlError(SqlState.PROTOCOL_VIOLATION,
+                           f"bind message supplies {len(msg.params)} parameters, but prepared "
+                           f'statement "{stmt.name}" requires {expected}')
+        if len(msg.param_formats) not in (0, 1, len(msg.params)):
+            raise SqlError(SqlState.PROTOCOL_VIOLATION,
+                           f"bind message has {len(msg.param_formats)} parameter formats but "
+                           f"{len(msg.params)} parameters")
+        values: list[object] = []
+        if msg.params:
+            oids = await self._param_oids(stmt)
+            formats = _expand_formats(msg.param_formats, len(msg.params))
+            for i, raw in enumerate(msg.params):
+                values.append(types.decode_param(raw, oids[i], formats[i]))
+        old = self.portals.pop(msg.portal, None)
+        if old is not None and old.rows is not None:
+            await self._call(old.rows.close)
+        self.portals[msg.portal] = Portal(msg.portal, stmt, values, msg.result_formats)
+        self.conn.send(codec.encode_bind_complete())
+
+    async def _param_oids(self, stmt: PreparedStatement) -> list[int]:
+        if stmt.given_oids and all(stmt.given_oids) and \
+                len(stmt.given_oids) == stmt.info.param_count:
+            return list(stmt.given_oids)
+        desc = await self._description(stmt)
+        return [types.column_type(t).pg.oid for t in desc.param_types]
+
+    async def _describe(self, msg: m.Describe) -> None:
+        if msg.kind == "S":
+            stmt = self._statement(msg.name)
+            desc = await self._description(stmt)
+            oids = await self._param_oids(stmt)
+            self.conn.send(codec.encode_parameter_description(oids))
+            self._send_description(desc.columns, ())
+            return
+        portal = self._portal(msg.name)
+        if portal.rows is not None:
+            self.conn.send(_row_description(portal.rows.columns, portal.column_types,
+                                            portal.formats))
+            return
+        desc = await self._description(portal.statement)
+        self._send_description(desc.columns, portal.result_formats)
+
+    def _send_description(self, columns: Sequence[Column] | None,
+                          result_formats: Sequence[int]) -> None:
+        if not columns:
+            self.conn.send(codec.encode_no_data())
+            return
+        col_types = [types.column_type(c.duck_type) for c in columns]
+        formats = _expand_formats(result_formats, len(col_types))
+        self.conn.send(_row_description(columns, col_types, formats))
+
+    def _portal(self, name: str) -> Portal:
+        portal = self.portals.get(name)
+        if portal is None:
+            raise SqlError(SqlState.INVALID_CURSOR_NAME, f'portal "{name}" does not exist')
+        return portal
+
+    async def _execute(self, msg: m.Execute) -> None:
+        assert self.session is not None
+        portal = self._portal(msg.name if hasattr(msg, "name") else msg.portal)
+        if portal.done:
+            self.conn.send(codec.encode_command_complete(_rows_tag(portal.tag, 0)))
+            return
+        if portal.rows is None:
+            outcome = await self._call(self.session.execute, portal.statement.info,
+                                       portal.params)
+            if not isinstance(outcome, RowsOutcome):
+                portal.done = True
+                await self._send_outcome(outcome, portal, describe=False)
+                return
+            await self._send_outcome(outcome, portal, describe=False)
+        rows = portal.rows
+        assert rows is not None
+        if msg.max_rows <= 0:
+            await self._stream_rows(rows, portal.column_types, portal.formats)
+            portal.done = True
+            self.conn.send(codec.encode_command_complete(_rows_tag(portal.tag, rows.rows_sent)))
+            return
+        names = [c.name for c in rows.columns]
+        col_types, formats = portal.column_types, portal.formats
+
+        def take() -> tuple[bytes, int]:
+            batches = rows.take(msg.max_rows)
+            data = b"".join(types.encode_data_rows(_arrow(b, col_types, names), col_types,
+                                                   formats) for b in batches)
+            return data, sum(b.num_rows for b in batches)
+
+        data, count = await self._call(take)
+        self.conn.send(data)
+        if count >= msg.max_rows:
+            self.conn.send(codec.encode_portal_suspended())
+        else:
+            portal.done = True
+            self.conn.send(codec.encode_command_complete(_rows_tag(portal.tag, rows.rows_sent)))
+
+    async def _close(self, msg: m.Close) -> None:
+        if msg.kind == "S":
+            self.statements.pop(msg.name, None)
+        else:
+            portal = self.portals.pop(msg.name, None)
+            if portal is not None and portal.rows is not None:
+                await self._call(portal.rows.close)
+        self.conn.send(codec.encode_close_complete())
+
+    async def _sync(self) -> None:
+        portal = self.portals.pop("", None)
+        if portal is not None and portal.rows is not None:
+            await self._call(portal.rows.close)
+        if self._status() == "I":
+            for name in [n for n, p in self.portals.items() if p.done]:
+                del self.portals[name]
+        self.conn.ready_for_query(self._status())
+        await self._flush()
+
+
+def _with_param_count(info: StatementInfo, count: int) -> StatementInfo:
+    from dataclasses import replace
+
+    return replace(info, param_count=count)
+
+
+def _expand_formats(formats: Sequence[int], n: int) -> list[int]:
+    if not formats:
+        return [0] * n
+    if len(formats) == 1:
+        return [formats[0]] * n
+    if len(formats) != n:
+        raise SqlError(SqlState.PROTOCOL_VIOLATION,
+                       f"bind message has {len(formats)} result formats but query has {n} columns")
+    for f in formats:
+        if f not in (0, 1):
+            raise SqlError(SqlState.PROTOCOL_VIOLATION, f"unsupported format code: {f}")
+    return list(formats)
+
+
+def _row_description(columns: Sequence[Column], col_types: Sequence[types.ColumnType],
+                     formats: Sequence[int]) -> bytes:
+    return codec.encode_row_description([
+        m.FieldDescription(c.name, t.pg.oid, t.pg.size, t.typmod, f)
+        for c, t, f in zip(columns, col_types, formats, strict=True)
+    ])
+
+
+def _rows_tag(tag: str, count: int) -> str:
+    if tag in ("SELECT", "INSERT", "UPDATE", "DELETE", "MERGE", "COPY", "FETCH", "MOVE"):
+        return f"INSERT 0 {count}" if tag == "INSERT" else f"{tag} {count}"
+    return tag
+
+
+def _arrow(batch: Batch, col_types: Sequence[types.ColumnType],
+           names: Sequence[str]) -> pa.RecordBatch:
+    if isinstance(batch, PyRowBatch):
+        return types.batch_from_rows(batch.rows, col_types, names)
+    return batch

@@ -1,0 +1,135 @@
+"""The only module that touches sockets: an asyncio TCP server feeding session handlers.
+
+It accepts connections, wraps each in a :class:`StreamTransport` (read/write/drain, TLS upgrade
+after an SSLRequest) and runs a :class:`~server.handler.SessionHandler` on it. It also owns the
+server's life: SIGINT/SIGTERM trigger a fast shutdown (running statements are cancelled, open
+transactions rolled back, clients told 57P01) and the database is checkpointed and closed, so
+nothing that was committed is lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ipaddress
+import logging
+import signal
+import socket
+import ssl
+from dataclasses import dataclass
+
+from server.handler import READ_SIZE, ServerState, SessionHandler
+
+log = logging.getLogger("pixelsql.server")
+
+
+class StreamTransport:
+    """asyncio streams behind the small interface the handler uses."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
+                 tls: ssl.SSLContext | None) -> None:
+        self._reader = reader
+        self._writer = writer
+        self._tls = tls
+        self._secure = False
+        peer = writer.get_extra_info("peername")
+        host = peer[0] if isinstance(peer, tuple) and peer else ""
+        try:
+            self._loopback = ipaddress.ip_address(host.split("%")[0]).is_loopback
+        except ValueError:
+            self._loopback = host == "" or not isinstance(peer, tuple)  # unix socket
+        sock = writer.get_extra_info("socket")
+        if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
+            with contextlib.suppress(OSError):
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    async def read(self) -> bytes:
+        return await self._reader.read(READ_SIZE)
+
+    def write(self, data: bytes) -> None:
+        self._writer.write(data)
+
+    async def drain(self) -> None:
+        await self._writer.drain()
+
+    async def start_tls(self) -> None:
+        assert self._tls is not None
+        await self._writer.start_tls(self._tls)
+        self._secure = True
+
+    @property
+    def tls_available(self) -> bool:
+        return self._tls is not None
+
+    @property
+    def is_secure(self) -> bool:
+        return self._secure or self._loopback
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self._writer.close()
+
+
+@dataclass
+class ServerConfig:
+    host: str = "127.0.0.1"
+    port: int = 5433
+    tls: ssl.SSLContext | None = None
+
+
+class PixelServer:
+    """Accepts clients until stopped; ``serve_forever`` returns after a clean shutdown."""
+
+    def __init__(self, state: ServerState, config: ServerConfig) -> None:
+        self.state = state
+        self.config = config
+        self._server: asyncio.Server | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._stopped = asyncio.Event()
+
+    async def start(self) -> None:
+        self._server = await asyncio.start_server(
+            self._accept, self.config.host, self.config.port, limit=READ_SIZE,
+            reuse_address=True)
+        sockets = self._server.sockets or []
+        for sock in sockets:
+            log.info("listening on %s", sock.getsockname())
+
+    @property
+    def port(self) -> int:
+        assert self._server is not None and self._server.sockets
+        return int(self._server.sockets[0].getsockname()[1])
+
+    async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        self._tasks.add(task)
+        handler = SessionHandler(self.state, StreamTransport(reader, writer, self.config.tls))
+        try:
+            await handler.run()
+        finally:
+            self._tasks.discard(task)
+
+    def request_stop(self) -> None:
+        self._stopped.set()
+
+    async def serve_forever(self) -> None:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(sig, self.request_stop)
+        await self._stopped.wait()
+        await self.shutdown()
+
+    async def shutdown(self) -> None:
+        """Fast shutdown: refuse new clients, end sessions, checkpoint the database."""
+        log.info("shutting down")
+        self.state.shutting_down = True
+        if self._server is not None:
+            self._server.close()
+        for handler in list(self.state.sessions.values()):
+            await handler.shutdown()
+        if self._tasks:
+            await asyncio.wait(list(self._tasks), timeout=10)
+        self.state.db.close()
+        log.info("database closed cleanly")
