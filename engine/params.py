@@ -41,7 +41,7 @@ _COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.Like, exp
 _PLACEHOLDER = "pixelsql_param_"
 
 
-def _parse(sql: str) -> exp.Expression | None:
+def _parse(sql: str) -> exp.Expr | None:
     """sqlglot's tree of a statement, with ``$n`` spelled as named placeholders it reads."""
     try:
         return sqlglot.parse_one(replace_params(sql, lambda n: f":{_PLACEHOLDER}{n}"),
@@ -50,7 +50,7 @@ def _parse(sql: str) -> exp.Expression | None:
         return None
 
 
-def _param_number(node: exp.Expression) -> int | None:
+def _param_number(node: exp.Expr) -> int | None:
     if isinstance(node, exp.Placeholder):
         name = str(node.this or "")
         if name.startswith(_PLACEHOLDER) and name[len(_PLACEHOLDER):].isdigit():
@@ -107,7 +107,7 @@ def infer_param_types(stmt: StatementInfo, given: Sequence[str | None],
     return tuple(r or _TEXT for r in result)
 
 
-def _from_context(node: exp.Expression, lookup: Callable[[exp.Column], str | None]) -> str | None:
+def _from_context(node: exp.Expr, lookup: Callable[[exp.Column], str | None]) -> str | None:
     parent = node.parent
     if isinstance(parent, exp.Cast):
         return _duck_type(parent.to)
@@ -143,7 +143,7 @@ def _type_of(node: exp.Expression | None, lookup: Callable[[exp.Column], str | N
     return None
 
 
-def _tables(tree: exp.Expression) -> dict[str, str]:
+def _tables(tree: exp.Expr) -> dict[str, str]:
     """alias (or name) → qualified table name for every table the statement reads or writes."""
     out: dict[str, str] = {}
     for table in tree.find_all(exp.Table):
@@ -155,7 +155,7 @@ def _tables(tree: exp.Expression) -> dict[str, str]:
     return out
 
 
-def _from_insert(tree: exp.Expression, result: list[str | None],
+def _from_insert(tree: exp.Expr, result: list[str | None],
                  column_types: ColumnTypes) -> None:
     n = len(result)
     if isinstance(tree, exp.Insert):

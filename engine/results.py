@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeAlias
 
 import pyarrow as pa
 
@@ -44,7 +44,7 @@ class PyRowBatch:
         return PyRowBatch(self.rows[offset:end])
 
 
-Batch = pa.RecordBatch | PyRowBatch
+Batch: TypeAlias = "pa.RecordBatch | PyRowBatch"
 
 
 class RowSource:

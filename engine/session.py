@@ -3,9 +3,9 @@
 Theory of operation
 -------------------
 :class:`Database` owns the DuckDB connection to the database file. Each client gets a
-:class:`Session` holding its own DuckDB cursor (DuckDB's unit of concurrency) plus a
-single-thread executor: every call that touches the cursor runs on that thread, so the cursor is
-always used from one thread and the server's event loop never blocks on DuckDB.
+:class:`Session` holding its own DuckDB cursor (DuckDB's unit of concurrency). Its methods are
+blocking; the server calls them all on one thread per session (``server.session_thread``), so
+the cursor is always used from one thread and the event loop never blocks on DuckDB.
 
 ``Session.execute`` takes one classified statement (:mod:`engine.statements`) and returns an
 :class:`~engine.results.Outcome`. It owns PostgreSQL's transaction semantics on top of DuckDB's
@@ -21,7 +21,6 @@ import io
 import itertools
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -112,7 +111,6 @@ class Session:
     def __init__(self, db: Database, user: str, application_name: str = "") -> None:
         self.db = db
         self.user = user
-        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"session-{user}")
         self._cursor: duckdb.DuckDBPyConnection | None = None
         self.tx_status = "I"
         self._implicit = False
@@ -289,6 +287,8 @@ class Session:
             if exact and len(first) < SMALL_RESULT_ROWS:
                 return
             reader = self._guarded(lambda: cur.to_arrow_reader(ARROW_BATCH_ROWS), text)
+            if reader is None:
+                return
             while True:
                 try:
                     batch = self._guarded(reader.read_next_batch, text)
@@ -327,6 +327,11 @@ class Session:
         cur = self.cursor
         if stmt.kind is Kind.DML:
             return self._describe_returning(stmt)
+        if stmt.first_word == "SHOW":
+            # SHOW of a PostgreSQL parameter is answered by the session itself (no side effects).
+            shown = self._session_command(stmt)
+            if isinstance(shown, RowsOutcome):
+                return shown.rows.columns
         if stmt.first_word in ("SHOW", "PRAGMA", "CALL", "EXPLAIN", "DESCRIBE", "SUMMARIZE"):
             probe = f"DESCRIBE SELECT * FROM ({stmt.text})" if stmt.first_word == "SHOW" else None
             if probe is None:
@@ -341,7 +346,11 @@ class Session:
             # Typed NULLs keep the result types right where a parameter flows into the output.
             sql = _typed_nulls(sql, param_types)
             values = []
-        rows = self._guarded(lambda: cur.execute(sql, values or None).fetchall(), stmt.text)
+        prefix = sql[: sql.index("(") + 1] if stmt.first_word == "SHOW" else "DESCRIBE "
+        try:
+            rows = self._guarded(lambda: cur.execute(sql, values or None).fetchall(), sql)
+        except SqlError as exc:
+            raise _from_probe(exc, sql, prefix, stmt.text) from exc
         return tuple(Column(str(r[0]), str(r[1])) for r in rows)
 
     def _describe_returning(self, stmt: StatementInfo) -> tuple[Column, ...]:
@@ -350,20 +359,23 @@ class Session:
         probe = returning_probe(stmt.text)
         if probe is None:
             return ()
-        rows = self._guarded(lambda: self.cursor.execute(f"DESCRIBE {probe}").fetchall(),
-                             stmt.text)
+        sql = f"DESCRIBE {probe}"
+        try:
+            rows = self._guarded(lambda: self.cursor.execute(sql).fetchall(), sql)
+        except SqlError as exc:
+            raise _from_probe(exc, sql, "DESCRIBE ", stmt.text) from exc
         return tuple(Column(str(r[0]), str(r[1])) for r in rows)
 
     def _column_types(self, table: str) -> dict[str, str]:
         """Column name → DuckDB type of a table or view visible to this session."""
-        schema, _, name = table.rpartition(".")
-        schema = schema.strip('"') or None
+        qualifier, _, name = table.rpartition(".")
+        schema = qualifier.strip('"') or None
         if schema == "public":
             schema = "main"
         name = name.strip('"')
         sql = ("SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = $1"
                + (" AND schema_name = $2" if schema else "") + " ORDER BY column_index")
-        args: list[object] = [name] + ([schema] if schema else [])
+        args: list[object] = [name, schema] if schema else [name]
         rows = self._guarded(lambda: self.cursor.execute(sql, args).fetchall(), None)
         return {str(r[0]): str(r[1]) for r in rows}
 
@@ -670,6 +682,32 @@ def _typed_nulls(sql: str, param_types: Sequence[str]) -> str:
     from engine.params import replace_params
 
     return replace_params(sql, lambda n: f"CAST(NULL AS {param_types[n - 1] or 'VARCHAR'})")
+
+
+def _from_probe(error: SqlError, probe: str, prefix: str, text: str) -> SqlError:
+    """An error of a Describe probe (``prefix`` + ``text`` rewritten), positioned on ``text``.
+
+    A position inside the unchanged start or end of the text maps back exactly; one inside a
+    rewritten part (typed NULLs for parameters) is dropped rather than pointing somewhere wrong.
+    """
+    if error.position is None:
+        return error
+    body = probe[len(prefix):]
+    at = error.position - 1 - len(prefix)
+    head = 0
+    limit = min(len(body), len(text))
+    while head < limit and body[head] == text[head]:
+        head += 1
+    tail = 0
+    while tail < limit - head and body[-1 - tail] == text[-1 - tail]:
+        tail += 1
+    position: int | None = None
+    if 0 <= at < head:
+        position = at + 1
+    elif at >= max(0, len(body) - tail):
+        position = len(text) - (len(body) - at) + 1
+    return SqlError(error.sqlstate, error.message, error.severity, error.detail, error.hint,
+                    position)
 
 
 def _warning(state: str, message: str) -> SqlError:

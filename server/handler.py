@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import secrets
 from collections.abc import Callable, Sequence
@@ -36,13 +37,14 @@ from engine.results import (
     RowSource,
     RowsOutcome,
 )
-from engine.session import DATABASE_NAME, Database, Description, Session
+from engine.session import DATABASE_NAME, SMALL_RESULT_ROWS, Database, Description, Session
 from engine.settings import REPORTED
 from engine.statements import CopyFormat, Kind, StatementInfo, split
 from server import codec, types
 from server import messages as m
 from server.auth import Authenticator, AuthMethod, UserStore
 from server.connection import Connection, NegotiatedStartup
+from server.session_thread import SessionThread
 
 log = logging.getLogger("pixelsql.session")
 
@@ -122,6 +124,16 @@ class Portal:
     done: bool = False
 
 
+@dataclass
+class _Executed:
+    """A statement's outcome plus, for rows, their wire types and the first encoded batch."""
+
+    outcome: Outcome
+    col_types: list[types.ColumnType] = field(default_factory=list)
+    formats: list[int] = field(default_factory=list)
+    first: bytes | None = None  # None: rows not fetched yet (a portal with a row limit)
+
+
 class SessionHandler:
     """Serves one client connection from startup to Terminate."""
 
@@ -130,6 +142,7 @@ class SessionHandler:
         self.transport = transport
         self.conn = Connection(state.max_message_size)
         self.session: Session | None = None
+        self.thread: SessionThread | None = None
         self.secret_key = secrets.token_bytes(4)
         self.process_id = 0
         self.statements: dict[str, PreparedStatement] = {}
@@ -139,9 +152,9 @@ class SessionHandler:
     # -- plumbing ----------------------------------------------------------------------------
 
     async def _call(self, fn: Callable[..., T], *args: Any) -> T:
-        assert self.session is not None
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.session.executor, fn, *args)
+        """Run ``fn`` on the session's own thread (DuckDB work never blocks the loop)."""
+        assert self.thread is not None
+        return await self.thread.call(fn, *args)
 
     async def _flush(self) -> None:
         data = self.conn.data_to_send()
@@ -204,7 +217,8 @@ class SessionHandler:
                 if portal.rows is not None:
                     await self._call(portal.rows.close)
             await self._call(self.session.close)
-            self.session.executor.shutdown(wait=False)
+        if self.thread is not None:
+            self.thread.stop()
         self.transport.close()
 
     async def shutdown(self) -> None:
@@ -267,6 +281,7 @@ class SessionHandler:
             raise SqlError(SqlState.TOO_MANY_CONNECTIONS, "sorry, too many clients already",
                            "FATAL")
         self.session = Session(self.state.db, user, params.get("application_name", ""))
+        self.thread = SessionThread(f"session-{user}")
         self.process_id = self.state.register(self)
         self.conn.authenticated()
         notices = self._apply_startup_options(params)
@@ -344,18 +359,47 @@ class SessionHandler:
                     # new implicit transaction, as in PostgreSQL.
                     await self._call(self.session.begin_implicit)
                 try:
-                    outcome = await self._call(self.session.execute, stmt, ())
-                    await self._send_outcome(outcome, None, describe=True)
+                    done = await self._call(self._run, stmt, (), ())
+                    await self._send_outcome(done, None, describe=True)
                 except SqlError as exc:
                     self.conn.send_error(exc.shifted(stmt.offset))
                     ok = False
                     break
         finally:
-            await self._call(self.session.end_implicit, ok)
+            if multi or not ok:
+                await self._call(self.session.end_implicit, ok)
         self.conn.ready_for_query(self._status())
 
-    async def _send_outcome(self, outcome: Outcome, portal: Portal | None, *,
+    def _run(self, stmt: StatementInfo, params: Sequence[object],
+             result_formats: Sequence[int], prefetch: bool = True) -> _Executed:
+        """On the session thread: execute, and encode the first rows in the same trip.
+
+        One thread hop per small query matters: it is a good part of ``SELECT 1`` latency.
+        """
+        assert self.session is not None
+        outcome = self.session.execute(stmt, params)
+        if not isinstance(outcome, RowsOutcome):
+            return _Executed(outcome)
+        rows = outcome.rows
+        col_types = [types.column_type(c.duck_type) for c in rows.columns]
+        formats = _expand_formats(result_formats, len(col_types))
+        first: bytes | None = None
+        if prefetch:
+            names = [c.name for c in rows.columns]
+            batch = rows.next_batch()
+            first = b""
+            if batch is not None:
+                first = types.encode_data_rows(_arrow(batch, col_types, names), col_types,
+                                               formats)
+                if isinstance(batch, PyRowBatch) and batch.num_rows < SMALL_RESULT_ROWS:
+                    rows.next_batch()  # a short first fetch was all there is: close it now
+            else:
+                rows.close()
+        return _Executed(outcome, col_types, formats, first)
+
+    async def _send_outcome(self, done: _Executed, portal: Portal | None, *,
                             describe: bool) -> None:
+        outcome = done.outcome
         if isinstance(outcome, EmptyOutcome):
             self.conn.send(codec.encode_empty_query_response())
         elif isinstance(outcome, CommandOutcome):
@@ -367,16 +411,17 @@ class SessionHandler:
         elif isinstance(outcome, RowsOutcome):
             for notice in outcome.notices:
                 self.conn.send_notice(notice)
-            col_types = [types.column_type(c.duck_type) for c in outcome.rows.columns]
-            formats = _expand_formats(portal.result_formats if portal else (),
-                                      len(col_types))
+            col_types, formats = done.col_types, done.formats
             if describe:
                 self.conn.send(_row_description(outcome.rows.columns, col_types, formats))
-            if portal is not None:
+            if portal is not None and done.first is None:
                 portal.rows, portal.column_types, portal.formats = outcome.rows, col_types, formats
                 portal.tag = outcome.tag
                 return
-            await self._stream_rows(outcome.rows, col_types, formats)
+            if done.first:
+                self.conn.send(done.first)
+            if not outcome.rows.exhausted:
+                await self._stream_rows(outcome.rows, col_types, formats)
             self.conn.send(codec.encode_command_complete(_rows_tag(outcome.tag,
                                                                    outcome.rows.rows_sent)))
         elif isinstance(outcome, CopyOutOutcome):
@@ -418,26 +463,25 @@ class SessionHandler:
         names = [c.name for c in rows.columns]
         csv = spec.format is CopyFormat.CSV
         self.conn.send(codec.encode_copy_out_response(0, [0] * len(col_types)))
+        encode = functools.partial(types.encode_copy_data_rows, csv=csv,
+                                   delimiter=spec.delimiter, null=spec.null, quote=spec.quote,
+                                   escape=spec.escape)
         if spec.header and csv:
             header = pa.RecordBatch.from_arrays(
                 [pa.array([n], pa.string()) for n in names], names=names)
-            self.conn.send(codec.encode_copy_data(types.encode_copy_text(
-                header, [types.column_type("VARCHAR")] * len(names), csv=True,
-                delimiter=spec.delimiter, null=spec.null, quote=spec.quote, escape=spec.escape)))
+            self.conn.send(encode(header, [types.column_type("VARCHAR")] * len(names)))
 
         def produce() -> bytes | None:
             batch = rows.next_batch()
             if batch is None:
                 return None
-            return types.encode_copy_text(_arrow(batch, col_types, names), col_types, csv=csv,
-                                          delimiter=spec.delimiter, null=spec.null,
-                                          quote=spec.quote, escape=spec.escape)
+            return encode(_arrow(batch, col_types, names), col_types)
 
         while True:
             data = await self._call(produce)
             if data is None:
                 break
-            self.conn.send(codec.encode_copy_data(data))
+            self.conn.send(data)  # already framed: one CopyData message per row
             if self.conn.pending_output >= FLUSH_THRESHOLD:
                 await self._flush()
         self.conn.send(codec.encode_copy_done())
@@ -592,18 +636,21 @@ class SessionHandler:
 
     async def _execute(self, msg: m.Execute) -> None:
         assert self.session is not None
-        portal = self._portal(msg.name if hasattr(msg, "name") else msg.portal)
+        portal = self._portal(msg.portal)
         if portal.done:
             self.conn.send(codec.encode_command_complete(_rows_tag(portal.tag, 0)))
             return
         if portal.rows is None:
-            outcome = await self._call(self.session.execute, portal.statement.info,
-                                       portal.params)
-            if not isinstance(outcome, RowsOutcome):
+            whole = msg.max_rows <= 0
+            done = await self._call(self._run, portal.statement.info, portal.params,
+                                    portal.result_formats, whole)
+            if not isinstance(done.outcome, RowsOutcome) or whole:
                 portal.done = True
-                await self._send_outcome(outcome, portal, describe=False)
+                if isinstance(done.outcome, RowsOutcome):
+                    portal.tag = done.outcome.tag
+                await self._send_outcome(done, None, describe=False)
                 return
-            await self._send_outcome(outcome, portal, describe=False)
+            await self._send_outcome(done, portal, describe=False)
         rows = portal.rows
         assert rows is not None
         if msg.max_rows <= 0:

@@ -91,7 +91,7 @@ class PixelServer:
         self._server = await asyncio.start_server(
             self._accept, self.config.host, self.config.port, limit=READ_SIZE,
             reuse_address=True)
-        sockets = self._server.sockets or []
+        sockets: list[socket.socket] = list(self._server.sockets or [])
         for sock in sockets:
             log.info("listening on %s", sock.getsockname())
 

@@ -26,8 +26,14 @@ matrices and variable-length Arrow arrays; ``binary_join_element_wise`` glues th
 row, and the joined array's value buffer is exactly the concatenated DataRow messages.  When
 every piece is fixed-width (typical for binary results) the one matrix already *is* the output.
 Values that the vectorised formatters cannot print exactly (special floats, BC dates, infinite
-timestamps, …) are found with vectorised masks and patched in with a per-value Python fallback,
-and a few rare types (interval text, bit, bignum, numeric binary) are encoded per value.
+timestamps, numerics wider than 64 bits, …) are found with vectorised masks and patched in with
+a per-value Python fallback, and a few rare types (interval text, bit, bignum) are encoded per
+value.  Small batches avoid the fixed cost of all this machinery: below a few rows the cells are
+joined row by row, and dates, times, timestamps and floats are formatted per value by the same
+Python functions the vectorised paths fall back on (the tests check both ways agree).
+
+Types this module has no entry for (VARIANT, GEOMETRY, ...) are reported as text and printed as
+the text of their Arrow form.
 """
 
 from __future__ import annotations
@@ -51,6 +57,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from engine.errors import SqlError, SqlState
+from server.codec import encode_data_row
 
 _Arr = npt.NDArray[Any]
 
@@ -248,7 +255,7 @@ _SCALARS: dict[str, _Scalar] = {
     "ENUM": _Scalar("text", None),  # dictionary type from the label count
     "BLOB": _Scalar("bytea", pa.binary()),
     "BIT": _Scalar("bit", pa.binary(), True),
-    "DATE": _Scalar("date", pa.date32(), True),
+    "DATE": _Scalar("date", pa.date32()),  # '0044-03-15 BC' needs quotes in an array
     "TIME": _Scalar("time", pa.time64("us"), True),
     "TIME_NS": _Scalar("time", pa.time64("ns"), True),
     "TIME WITH TIME ZONE": _Scalar("timetz", pa.time64("us"), True),
@@ -300,6 +307,7 @@ _DUCK_FOR_PG: dict[str, str] = {
 
 _type_lock = threading.Lock()
 _column_types: dict[str, tuple[ColumnType, _Duck]] = {}
+_MAX_CACHED_TYPES = 4096  # distinct type spellings (ENUMs and STRUCTs can make many)
 
 
 def _parse_duck(t: Any) -> _Duck:
@@ -347,14 +355,30 @@ def _arrow_type(d: _Duck) -> Any:
     if d.kind == "UNION":
         fields = [pa.field(n, _arrow_type(c)) for n, c in d.fields]
         return pa.sparse_union(fields, list(range(len(fields))))
-    return pa.string()  # unknown types are shown as text (see _text_values)
+    return _probe_arrow(d.text)  # a type this table does not know; shown as text
+
+
+_probe_lock = threading.Lock()
+_probe_connection: list[Any] = []
+
+
+def _probe_arrow(duck_text: str) -> Any:
+    """Ask DuckDB which Arrow type it exports for a type this module has no entry for."""
+    with _probe_lock:
+        if not _probe_connection:
+            _probe_connection.append(duckdb.connect(":memory:"))
+        try:
+            relation = _probe_connection[0].sql(f"SELECT CAST(NULL AS {duck_text}) AS x")
+            return relation.to_arrow_table().schema.field(0).type
+        except duckdb.Error:
+            return pa.string()
 
 
 def _pg_for(d: _Duck) -> tuple[PgType, int]:
     """The PostgreSQL type and typmod of a DuckDB type."""
     if d.kind in ("LIST", "ARRAY"):
         element = d.element
-        if element.kind in _NESTED_KINDS or element.kind in ("NULL", "BIGNUM", "BIT"):
+        if element.kind in _NESTED_KINDS or element.kind in ("NULL", "BIT"):
             return _PG["text"], -1
         pg, typmod = _pg_for(element)
         if not pg.array_oid:
@@ -378,9 +402,12 @@ def _lookup(duck_type: object) -> tuple[ColumnType, _Duck]:
     parsed = duck_type if hasattr(duck_type, "id") else duckdb.sqltype(key)
     d = _parse_duck(parsed)
     pg, typmod = _pg_for(d)
-    entry = (ColumnType(pg, typmod, key, _arrow_type(d)), d)
+    entry = (ColumnType(pg, typmod, d.text, _arrow_type(d)), d)
     with _type_lock:
+        if len(_column_types) >= _MAX_CACHED_TYPES:
+            _column_types.clear()
         _column_types[key] = entry
+        _column_types.setdefault(d.text, entry)
     return entry
 
 
@@ -439,6 +466,11 @@ def _valid_mask(arr: Any) -> _Arr | None:
     if arr.null_count == 0:
         return None
     return np.asarray(pc.is_valid(arr).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _bool_mask(arr: Any) -> _Arr:
+    """A boolean Arrow array as a numpy mask, NULL counting as False."""
+    return np.asarray(arr.fill_null(_lit(False)).to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def _raw(arr: Any, dtype: Any) -> _Arr:
@@ -707,7 +739,7 @@ def _dates(days: _Arr) -> _Arr:
     """'YYYY-MM-DD' for days since 1970 within years 1..9999, as V10 values."""
     n = len(days)
     lo, hi = (int(days.min()), int(days.max())) if n else (0, 0)
-    if n > 64 and hi - lo < n:  # few distinct days: format each once, then gather
+    if n > 64 and hi - lo < n // 2:  # few distinct days: format each once, then gather
         return np.asarray(_dates(np.arange(lo, hi + 1, dtype=np.int64))[days - lo])
     year, month, day = _civil(days)
     rec = np.empty(n, _DATE_FIELDS)
@@ -718,7 +750,19 @@ def _dates(days: _Arr) -> _Arr:
     return rec.view("V10").ravel()
 
 
+# Below this many values the numpy formatters' fixed cost exceeds formatting each value in
+# Python; the per-value formatters are the same ones the vectorised paths fall back on.
+_FEW_VALUES = 16
+
+
+def _per_value(values: _Arr, valid: _Arr | None, fn: Callable[[Any], str]) -> Any:
+    texts = [fn(v) for v in values.tolist()]
+    return pa.array(texts, pa.string(), mask=None if valid is None else ~valid)
+
+
 def _date_values(days: _Arr, valid: _Arr | None) -> _Values:
+    if len(days) <= _FEW_VALUES:
+        return _per_value(days, valid, _date_text_py)
     outside = (days < _MIN_AD_DAYS) | (days > _MAX_AD_DAYS)
     bad = outside if valid is None else outside & valid  # NULL slots hold arbitrary values
     text = _compose(len(days), [_dates(np.where(outside, 0, days))])
@@ -741,6 +785,8 @@ def _clock_values(
 
 def _timestamp_values(us: _Arr, valid: _Arr | None, suffix: bytes) -> _Values:
     """PostgreSQL text of timestamps given as µs since 1970 (suffix: b'+00' for timestamptz)."""
+    if len(us) <= _FEW_VALUES:
+        return _per_value(us, valid, lambda v: _timestamp_text_py(v, suffix.decode()))
     outside = (us < _MIN_AD_DAYS * _US_PER_DAY) | (us >= (_MAX_AD_DAYS + 1) * _US_PER_DAY)
     bad = outside if valid is None else outside & valid
     safe = np.where(outside, 0, us)
@@ -751,6 +797,8 @@ def _timestamp_values(us: _Arr, valid: _Arr | None, suffix: bytes) -> _Values:
 
 
 def _time_values(us: _Arr, valid: _Arr | None, suffix: bytes) -> _Values:
+    if len(us) <= _FEW_VALUES:
+        return _per_value(us, valid, lambda v: _time_text_py(v) + suffix.decode())
     outside = (us < 0) | (us >= _US_PER_DAY)  # DuckDB allows '24:00:00': printed per value
     bad = outside if valid is None else outside & valid
     values = _clock_values(len(us), [], np.where(outside, 0, us), valid, suffix)
@@ -1006,8 +1054,10 @@ _PLAIN_FLOATS = _arrow_prints_plain_floats()
 def _text_float(arr: Any, d: _Duck) -> _Values:
     """Arrow's shortest round-trip digits, with PostgreSQL's choice of notation patched in."""
     float4 = arr.type == pa.float32()
-    texts = pc.cast(arr, pa.string())
     x = _raw(arr, np.float32 if float4 else np.float64)
+    if len(x) <= _FEW_VALUES:
+        return _per_value(x, _valid_mask(arr), lambda v: _float_text(v, float4))
+    texts = pc.cast(arr, pa.string())
     valid = _valid_mask(arr)
     finite = np.isfinite(x)
     ax = np.abs(x)
@@ -1021,9 +1071,7 @@ def _text_float(arr: Any, d: _Duck) -> _Values:
         if not suspect.any():
             return texts
     want_e = finite & (ax != 0) & ((ax < lo) | (ax >= hi))
-    has_e = np.asarray(
-        pc.match_substring(texts, "e").fill_null(_lit(False)).to_numpy(zero_copy_only=False), dtype=bool
-    )
+    has_e = _bool_mask(pc.match_substring(texts, "e"))
     bad = ~finite | (has_e != want_e)
     if valid is not None:
         bad &= valid
@@ -1037,9 +1085,7 @@ def _text_float(arr: Any, d: _Duck) -> _Values:
 def _text_decimal(arr: Any, d: _Duck) -> _Values:
     texts = pc.cast(arr, pa.string())
     # Arrow switches to scientific notation ('1E-10', '0E-10') for tiny values; PG never does.
-    bad = np.asarray(
-        pc.match_substring(texts, "E").fill_null(_lit(False)).to_numpy(zero_copy_only=False), dtype=bool
-    )
+    bad = _bool_mask(pc.match_substring(texts, "E"))
     if bad.any():
         scale = arr.type.scale
         zero = "0." + "0" * scale if scale > 0 else "0"
@@ -1128,7 +1174,62 @@ def _text_null(arr: Any, d: _Duck) -> _Values:
     return _null_array(len(arr))
 
 
+_DUCK_FOR_ARROW: tuple[tuple[Callable[[Any], bool], str], ...] = (
+    (pa.types.is_boolean, "BOOLEAN"),
+    (lambda t: t == pa.int8(), "TINYINT"),
+    (lambda t: t == pa.int16(), "SMALLINT"),
+    (lambda t: t == pa.int32(), "INTEGER"),
+    (lambda t: t == pa.int64(), "BIGINT"),
+    (lambda t: t == pa.uint8(), "UTINYINT"),
+    (lambda t: t == pa.uint16(), "USMALLINT"),
+    (lambda t: t == pa.uint32(), "UINTEGER"),
+    (lambda t: t == pa.uint64(), "UBIGINT"),
+    (lambda t: t == pa.float32(), "FLOAT"),
+    (lambda t: t == pa.float64(), "DOUBLE"),
+    (pa.types.is_string, "VARCHAR"),
+    (pa.types.is_binary, "BLOB"),
+    (pa.types.is_date32, "DATE"),
+    (lambda t: pa.types.is_time64(t) and t.unit == "us", "TIME"),
+    (lambda t: pa.types.is_time64(t) and t.unit == "ns", "TIME_NS"),
+    (lambda t: pa.types.is_timestamp(t) and t.tz is not None, "TIMESTAMP WITH TIME ZONE"),
+    (lambda t: pa.types.is_timestamp(t) and t.unit == "us", "TIMESTAMP"),
+    (lambda t: pa.types.is_timestamp(t) and t.unit == "ns", "TIMESTAMP_NS"),
+    (lambda t: pa.types.is_timestamp(t) and t.unit == "ms", "TIMESTAMP_MS"),
+    (lambda t: pa.types.is_timestamp(t) and t.unit == "s", "TIMESTAMP_S"),
+    (pa.types.is_interval, "INTERVAL"),
+    (pa.types.is_null, "NULL"),
+)
+
+
+def _duck_from_arrow(t: Any) -> _Duck:
+    """The DuckDB type whose encoders print Arrow values of type t (for types this module does
+    not know, e.g. VARIANT or GEOMETRY, which are then shown as the text of their Arrow form)."""
+    if pa.types.is_decimal(t):
+        return _Duck("DECIMAL", str(t), precision=t.precision, scale=t.scale)
+    if pa.types.is_dictionary(t):
+        return _duck_from_arrow(t.value_type)
+    if isinstance(t, pa.ExtensionType):
+        return _duck_from_arrow(t.storage_type)
+    fields: tuple[tuple[str, _Duck], ...]
+    if pa.types.is_map(t):
+        fields = (("key", _duck_from_arrow(t.key_type)), ("value", _duck_from_arrow(t.item_type)))
+        return _Duck("MAP", str(t), fields)
+    if pa.types.is_list(t) or pa.types.is_large_list(t) or pa.types.is_fixed_size_list(t):
+        return _Duck("LIST", str(t), (("", _duck_from_arrow(t.value_type)),))
+    if pa.types.is_struct(t) or pa.types.is_union(t):
+        fields = tuple((t.field(i).name, _duck_from_arrow(t.field(i).type))
+                       for i in range(t.num_fields))
+        return _Duck("STRUCT" if pa.types.is_struct(t) else "UNION", str(t), fields)
+    for matches, kind in _DUCK_FOR_ARROW:
+        if matches(t):
+            return _Duck(kind, kind)
+    return _Duck("?", str(t))
+
+
 def _text_unknown(arr: Any, d: _Duck) -> _Values:
+    shown = _duck_from_arrow(arr.type)
+    if shown.kind in _TEXT:
+        return _TEXT[shown.kind](arr.storage if isinstance(arr, pa.ExtensionArray) else arr, shown)
     try:
         return pc.cast(arr, pa.string())
     except (pa.ArrowNotImplementedError, pa.ArrowInvalid):
@@ -1267,7 +1368,8 @@ _UUID_HEX_COLUMNS = np.array([i for i in range(36) if i not in (8, 13, 18, 23)])
 
 def _bin_uuid(arr: Any, d: _Duck) -> _Values:
     valid = _valid_mask(arr)
-    filled = arr.fill_null(_lit("00000000-0000-0000-0000-000000000000")) if valid is not None else arr
+    zero = _lit("00000000-0000-0000-0000-000000000000")
+    filled = arr.fill_null(zero) if valid is not None else arr
     filled = _as_binary(filled)
     offsets, data = _binary_parts(filled)
     n = len(filled)
@@ -1287,11 +1389,81 @@ def _bin_text(arr: Any, d: _Duck) -> _Values:
     return _text_values(arr, d)
 
 
+_NUMERIC_HEAD = np.dtype(
+    [("ndigits", ">i2"), ("weight", ">i2"), ("sign", ">u2"), ("dscale", ">i2")]
+)
+_DEC128 = np.dtype([("lo", "<u8"), ("hi", "<i8")])
+
+
+def _pow10(e: int) -> np.uint64:
+    return np.uint64(10**e)
+
+
+def _numeric_matrix(magnitude: _Arr, negative: _Arr, scale: int, valid: _Arr | None) -> _Matrix:
+    """numeric_send for n values magnitude * 10**-scale (magnitude uint64), vectorised: the
+    base-10000 groups of the integer and fraction parts, then leading and trailing zero groups
+    dropped per row."""
+    n = len(magnitude)
+    frac_groups = (scale + 3) // 4
+    if scale <= 19:
+        whole = magnitude // _pow10(scale)
+        rest = magnitude - whole * _pow10(scale)
+    else:  # magnitude < 2**64 < 10**scale: no integer part
+        whole, rest = np.zeros(n, np.uint64), magnitude
+    groups = np.zeros((n, 5 + frac_groups), np.int64)
+    for j in range(5):  # 2**64 < 10**20: at most five integer groups
+        groups[:, 4 - j] = (whole // _pow10(4 * j)) % np.uint64(10_000)
+    for k in range(1, frac_groups + 1):
+        e = scale - 4 * k
+        if e >= 20:
+            continue  # rest < 10**20 <= 10**e: the group is 0
+        if e >= 0:
+            groups[:, 4 + k] = (rest // _pow10(e)) % np.uint64(10_000)
+        else:  # the last group, padded on the right
+            above = scale - 4 * (k - 1)
+            tail = rest % _pow10(above) if above < 20 else rest
+            groups[:, 4 + k] = tail * _pow10(-e)
+    nonzero = groups != 0
+    width = groups.shape[1]
+    any_digit = nonzero.any(axis=1)
+    lead = np.where(any_digit, nonzero.argmax(axis=1), 0)
+    trail = np.where(any_digit, nonzero[:, ::-1].argmax(axis=1), width)
+    ndigits = width - lead - trail
+    columns = np.minimum(lead[:, None] + np.arange(width), width - 1)
+    digits = np.take_along_axis(groups, columns, axis=1).astype(">u2")
+    head = np.empty(n, _NUMERIC_HEAD)
+    head["ndigits"] = ndigits
+    head["weight"] = np.where(any_digit, 4 - lead, 0)
+    head["sign"] = np.where(negative & any_digit, 0x4000, 0)
+    head["dscale"] = scale
+    data = np.hstack([head.view(np.uint8).reshape(n, 8), digits.view(np.uint8).reshape(n, -1)])
+    return _Matrix(data, valid, 8 + 2 * ndigits)
+
+
 def _bin_numeric(arr: Any, d: _Duck) -> _Values:
+    """numeric_send: vectorised for values that fit 64 bits, per value beyond."""
     if isinstance(arr, pa.ExtensionArray):
         return _map_values(_as_binary(arr.storage), lambda raw: _numeric_send(_bignum_int(raw)))
-    scale = arr.type.scale if pa.types.is_decimal(arr.type) else 0
-    return _map_values(arr, lambda v: _numeric_send(v, scale))
+    valid = _valid_mask(arr)
+    if not pa.types.is_decimal(arr.type):  # UBIGINT
+        unsigned = _raw(arr, np.uint64)
+        return _numeric_matrix(unsigned, np.zeros(len(unsigned), bool), 0, valid)
+    if not pa.types.is_decimal128(arr.type):
+        return _map_values(arr, lambda v: _numeric_send(v, arr.type.scale))
+    raw = _raw(arr, _DEC128)
+    lo, hi = raw["lo"], raw["hi"]
+    negative = hi < 0
+    fits = np.where(negative, (hi == -1) & (lo >= np.uint64(1 << 63)), (hi == 0))
+    magnitude = np.where(negative, ~lo + np.uint64(1), lo)
+    values = _numeric_matrix(magnitude, negative, arr.type.scale, valid)
+    wide = ~fits if valid is None else ~fits & valid
+    if not wide.any():
+        return values
+    scale = arr.type.scale
+    exact = arr.filter(pa.array(wide)).to_pylist()
+    return _replace_where(
+        _matrix_to_array(values), wide, [_numeric_send(v, scale) for v in exact]
+    )
 
 
 def _bin_bit(arr: Any, d: _Duck) -> _Values:
@@ -1419,17 +1591,16 @@ def _wire_lengths(arr: Any) -> _Arr:
 _MAX_SLICE_BYTES = 1 << 29
 
 
-class _RowBuilder:
+class _RowPieces:
     """Collects the pieces of every row left to right.  Fixed-width pieces (constants and per-row
     byte strings) that follow each other are laid side by side in one matrix; variable-length
-    Arrow arrays stand alone.  finish() prepends the DataRow header and joins the pieces."""
+    Arrow arrays stand alone.  join() concatenates them row by row into one buffer."""
 
-    def __init__(self, n: int, ncols: int) -> None:
+    def __init__(self, n: int) -> None:
         self.n = n
-        self.ncols = ncols
         # Each piece: a pa.Array, or a run (list) of fixed parts: bytes or V-typed numpy arrays.
         self.pieces: list[Any] = [[]]
-        self.sizes = np.full(n, 6, np.int64)  # the length word counts itself and ncols
+        self.sizes = np.zeros(n, np.int64)  # bytes per row so far
 
     def fixed(self, part: _Arr | bytes) -> None:
         if not isinstance(self.pieces[-1], list):
@@ -1437,14 +1608,14 @@ class _RowBuilder:
         self.pieces[-1].append(part)
         self.sizes += len(part) if isinstance(part, bytes) else part.dtype.itemsize
 
-    def variable(self, arr: Any, lengths: _Arr) -> None:
+    def variable(self, arr: Any, lengths: _Arr | None = None) -> None:
+        """A binary array; NULL values contribute no bytes."""
         self.pieces.append(arr)
-        self.sizes += np.maximum(lengths, 0)
+        self.sizes += np.maximum(_wire_lengths(arr) if lengths is None else lengths, 0)
 
-    def finish(self) -> bytes:
-        ncols = struct.pack("!h", self.ncols)
-        header: list[_Arr | bytes] = [b"D", _length_words(self.sizes), ncols]
-        self.pieces[0][:0] = header
+    def join(self, head: Sequence[_Arr | bytes] = ()) -> bytes:
+        """The rows, each starting with the head parts (which are not counted in sizes)."""
+        self.pieces[0][:0] = head
         if len(self.pieces) == 1:
             return bytes(_compose(self.n, self.pieces[0]).data)
         arrays = [
@@ -1464,7 +1635,7 @@ def _length_words(lengths: _Arr) -> _Arr:
 
 def _encode_slice(batch: Any, ducks: Sequence[_Duck], formats: Sequence[int]) -> bytes:
     n, columns = batch.num_rows, batch.columns
-    rows = _RowBuilder(n, len(columns))
+    rows = _RowPieces(n)
     for arr, d, fmt in zip(columns, ducks, formats, strict=True):
         values = _binary_values(arr, d) if fmt == 1 else _text_values(arr, d)
         if isinstance(values, _Matrix) and values.lengths is None:
@@ -1480,7 +1651,8 @@ def _encode_slice(batch: Any, ducks: Sequence[_Duck], formats: Sequence[int]) ->
             lengths = _wire_lengths(values)
         rows.fixed(_length_words(lengths))
         rows.variable(_as_array(values), lengths)
-    return rows.finish()
+    # 'D', then the message length (counting itself and the column count), then the count.
+    return rows.join([b"D", _length_words(rows.sizes + 6), struct.pack("!h", len(columns))])
 
 
 def _slices(batch: Any, extra_per_row: int) -> Iterable[Any]:
@@ -1491,11 +1663,27 @@ def _slices(batch: Any, extra_per_row: int) -> Iterable[Any]:
         yield batch.slice(start, step)
 
 
+# Below this many rows, the fixed cost of the column-wise row assembly (a dozen Arrow and numpy
+# calls) exceeds assembling the few rows one by one; the cell values are computed by the same
+# vectorised column encoders either way, so the bytes are identical.
+_FEW_ROWS = 16
+
+
+def _encode_few(batch: Any, ducks: Sequence[_Duck], formats: Sequence[int]) -> bytes:
+    cells: list[list[bytes | None]] = []
+    for arr, d, fmt in zip(batch.columns, ducks, formats, strict=True):
+        values = _binary_values(arr, d) if fmt == 1 else _text_values(arr, d)
+        cells.append(_as_binary(_as_array(values)).to_pylist())
+    return b"".join(encode_data_row(row) for row in zip(*cells, strict=True))
+
+
 def encode_data_rows(batch: Any, types: Sequence[ColumnType], formats: Sequence[int]) -> bytes:
     """All the DataRow messages for the rows of batch, concatenated and ready to send."""
     if batch.num_rows == 0:
         return b""
     ducks = [_duck_of(t) for t in types]
+    if batch.num_rows <= _FEW_ROWS:
+        return _encode_few(batch, ducks, formats)
     out = []
     for part in _slices(batch, 7 + 40 * batch.num_columns):
         out.append(_encode_slice(part, ducks, formats))
@@ -1508,9 +1696,14 @@ _COPY_TEXT_ESCAPES = (("\\", "\\\\"), ("\b", "\\b"), ("\f", "\\f"), ("\n", "\\n"
                       ("\r", "\\r"), ("\t", "\\t"), ("\v", "\\v"))
 
 
+def _char_class(chars: str) -> str:
+    return "[" + "".join(f"\\x{{{ord(c):x}}}" for c in chars) + "]"
+
+
 def _copy_text_column(texts: Any, delimiter: str, null: str) -> Any:
-    pattern = "[" + re.escape("\\\b\f\n\r\t\v" + delimiter) + "]"
-    if pc.any(pc.match_substring_regex(texts, pattern)).as_py():
+    """PostgreSQL COPY text format: backslash escapes for '\\', control characters and the
+    delimiter (CopyAttributeOutText); NULL as the null string."""
+    if pc.any(pc.match_substring_regex(texts, _char_class("\\\b\f\n\r\t\v" + delimiter))).as_py():
         for raw, escaped in _COPY_TEXT_ESCAPES:
             texts = pc.replace_substring(texts, raw, escaped)
         if delimiter not in "\\\b\f\n\r\t\v":
@@ -1521,10 +1714,11 @@ def _copy_text_column(texts: Any, delimiter: str, null: str) -> Any:
 def _copy_csv_column(
     texts: Any, delimiter: str, null: str, quote: str, escape: str, single: bool
 ) -> Any:
-    pattern = "[" + re.escape(delimiter + quote) + "\r\n]"
-    needs = pc.match_substring_regex(texts, pattern)
-    if null == "" or not single:
-        needs = pc.or_(needs, pc.equal(texts, _lit(null)))
+    """PostgreSQL COPY CSV format (CopyAttributeOutCSV): a value is quoted when it contains the
+    delimiter, the quote, CR or LF, or equals the null string (or is '\\.' alone on a line);
+    inside quotes the quote and escape characters are preceded by the escape character."""
+    needs = pc.match_substring_regex(texts, _char_class(delimiter + quote + "\r\n"))
+    needs = pc.or_(needs, pc.equal(texts, _lit(null)))
     if single:
         needs = pc.or_(needs, pc.equal(texts, _lit("\\.")))
     needs = needs.fill_null(_lit(False))
@@ -1538,6 +1732,50 @@ def _copy_csv_column(
     return texts.fill_null(_lit(null))
 
 
+@dataclass(frozen=True, slots=True)
+class _CopyFormat:
+    csv: bool
+    delimiter: str
+    null: str
+    quote: str
+    escape: str
+
+
+def _copy_lines(part: Any, ducks: Sequence[_Duck], fmt: _CopyFormat) -> Any:
+    """One COPY line per row ('\\n'-terminated), as a pa.binary() array."""
+    columns = []
+    for arr, d in zip(part.columns, ducks, strict=True):
+        texts = _as_binary(_as_array(_text_values(arr, d))).cast(pa.string())
+        if fmt.csv:
+            single = len(ducks) == 1
+            columns.append(
+                _copy_csv_column(texts, fmt.delimiter, fmt.null, fmt.quote, fmt.escape, single)
+            )
+        else:
+            columns.append(_copy_text_column(texts, fmt.delimiter, fmt.null))
+    if not columns:
+        return pa.array([b"\n"] * part.num_rows, pa.binary())
+    lines = pc.binary_join_element_wise(*columns, _lit(fmt.delimiter))
+    return _as_binary(pc.binary_join_element_wise(lines, _lit("\n"), _lit("")))
+
+
+def _copy_encode(batch: Any, types: Sequence[ColumnType], fmt: _CopyFormat, framed: bool) -> bytes:
+    if batch.num_rows == 0:
+        return b""
+    ducks = [_duck_of(t) for t in types]
+    out = []
+    for part in _slices(batch, 16 + 8 * batch.num_columns):
+        lines = _copy_lines(part, ducks, fmt)
+        if framed:  # 'd' + int32 length before every line: one CopyData message per row
+            rows = _RowPieces(part.num_rows)
+            rows.variable(lines)
+            out.append(rows.join([b"d", _length_words(rows.sizes + 4)]))
+        else:
+            offsets, data = _binary_parts(lines)
+            out.append(data.slice(int(offsets[0]), int(offsets[-1] - offsets[0])).to_pybytes())
+    return b"".join(out)
+
+
 def encode_copy_text(
     batch: Any,
     types: Sequence[ColumnType],
@@ -1549,27 +1787,22 @@ def encode_copy_text(
     escape: str = '"',
 ) -> bytes:
     """The COPY … TO STDOUT payload (text or CSV format) for the rows of batch."""
-    if batch.num_rows == 0:
-        return b""
-    ducks = [_duck_of(t) for t in types]
-    out = []
-    for part in _slices(batch, 8 * batch.num_columns):
-        columns = []
-        for arr, d in zip(part.columns, ducks, strict=True):
-            texts = _as_binary(_as_array(_text_values(arr, d))).cast(pa.string())
-            if csv:
-                single = len(ducks) == 1
-                columns.append(_copy_csv_column(texts, delimiter, null, quote, escape, single))
-            else:
-                columns.append(_copy_text_column(texts, delimiter, null))
-        if not columns:
-            out.append(b"\n" * part.num_rows)
-            continue
-        lines = pc.binary_join_element_wise(*columns, _lit(delimiter))
-        lines = pc.binary_join_element_wise(lines, _lit("\n"), _lit(""))
-        offsets, data = _binary_parts(_as_binary(lines))
-        out.append(data.slice(int(offsets[0]), int(offsets[-1] - offsets[0])).to_pybytes())
-    return b"".join(out)
+    return _copy_encode(batch, types, _CopyFormat(csv, delimiter, null, quote, escape), False)
+
+
+def encode_copy_data_rows(
+    batch: Any,
+    types: Sequence[ColumnType],
+    *,
+    csv: bool,
+    delimiter: str,
+    null: str,
+    quote: str = '"',
+    escape: str = '"',
+) -> bytes:
+    """Like encode_copy_text, but as wire-ready CopyData ('d') messages, one per row, as
+    PostgreSQL sends them (psycopg's ``Copy.rows()`` relies on that)."""
+    return _copy_encode(batch, types, _CopyFormat(csv, delimiter, null, quote, escape), True)
 
 
 # --- small-result path: DuckDB's Python values -> the Arrow batch DuckDB would export ------------
@@ -1687,16 +1920,65 @@ def _union_array(values: Sequence[Any], d: _Duck, arrow: Any) -> Any:
     )
 
 
+def _null_mask(values: Sequence[Any]) -> Any:
+    return pa.array([v is None for v in values], pa.bool_())
+
+
+def _offsets(lengths: Iterable[int]) -> Any:
+    offsets = [0]
+    for n in lengths:
+        offsets.append(offsets[-1] + n)
+    return pa.array(offsets, pa.int32())
+
+
 def _build_array(values: Sequence[Any], d: _Duck, arrow: Any) -> Any:
+    """An Arrow array of type arrow from DuckDB's Python values of type d (built child by child
+    for nested types, so that every leaf gets its own conversion)."""
     if d.kind == "UNION":
         return _union_array(values, d, arrow)
     if pa.types.is_null(arrow):
         return pa.nulls(len(values))
+    if d.kind == "LIST" or (d.kind == "ARRAY" and pa.types.is_list(arrow)):
+        child = [e for v in values if v is not None for e in v]
+        lengths = (0 if v is None else len(v) for v in values)
+        return pa.ListArray.from_arrays(
+            _offsets(lengths), _build_array(child, d.element, arrow.value_type),
+            type=arrow, mask=_null_mask(values),
+        )
+    if d.kind == "ARRAY":
+        child = [e for v in values for e in (v if v is not None else [None] * d.size)]
+        return pa.FixedSizeListArray.from_arrays(
+            _build_array(child, d.element, arrow.value_type), type=arrow, mask=_null_mask(values)
+        )
+    if d.kind == "STRUCT":
+        children = [
+            _build_array([None if v is None else v.get(name) for v in values], c, field.type)
+            for (name, c), field in zip(d.fields, arrow, strict=True)
+        ]
+        return pa.StructArray.from_arrays(children, fields=list(arrow), mask=_null_mask(values))
+    if d.kind == "MAP":
+        entries = [
+            [] if v is None else list(
+                v.items() if isinstance(v, dict) else zip(v["key"], v["value"], strict=True)
+            )
+            for v in values
+        ]
+        (_, key_type), (_, item_type) = d.fields
+        keys = _build_array([k for e in entries for k, _ in e], key_type, arrow.key_type)
+        items = _build_array([i for e in entries for _, i in e], item_type, arrow.item_type)
+        return pa.MapArray.from_arrays(
+            _offsets(len(e) for e in entries), keys, items, type=arrow, mask=_null_mask(values)
+        )
     conv = _py_converter(d)
     if conv is not None:
         values = [None if v is None else conv(v) for v in values]
     if isinstance(arrow, pa.ExtensionType):
         return pa.ExtensionArray.from_storage(arrow, pa.array(values, arrow.storage_type))
+    if d.kind not in _TEXT:  # a type this module does not know: let Arrow infer
+        try:
+            return pa.array(values, arrow)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
+            return pa.array(values)
     return pa.array(values, arrow)
 
 
@@ -1722,7 +2004,10 @@ def exact_from_rows(types: Sequence[ColumnType]) -> bool:
     and TIME WITH TIME ZONE lose information in DuckDB's Python values; prefer the Arrow path)."""
 
     def exact(d: _Duck) -> bool:
-        lossy = d.kind in ("INTERVAL", "TIME WITH TIME ZONE")
+        # Unknown types (VARIANT, GEOMETRY, ...) are inferred by Arrow on this path.
+        lossy = d.kind in ("INTERVAL", "TIME WITH TIME ZONE") or (
+            d.kind not in _TEXT and d.kind not in _SCALARS
+        )
         return not lossy and all(exact(c) for _, c in d.fields)
 
     return all(exact(_duck_of(t)) for t in types)

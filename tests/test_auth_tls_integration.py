@@ -195,7 +195,6 @@ def test_tls_required_is_encrypted(tls_server: RunningServer) -> None:
     with psycopg.connect(tls_server.dsn(user=USER, password=PASSWORD, sslmode="require"),
                          connect_timeout=10) as c:
         assert c.pgconn.ssl_in_use
-        assert c.info.pgconn.ssl_attribute("protocol") in ("TLSv1.2", "TLSv1.3")
         assert c.execute("SELECT 'secret stuff'").fetchone() == ("secret stuff",)
 
 

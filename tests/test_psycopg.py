@@ -286,10 +286,10 @@ def test_array_parameters(conn: psycopg.Connection[Any]) -> None:
 def test_executemany(conn: psycopg.Connection[Any]) -> None:
     table = unique("many")
     conn.execute(f"CREATE TABLE {table} (id INTEGER, name TEXT, score DOUBLE PRECISION)")
-    rows = [(i, f"name {i} ✓", i / 4) for i in range(1000)]
+    rows = [(i, f"name {i} ✓", i / 4) for i in range(500)]
     with conn.cursor() as cur:
         cur.executemany(f"INSERT INTO {table} (id, name, score) VALUES (%s, %s, %s)", rows)
-        assert cur.rowcount == 1000
+        assert cur.rowcount == 500
         got = cur.execute(f"SELECT id, name, score FROM {table} ORDER BY id").fetchall()
     assert got == rows
 
@@ -544,6 +544,13 @@ def test_syntax_error_position_matches_postgres(conn: psycopg.Connection[Any],
             c.execute("SELECT 1 AS x y")
         positions.append(info.value.diag.statement_position)
     assert positions == ["15", "15"]
+    # The extended protocol reports it against the statement text too.
+    with pytest.raises(errors.SyntaxError) as info:
+        conn.execute("SELECT 1 AS x y", prepare=True)
+    assert info.value.diag.statement_position == "15"
+    with pytest.raises(errors.SyntaxError) as info:
+        conn.execute("SELECT %s::int4 AS x y", [1], prepare=True)
+    assert info.value.diag.statement_position == "22"
     # In a multi-statement query the position counts from the start of the whole string.
     with pytest.raises(errors.SyntaxError) as info:
         psycopg.ClientCursor(conn).execute("SELECT 1;\nSELECT 2 AS x y")
@@ -636,6 +643,7 @@ def test_set_reports_changed_parameter(server: RunningServer) -> None:
 # -- large results ---------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("binary", [False, True], ids=["text", "binary"])
 def test_large_result_streams_correctly(conn: psycopg.Connection[Any], binary: bool) -> None:
     n = 200_000

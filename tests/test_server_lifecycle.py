@@ -182,7 +182,6 @@ def test_shutdown_cancels_running_query(tmp_path: Path) -> None:
 # -- concurrency -----------------------------------------------------------------------------------
 
 
-@pytest.mark.slow
 def test_long_query_does_not_block_other_clients(server: RunningServer) -> None:
     outcome: list[BaseException] = []
     ready = threading.Event()
