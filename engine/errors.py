@@ -149,6 +149,21 @@ _MESSAGE_STATES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     )
 )
 
+# DuckDB messages PostgreSQL users know in another wording (psql users, ORMs and tests look for
+# these); the SQLSTATE is decided above, this only rewords.
+_REWORDINGS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(p), r)
+    for p, r in (
+        (r'^Table with name "?([^"!]+?)"? does not exist!?$', r'relation "\1" does not exist'),
+        (r'^Referenced column "?([^"!]+?)"? not found in FROM clause!?$',
+         r'column "\1" does not exist'),
+        (r'^Table with name "?([^"!]+?)"? already exists!?$', r'relation "\1" already exists'),
+        (r"^Scalar Function with name ([^ !]+) does not exist!?$",
+         r"function \1 does not exist"),
+        (r"^syntax error at or near (.*)$", r"syntax error at or near \1"),
+    )
+)
+
 _ERROR_PREFIX = re.compile(r"^[A-Z][A-Za-z ]* Error: ")
 _LINE_MARKER = re.compile(r"\n\nLINE (\d+): (.*)\n( *)\^", re.DOTALL)
 
@@ -198,4 +213,8 @@ def from_duckdb(exc: BaseException, statement: str | None = None) -> SqlError:
         text, _, suggestion = text.partition("\n")
         hint = suggestion.strip()
     message = _ERROR_PREFIX.sub("", text.strip(), count=1)
+    for pattern, replacement in _REWORDINGS:
+        if pattern.match(message):
+            message = pattern.sub(replacement, message, count=1)
+            break
     return SqlError(sqlstate, message, hint=hint, position=position)

@@ -16,7 +16,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from engine.session import Database
+from engine.session import DEFAULT_QUERY_THREADS, Database
 from server.auth import AuthMethod, UserStore, parse_auth_method, scram_verifier
 from server.codec import DEFAULT_MAX_MESSAGE_SIZE
 from server.handler import ServerState
@@ -50,6 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="largest protocol message accepted, in bytes")
     serve.add_argument("--startup-timeout", type=float, default=60.0,
                        help="seconds a client may take to start up and authenticate")
+    serve.add_argument("--duckdb-threads", type=int, default=DEFAULT_QUERY_THREADS,
+                       help="DuckDB worker threads per statement (default 1: lowest latency; "
+                            "0 = DuckDB's default, one per core)")
     serve.add_argument("--log-level", default=os.environ.get("PIXELSQL_LOG_LEVEL", "INFO"))
     verifier = sub.add_parser("scram-verifier",
                               help="print a SCRAM-SHA-256 verifier for a users file "
@@ -75,7 +78,7 @@ async def _serve(args: argparse.Namespace) -> None:
     if method is not AuthMethod.TRUST and len(users) == 0:
         raise SystemExit(f"--auth {args.auth} needs users: set PIXELSQL_PASSWORD "
                          "(and optionally PIXELSQL_USER) or --users-file")
-    db = Database(args.data_dir)
+    db = Database(args.data_dir, threads=args.duckdb_threads)
     state = ServerState(db, method, users, max_message_size=args.max_message_size,
                         startup_timeout=args.startup_timeout,
                         max_connections=args.max_connections)
