@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import functools
 import logging
 import secrets
@@ -51,6 +52,10 @@ log = logging.getLogger("pixelsql.session")
 T = TypeVar("T")
 
 READ_SIZE = 256 * 1024
+# Per-session bounds on what a client can make the server hold (PostgreSQL has none, but it
+# also has no Python objects per statement); well above what drivers' statement caches use.
+MAX_PREPARED_STATEMENTS = 10_000
+MAX_PORTALS = 10_000
 FLUSH_THRESHOLD = 256 * 1024
 
 
@@ -147,7 +152,6 @@ class SessionHandler:
         self.process_id = 0
         self.statements: dict[str, PreparedStatement] = {}
         self.portals: dict[str, Portal] = {}
-        self._pending_events: list[m.FrontendMessage | NegotiatedStartup] = []
 
     # -- plumbing ----------------------------------------------------------------------------
 
@@ -547,6 +551,11 @@ class SessionHandler:
         if msg.statement and msg.statement in self.statements:
             raise SqlError(SqlState.DUPLICATE_PREPARED_STATEMENT,
                            f'prepared statement "{msg.statement}" already exists')
+        if msg.statement not in self.statements and \
+                len(self.statements) >= MAX_PREPARED_STATEMENTS:
+            raise SqlError(SqlState.PROGRAM_LIMIT_EXCEEDED,
+                           f"too many prepared statements (limit {MAX_PREPARED_STATEMENTS})",
+                           hint="Close statements the client no longer needs.")
         statements = split(msg.sql)
         if len(statements) > 1:
             raise SqlError(SqlState.SYNTAX_ERROR,
@@ -584,6 +593,10 @@ class SessionHandler:
             raise SqlError(SqlState.PROTOCOL_VIOLATION,
                            f"bind message has {len(msg.param_formats)} parameter formats but "
                            f"{len(msg.params)} parameters")
+        if msg.portal not in self.portals and len(self.portals) >= MAX_PORTALS:
+            raise SqlError(SqlState.PROGRAM_LIMIT_EXCEEDED,
+                           f"too many open portals (limit {MAX_PORTALS})",
+                           hint="Close portals the client no longer needs.")
         values: list[object] = []
         if msg.params:
             oids = await self._param_oids(stmt)
@@ -696,9 +709,7 @@ class SessionHandler:
 
 
 def _with_param_count(info: StatementInfo, count: int) -> StatementInfo:
-    from dataclasses import replace
-
-    return replace(info, param_count=count)
+    return dataclasses.replace(info, param_count=count)
 
 
 def _expand_formats(formats: Sequence[int], n: int) -> list[int]:

@@ -1,0 +1,132 @@
+"""The session handler driven in-process over an in-memory transport (no sockets, real DuckDB).
+
+These check protocol-level behaviour that is awkward to provoke through a driver: per-session
+bounds, discard-until-Sync, and the exact message sequence of an extended-query exchange.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import struct
+
+import pytest
+
+from engine.session import Database
+from server import handler as handler_module
+from server.auth import AuthMethod, UserStore
+from server.handler import ServerState, SessionHandler
+
+
+class MemoryTransport:
+    """Feeds prepared client bytes, records what the server writes."""
+
+    def __init__(self, data: bytes) -> None:
+        self._chunks = [data]
+        self.written = bytearray()
+
+    async def read(self) -> bytes:
+        await asyncio.sleep(0)
+        return self._chunks.pop(0) if self._chunks else b""
+
+    def write(self, data: bytes) -> None:
+        self.written += data
+
+    async def drain(self) -> None:
+        await asyncio.sleep(0)
+
+    async def start_tls(self) -> None:  # pragma: no cover - not used here
+        raise AssertionError("no TLS in this test")
+
+    @property
+    def tls_available(self) -> bool:
+        return False
+
+    @property
+    def is_secure(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        pass
+
+
+def msg(tag: bytes, body: bytes = b"") -> bytes:
+    return tag + struct.pack("!i", len(body) + 4) + body
+
+
+def startup() -> bytes:
+    body = struct.pack("!i", 196608) + b"user\0t\0database\0pixelsql\0\0"
+    return struct.pack("!i", len(body) + 4) + body
+
+
+def parse(name: str, sql: str) -> bytes:
+    return msg(b"P", name.encode() + b"\0" + sql.encode() + b"\0" + struct.pack("!h", 0))
+
+
+def bind(portal: str, stmt: str) -> bytes:
+    return msg(b"B", portal.encode() + b"\0" + stmt.encode() + b"\0"
+               + struct.pack("!hhh", 0, 0, 0))
+
+
+def execute(portal: str, max_rows: int = 0) -> bytes:
+    return msg(b"E", portal.encode() + b"\0" + struct.pack("!i", max_rows))
+
+
+def responses(data: bytes) -> list[tuple[str, bytes]]:
+    """Split server output into (type, body) pairs."""
+    out = []
+    i = 0
+    while i < len(data):
+        tag = chr(data[i])
+        (length,) = struct.unpack_from("!i", data, i + 1)
+        out.append((tag, bytes(data[i + 5 : i + 1 + length])))
+        i += 1 + length
+    return out
+
+
+def run(client_bytes: bytes) -> list[tuple[str, bytes]]:
+    state = ServerState(Database(None), AuthMethod.TRUST, UserStore())
+    transport = MemoryTransport(startup() + client_bytes + msg(b"X"))
+    asyncio.run(SessionHandler(state, transport).run())
+    state.db.close()
+    after_startup = responses(bytes(transport.written))
+    first_ready = next(i for i, (t, _) in enumerate(after_startup) if t == "Z")
+    return after_startup[first_ready + 1 :]
+
+
+def sqlstate(body: bytes) -> str:
+    fields = {f[:1]: f[1:] for f in body.split(b"\0") if f}
+    return fields[b"C"].decode()
+
+
+def test_prepared_statement_count_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(handler_module, "MAX_PREPARED_STATEMENTS", 3)
+    out = run(b"".join(parse(f"s{i}", "select 1") for i in range(4)) + msg(b"S"))
+    assert [t for t, _ in out] == ["1", "1", "1", "E", "Z"]
+    assert sqlstate(out[3][1]) == "54000"
+
+
+def test_portal_count_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(handler_module, "MAX_PORTALS", 2)
+    out = run(parse("s", "select 1") + b"".join(bind(f"p{i}", "s") for i in range(3))
+              + msg(b"S"))
+    assert [t for t, _ in out] == ["1", "2", "2", "E", "Z"]
+    assert sqlstate(out[3][1]) == "54000"
+
+
+def test_error_discards_until_sync_then_recovers() -> None:
+    out = run(parse("", "select * from missing_table") + bind("", "") + execute("")
+              + parse("", "select 1") + msg(b"S")
+              + parse("", "select 2") + bind("", "") + execute("") + msg(b"S"))
+    kinds = [t for t, _ in out]
+    # Parse of the bad statement succeeds (errors surface at execution), Execute fails, the
+    # rest of the first batch is skipped, Sync answers ReadyForQuery; the second batch runs.
+    assert kinds == ["1", "2", "E", "Z", "1", "2", "D", "C", "Z"]
+    assert sqlstate(out[2][1]) == "42P01"
+    assert out[-2][1] == b"SELECT 1\0"
+
+
+def test_row_limit_suspends_portal_then_completes() -> None:
+    out = run(parse("", "select * from range(5)") + bind("p", "") + execute("p", 2)
+              + execute("p", 2) + execute("p", 2) + msg(b"S"))
+    assert [t for t, _ in out] == ["1", "2", "D", "D", "s", "D", "D", "s", "D", "C", "Z"]
+    assert out[-2][1] == b"SELECT 5\0"
