@@ -287,6 +287,8 @@ class SessionHandler:
         self.session = Session(self.state.db, user, params.get("application_name", ""))
         self.thread = SessionThread(f"session-{user}")
         self.process_id = self.state.register(self)
+        # DEALLOCATE / DISCARD ALL reach our named statements (one namespace in PostgreSQL).
+        self.session.commands.protocol_statements = _NamedStatements(self.statements)
         self.conn.authenticated()
         notices = self._apply_startup_options(params)
         for name, wire_name in REPORTED.items():
@@ -396,7 +398,12 @@ class SessionHandler:
                 first = types.encode_data_rows(_arrow(batch, col_types, names), col_types,
                                                formats)
                 if isinstance(batch, PyRowBatch) and batch.num_rows < SMALL_RESULT_ROWS:
-                    rows.next_batch()  # a short first fetch was all there is: close it now
+                    # A short first fetch is normally all there is: this closes the source now.
+                    # (A cursor's FETCH can start with a short piece and go on.)
+                    more = rows.next_batch()
+                    if more is not None:
+                        first += types.encode_data_rows(_arrow(more, col_types, names),
+                                                        col_types, formats)
             else:
                 rows.close()
         return _Executed(outcome, col_types, formats, first)
@@ -614,7 +621,11 @@ class SessionHandler:
                 len(stmt.given_oids) == stmt.info.param_count:
             return list(stmt.given_oids)
         desc = await self._description(stmt)
-        return [types.column_type(t).pg.oid for t in desc.param_types]
+        given = list(stmt.given_oids) + [0] * (len(desc.param_types) - len(stmt.given_oids))
+        # A type the client declared in Parse is echoed as declared (pgjdbc refuses a
+        # ParameterDescription that changes its varchar to text); the rest are inferred.
+        return [oid or types.column_type(t).pg.oid for oid, t in zip(given, desc.param_types,
+                                                                      strict=False)]
 
     async def _describe(self, msg: m.Describe) -> None:
         if msg.kind == "S":
@@ -624,6 +635,12 @@ class SessionHandler:
             self.conn.send(codec.encode_parameter_description(oids))
             self._send_description(desc.columns, ())
             return
+        if msg.name not in self.portals and self.session is not None:
+            # A SQL cursor is a portal too: psycopg's named cursors Describe it by name.
+            columns = await self._call(self.session.cursors.columns, msg.name)
+            if columns is not None:
+                self._send_description(columns, ())
+                return
         portal = self._portal(msg.name)
         if portal.rows is not None:
             self.conn.send(_row_description(portal.rows.columns, portal.column_types,
@@ -706,6 +723,23 @@ class SessionHandler:
                 del self.portals[name]
         self.conn.ready_for_query(self._status())
         await self._flush()
+
+
+class _NamedStatements:
+    """The session's view of our named prepared statements (for DEALLOCATE / DISCARD ALL)."""
+
+    def __init__(self, statements: dict[str, PreparedStatement]) -> None:
+        self._statements = statements
+
+    def __contains__(self, name: object) -> bool:
+        return bool(name) and name in self._statements
+
+    def discard(self, name: str) -> bool:
+        return bool(name) and self._statements.pop(name, None) is not None
+
+    def clear(self) -> None:
+        for name in [n for n in self._statements if n]:
+            del self._statements[name]
 
 
 def _with_param_count(info: StatementInfo, count: int) -> StatementInfo:

@@ -130,3 +130,12 @@ def test_row_limit_suspends_portal_then_completes() -> None:
               + execute("p", 2) + execute("p", 2) + msg(b"S"))
     assert [t for t, _ in out] == ["1", "2", "D", "D", "s", "D", "D", "s", "D", "C", "Z"]
     assert out[-2][1] == b"SELECT 5\0"
+
+
+def test_declared_parameter_types_are_echoed() -> None:
+    parse_typed = msg(b"P", b"\0select $1 || 'x', $2 + 1\0" + struct.pack("!hII", 2, 1043, 0))
+    out = run(parse_typed + msg(b"D", b"S\0") + msg(b"S"))
+    assert [t for t, _ in out] == ["1", "t", "T", "Z"]
+    count, first, second = struct.unpack("!hII", out[1][1])
+    assert (count, first) == (2, 1043)  # varchar as declared, not text
+    assert second != 0
