@@ -3,7 +3,9 @@
 #   make run          start the server (installs the venv first)
 #   make test         lint + type-check + tests (CI runs this through .ci/run)
 #   make bench        wire benchmark against PostgreSQL 15 and in-process DuckDB
-#   make system-deps  Debian packages the tests need (PostgreSQL 15, psql, pgbench, openssl)
+#   make system-deps  Debian packages the tests need (PostgreSQL 15, psql, pgbench, openssl,
+#                     pgjdbc + a JDK, Node.js + npm)
+#   make node-deps    node-postgres for tests/node (npm ci, only when the lock changed)
 
 PYTHON   ?= python3
 VENV     ?= .venv
@@ -15,16 +17,18 @@ BENCH_ARGS ?= --quick
 
 BIN    := $(VENV)/bin
 PG_BIN := /usr/lib/postgresql/15/bin
+PGJDBC_JAR := /usr/share/java/postgresql.jar
+NODE_DIR := tests/node
 # apt-get needs root; use sudo when we are not root and it exists.
 SUDO   := $(shell [ "$$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && echo sudo)
 APT_INSTALL := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
 	-o Dpkg::Use-Pty=0
 
 .DEFAULT_GOAL := help
-.PHONY: help install run system-deps test lint typecheck bench clean distclean
+.PHONY: help install run system-deps node-deps test lint typecheck bench clean distclean
 
 help:
-	@echo "targets: install run test lint typecheck bench system-deps clean distclean"
+	@echo "targets: install run test lint typecheck bench system-deps node-deps clean distclean"
 	@echo "vars: PYTHON=$(PYTHON) VENV=$(VENV) HOST=$(HOST) PORT=$(PORT) DATA_DIR=$(DATA_DIR) AUTH=$(AUTH)"
 
 install: $(VENV)/.installed
@@ -53,6 +57,10 @@ system-deps:
 		[ -x $$f ] || missing="$$missing postgresql-15"; done; \
 	command -v psql >/dev/null 2>&1 || missing="$$missing postgresql-client-15"; \
 	command -v openssl >/dev/null 2>&1 || missing="$$missing openssl"; \
+	[ -f $(PGJDBC_JAR) ] || missing="$$missing libpostgresql-jdbc-java"; \
+	command -v javac >/dev/null 2>&1 || missing="$$missing default-jdk-headless"; \
+	command -v node >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
 	missing=$$(echo $$missing | tr ' ' '\n' | sort -u | tr '\n' ' '); \
 	if [ -n "$$(echo $$missing)" ]; then \
 		echo "installing system packages: $$missing"; \
@@ -71,7 +79,15 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-test: install system-deps
+# node-postgres for the driver tests. `npm ci` installs exactly what the committed lock says;
+# the stamp reruns it only when package.json or the lock changes (or node_modules is gone).
+node-deps: $(NODE_DIR)/node_modules/.installed
+
+$(NODE_DIR)/node_modules/.installed: $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json | system-deps
+	cd $(NODE_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+test: install system-deps node-deps
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/pytest -q --durations=15
@@ -84,4 +100,4 @@ clean:
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 
 distclean: clean
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(NODE_DIR)/node_modules

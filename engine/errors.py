@@ -31,6 +31,7 @@ class SqlState:
     INVALID_BINARY_REPRESENTATION = "22P03"
     BAD_COPY_FILE_FORMAT = "22P04"
     CHARACTER_NOT_IN_REPERTOIRE = "22021"
+    STRING_DATA_RIGHT_TRUNCATION = "22001"
     INTEGRITY_CONSTRAINT_VIOLATION = "23000"
     NOT_NULL_VIOLATION = "23502"
     FOREIGN_KEY_VIOLATION = "23503"
@@ -38,9 +39,11 @@ class SqlState:
     CHECK_VIOLATION = "23514"
     INVALID_CURSOR_STATE = "24000"
     ACTIVE_SQL_TRANSACTION = "25001"
+    READ_ONLY_SQL_TRANSACTION = "25006"
     NO_ACTIVE_SQL_TRANSACTION = "25P01"
     IN_FAILED_SQL_TRANSACTION = "25P02"
     INVALID_SQL_STATEMENT_NAME = "26000"
+    INVALID_SAVEPOINT_SPECIFICATION = "3B001"
     INVALID_AUTHORIZATION_SPECIFICATION = "28000"
     INVALID_PASSWORD = "28P01"
     INVALID_CURSOR_NAME = "34000"
@@ -55,12 +58,14 @@ class SqlState:
     DUPLICATE_OBJECT = "42710"
     DUPLICATE_PREPARED_STATEMENT = "42P05"
     DUPLICATE_CURSOR = "42P03"
+    INVALID_CURSOR_DEFINITION = "42P11"
     DATATYPE_MISMATCH = "42804"
     UNDEFINED_PARAMETER = "42P02"
     INDETERMINATE_DATATYPE = "42P18"
     PROGRAM_LIMIT_EXCEEDED = "54000"
     TOO_MANY_CONNECTIONS = "53300"
     OUT_OF_MEMORY = "53200"
+    OBJECT_NOT_IN_PREREQUISITE_STATE = "55000"
     QUERY_CANCELED = "57014"
     ADMIN_SHUTDOWN = "57P01"
     IO_ERROR = "58030"
@@ -124,6 +129,13 @@ _CLASS_STATES: tuple[tuple[type[BaseException], str], ...] = (
 _MESSAGE_STATES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(p, re.IGNORECASE), s)
     for p, s in (
+        # raised by the catalog emulation (engine/catalog.py) in PostgreSQL's words
+        (r"^Invalid Input Error: relation \".*\" does not exist", SqlState.UNDEFINED_TABLE),
+        (r"^Invalid Input Error: (type|role) \".*\" does not exist", SqlState.UNDEFINED_OBJECT),
+        (r"^Invalid Input Error: function \".*\" does not exist", SqlState.UNDEFINED_FUNCTION),
+        (r"^Invalid Input Error: schema \".*\" does not exist", "3F000"),
+        (r"^Invalid Input Error: unrecognized configuration parameter",
+         SqlState.UNDEFINED_OBJECT),
         (r"^Catalog Error: Table with name .* does not exist", SqlState.UNDEFINED_TABLE),
         (r"^Catalog Error: Table Function with name .* does not exist",
          SqlState.UNDEFINED_FUNCTION),
@@ -142,6 +154,9 @@ _MESSAGE_STATES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"duplicate key|PRIMARY KEY or UNIQUE constraint", SqlState.UNIQUE_VIOLATION),
         (r"NOT NULL constraint failed", SqlState.NOT_NULL_VIOLATION),
         (r"foreign key", SqlState.FOREIGN_KEY_VIOLATION),
+        # a varchar(n) limit (engine.translate enforces it as CHECK (length(col) <= n))
+        (r"CHECK constraint failed .* CHECK\(\(length\([^()]*\) <= \d+\)\)$",
+         SqlState.STRING_DATA_RIGHT_TRUNCATION),
         (r"CHECK constraint failed", SqlState.CHECK_VIOLATION),
         (r"Current transaction is aborted", SqlState.IN_FAILED_SQL_TRANSACTION),
         (r"Values were not provided for the following parameters", SqlState.UNDEFINED_PARAMETER),
@@ -161,6 +176,8 @@ _REWORDINGS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^Scalar Function with name ([^ !]+) does not exist!?$",
          r"function \1 does not exist"),
         (r"^syntax error at or near (.*)$", r"syntax error at or near \1"),
+        (r"^CHECK constraint failed .* CHECK\(\(length\([^()]*\) <= (\d+)\)\)$",
+         r"value too long for type character varying(\1)"),
     )
 )
 
@@ -218,3 +235,35 @@ def from_duckdb(exc: BaseException, statement: str | None = None) -> SqlError:
             message = pattern.sub(replacement, message, count=1)
             break
     return SqlError(sqlstate, message, hint=hint, position=position)
+
+
+# DuckDB's error type prefixes → its exception classes, for errors that reach us as text only.
+_PREFIX_CLASSES: dict[str, type[duckdb.Error]] = {
+    "INTERRUPT": duckdb.InterruptException,
+    "Interrupt": duckdb.InterruptException,
+    "Invalid Input": duckdb.InvalidInputException,
+    "Conversion": duckdb.ConversionException,
+    "Out of Range": duckdb.OutOfRangeException,
+    "Binder": duckdb.BinderException,
+    "Catalog": duckdb.CatalogException,
+    "Constraint": duckdb.ConstraintException,
+    "Out of Memory": duckdb.OutOfMemoryException,
+    "IO": duckdb.IOException,
+    "Not implemented": duckdb.NotImplementedException,
+    "TransactionContext": duckdb.TransactionException,
+    "Parser": duckdb.ParserException,
+}
+_PREFIX = re.compile(r"^([A-Za-z][A-Za-z ]*?) Error: ")
+
+
+def from_arrow_stream(exc: BaseException, statement: str | None = None) -> SqlError:
+    """An error DuckDB met while streaming rows through Arrow's C stream interface.
+
+    pyarrow raises it as ``OSError`` / ``ArrowInvalid`` with DuckDB's message; the message's
+    ``… Error:`` prefix says which DuckDB exception it was, which :func:`from_duckdb` then
+    translates as usual.
+    """
+    text = str(exc)
+    match = _PREFIX.match(text)
+    cls = _PREFIX_CLASSES.get(match.group(1)) if match else None
+    return from_duckdb(cls(text) if cls is not None else duckdb.Error(text), statement)

@@ -43,9 +43,11 @@ _PLACEHOLDER = "pixelsql_param_"
 
 def _parse(sql: str) -> exp.Expr | None:
     """sqlglot's tree of a statement, with ``$n`` spelled as named placeholders it reads."""
+    from engine.translate import PostgresDialect  # reads $1::oid[] (asyncpg) as a type
+
     try:
         return sqlglot.parse_one(replace_params(sql, lambda n: f":{_PLACEHOLDER}{n}"),
-                                 read="postgres")
+                                 read=PostgresDialect)
     except (ParseError, TokenError, ValueError):
         return None
 
@@ -58,8 +60,31 @@ def _param_number(node: exp.Expr) -> int | None:
     return None
 
 
+# PostgreSQL types DuckDB spells differently that parameters are cast to (asyncpg's
+# ``$1::oid[]``): DuckDB's ``oid`` is a BIGINT alias, PostgreSQL's oid is unsigned 32-bit, which
+# the wire layer (server/types.py) describes as oid.
+_PG_ONLY_PARAM_TYPES = {"oid": "UINTEGER"}
+
+
+def _pg_only(dt: exp.DataType) -> str | None:
+    element, suffix = dt, ""
+    if dt.is_type(exp.DType.ARRAY) and dt.expressions:
+        element, suffix = dt.expressions[0], "[]"
+    if not isinstance(element, exp.DataType) or element.this != exp.DType.USERDEFINED:
+        return None
+    kind = element.args.get("kind")
+    if isinstance(kind, exp.Dot):
+        kind = kind.expression
+    name = kind.name.lower() if isinstance(kind, exp.Identifier) else ""
+    marker = _PG_ONLY_PARAM_TYPES.get(name)
+    return marker + suffix if marker else None
+
+
 def _duck_type(dt: exp.DataType) -> str:
     """DuckDB's canonical spelling of a cast target (``int`` → ``INTEGER``)."""
+    pg_only = _pg_only(dt)
+    if pg_only is not None:
+        return pg_only
     text = dt.sql(dialect="duckdb")
     try:
         return str(duckdb.sqltype(text))

@@ -9,7 +9,7 @@ bounded by one batch. All ``take`` calls must run on the session's own thread.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
@@ -103,6 +103,8 @@ class RowSource:
     def close(self) -> None:
         if not self.exhausted:
             self.exhausted = True
+            if isinstance(self._batches, Generator):
+                self._batches.close()  # releases what it holds (e.g. DuckDB's Arrow reader)
             if self._on_close is not None:
                 self._on_close()
 

@@ -17,6 +17,7 @@ wraps a multi-statement simple query. ``interrupt`` may be called from any threa
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -28,8 +29,9 @@ import duckdb
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from engine import settings
-from engine.errors import SqlError, SqlState, from_duckdb
+from engine import catalog, settings
+from engine.cursors import CursorManager
+from engine.errors import SqlError, SqlState, from_arrow_stream, from_duckdb
 from engine.params import infer_param_types
 from engine.results import (
     Batch,
@@ -44,7 +46,9 @@ from engine.results import (
     RowSource,
     RowsOutcome,
 )
+from engine.session_commands import SessionCommands, TransactionModes, begin_modes
 from engine.statements import CopyFormat, CopySpec, Kind, StatementInfo
+from engine.translate import Translation, translate
 
 T = TypeVar("T")
 
@@ -78,6 +82,7 @@ class Database:
         self._lock = threading.Lock()
         self._schema_version = 0
         self._closed = False
+        self._catalog_installed = False
 
     @property
     def current_schema_version(self) -> int:
@@ -86,6 +91,13 @@ class Database:
     def bump_schema_version(self) -> None:
         with self._lock:
             self._schema_version += 1
+
+    def ensure_catalog(self) -> None:
+        """Create the PostgreSQL catalog emulation on first use (it takes a few hundred ms)."""
+        with self._lock:
+            if not self._catalog_installed and not self._closed:
+                catalog.install(self._con)
+                self._catalog_installed = True
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         with self._lock:
@@ -128,6 +140,18 @@ class Session:
         self.params["application_name"] = application_name
         self._describe_cache: dict[tuple[str, tuple[str, ...]], Description] = {}
         self._describe_cache_version = -1
+        self.backend_pid = 0  # the BackendKeyData process id (pg_backend_pid())
+        self._catalog_cursor: duckdb.DuckDBPyConnection | None = None  # has catalog variables
+        self._catalog_params: dict[str, str] = {}  # the parameters it was given
+        self.cursors = CursorManager(self.stream_query)
+        self.commands = SessionCommands(self)
+        # What RESET returns a parameter to: the defaults, as the client's startup packet set them.
+        self.reset_values: dict[str, str] = dict(self.params)
+
+    def set_startup_parameter(self, name: str, value: str) -> None:
+        """A parameter from the startup packet (or ``options=-c …``): also its RESET value."""
+        self.params[name] = self.reset_values[name] = value
+        self.commands.transaction_ended()  # transaction_* follow default_transaction_*
 
     # -- thread plumbing ---------------------------------------------------------------------
 
@@ -135,6 +159,9 @@ class Session:
     def cursor(self) -> duckdb.DuckDBPyConnection:
         if self._cursor is None:
             self._cursor = self.db.cursor()
+        if self.cursors.live is not None:
+            # A SQL cursor is streaming on this connection; it must let go of it first.
+            self.cursors.detach()
         return self._cursor
 
     def interrupt(self) -> None:
@@ -156,6 +183,7 @@ class Session:
 
     def close(self) -> None:
         """Roll back what is open and release the cursor (on the session thread)."""
+        self.cursors.close_all()
         if self._cursor is not None:
             if self.tx_status != "I":
                 with contextlib.suppress(duckdb.Error):
@@ -173,6 +201,7 @@ class Session:
             self._guarded(self.cursor.begin, None)
             self._implicit = True
             self.tx_status = "T"
+            self.commands.transaction_started(TransactionModes())
 
     def end_implicit(self, success: bool) -> None:
         """Close the implicit transaction: commit on success, roll back otherwise."""
@@ -182,11 +211,7 @@ class Session:
             return
         self._implicit = False
         try:
-            if success and self.tx_status == "T":
-                self._guarded(self.cursor.commit, None)
-            else:
-                with contextlib.suppress(duckdb.Error):
-                    self.cursor.rollback()
+            self._end_transaction(success and self.tx_status == "T", None)
         finally:
             self.tx_status = "I"
 
@@ -195,34 +220,57 @@ class Session:
         if self.tx_status == "T" and not self._implicit:
             self.tx_status = "E"
 
+    def _end_transaction(self, commit: bool, text: str | None) -> None:
+        """Close what ends with the transaction (cursors, its SET TRANSACTION modes), then
+        commit or roll back DuckDB's; a transaction that fails to commit is rolled back."""
+        try:
+            self.cursors.transaction_ending(commit)
+            if commit:
+                self._guarded(self.cursor.commit, text)
+        except BaseException:
+            commit = False
+            raise
+        finally:
+            self.commands.transaction_ended()
+            if not commit:
+                with contextlib.suppress(duckdb.Error):
+                    self.cursor.rollback()
+
+    def restart_transaction(self) -> None:
+        """Replace DuckDB's transaction with a new one (ROLLBACK TO SAVEPOINT, when nothing was
+        written before the savepoint, is exactly that)."""
+        with contextlib.suppress(duckdb.Error):
+            self.cursor.rollback()
+        self._guarded(self.cursor.begin, None)
+        self.tx_status = "T"
+
     def _transaction(self, stmt: StatementInfo) -> CommandOutcome:
         if stmt.kind is Kind.BEGIN:
+            modes = begin_modes(stmt)
             if self.tx_status != "I" and not self._implicit:
                 warning = _warning(SqlState.ACTIVE_SQL_TRANSACTION,
                                    "there is already a transaction in progress")
-                return CommandOutcome("BEGIN", (warning,))
+                return CommandOutcome(stmt.tag, (warning,))
             if self._implicit:  # BEGIN inside a multi-statement query: the block becomes explicit
                 self._implicit = False
             else:
                 self._guarded(self.cursor.begin, stmt.text)
             self.tx_status = "T"
-            return CommandOutcome("BEGIN")
+            self.commands.transaction_started(modes)
+            return CommandOutcome(stmt.tag)
         if self.tx_status == "I" or (self._implicit and self.tx_status == "T"):
             if self._implicit:
-                self._guarded(self.cursor.commit, stmt.text)
                 self._implicit = False
                 self.tx_status = "I"
+                self._end_transaction(True, stmt.text)
             tag = "COMMIT" if stmt.kind is Kind.COMMIT else "ROLLBACK"
             return CommandOutcome(tag, (_warning(
                 SqlState.NO_ACTIVE_SQL_TRANSACTION, "there is no transaction in progress"),))
         failed = self.tx_status == "E"
         self.tx_status = "I"
-        if stmt.kind is Kind.COMMIT and not failed:
-            self._guarded(self.cursor.commit, stmt.text)
-            return CommandOutcome("COMMIT")
-        with contextlib.suppress(duckdb.Error):
-            self.cursor.rollback()
-        return CommandOutcome("ROLLBACK")
+        commit = stmt.kind is Kind.COMMIT and not failed
+        self._end_transaction(commit, stmt.text)
+        return CommandOutcome("COMMIT" if commit else "ROLLBACK")
 
     # -- statements ----------------------------------------------------------------------------
 
@@ -232,11 +280,14 @@ class Session:
             return EmptyOutcome()
         if stmt.kind in (Kind.BEGIN, Kind.COMMIT, Kind.ROLLBACK):
             return self._transaction(stmt)
-        if self.tx_status == "E":
+        if self.tx_status == "E" and not self.commands.allowed_when_failed(stmt):
             raise SqlError(
                 SqlState.IN_FAILED_SQL_TRANSACTION,
                 "current transaction is aborted, commands ignored until end of transaction block",
             )
+        handled = self.commands.execute(stmt, params)  # cursors, DISCARD, PREPARE, …
+        if handled is not None:
+            return handled
         handled = self._session_command(stmt)
         if handled is not None:
             return handled
@@ -253,12 +304,28 @@ class Session:
                 f"requires {stmt.param_count}",
             )
         cur = self.cursor
-        self._guarded(lambda: cur.execute(stmt.text, list(params) or None), stmt.text)
+        duck = self._in_duckdb_dialect(stmt.text)
+        try:
+            self._guarded(lambda: cur.execute(duck.text, list(params) or None), duck.text)
+        except SqlError as exc:
+            raise _untranslated(exc, duck, stmt.text) from exc
         if stmt.changes_schema:
             self.db.bump_schema_version()
         if stmt.returns_rows:
             return RowsOutcome(stmt.tag, self._row_source(cur, stmt.text))
         return CommandOutcome(self._completion_tag(stmt, cur))
+
+    def _in_duckdb_dialect(self, text: str) -> Translation:
+        """The statement as DuckDB runs it (:mod:`engine.translate`): the one place where the
+        SQL DuckDB sees for execute and describe is decided. Readies the catalog it reads."""
+        duck = translate(text)
+        if duck.uses_catalog and (self._catalog_cursor is not self._cursor
+                                  or self._catalog_params != self.params):
+            self.db.ensure_catalog()
+            catalog.prepare_cursor(self.cursor, self.user, self.backend_pid, self.params)
+            self._catalog_cursor = self._cursor
+            self._catalog_params = dict(self.params)
+        return duck
 
     def _completion_tag(self, stmt: StatementInfo, cur: duckdb.DuckDBPyConnection) -> str:
         count: int | None = None
@@ -305,11 +372,59 @@ class Session:
 
         return RowSource(columns, batches())
 
+    def stream_query(self, stmt: StatementInfo, params: Sequence[object] = ()) -> RowSource:
+        """A query's rows streamed batch by batch through DuckDB's relation API (SQL cursors).
+
+        ``execute`` fetches from a DB-API result, which DuckDB 2.0 copies whole when it is turned
+        into Arrow; a relation's Arrow reader streams instead, holding the connection until it
+        is read out or closed.
+        """
+        duck = self._in_duckdb_dialect(stmt.text)
+        cur = self.cursor
+        values = list(params) or None
+        try:
+            rel = self._guarded(lambda: cur.sql(duck.text, params=values), duck.text)
+            if rel is None:
+                raise SqlError(SqlState.SYNTAX_ERROR, "the statement returns no rows")
+            reader = self._guarded(lambda: rel.to_arrow_reader(ARROW_BATCH_ROWS), duck.text)
+        except SqlError as exc:
+            raise _untranslated(exc, duck, stmt.text) from exc
+        columns = tuple(Column(str(n), str(t)) for n, t in zip(rel.columns, rel.types,
+                                                                  strict=True))
+
+        def batches() -> Iterator[Batch]:
+            try:
+                while True:
+                    try:
+                        batch = self._guarded(reader.read_next_batch, duck.text)
+                    except StopIteration:
+                        return
+                    except (OSError, pa.ArrowException) as exc:  # DuckDB's error, via Arrow
+                        raise _untranslated(from_arrow_stream(exc, duck.text), duck,
+                                            stmt.text) from exc
+                    yield batch
+            finally:
+                reader.close()  # gives the connection back
+
+        return RowSource(columns, batches())
+
+    def run_internal(self, sql: str) -> list[tuple[Any, ...]]:
+        """Run a statement of the server's own on the session's connection; all its rows."""
+        cur = self.cursor
+        return self._guarded(lambda: cur.execute(sql).fetchall(), None)
+
+    def discard_plans(self) -> None:
+        """DISCARD PLANS: forget cached statement descriptions."""
+        self._describe_cache.clear()
+
     # -- describe ------------------------------------------------------------------------------
 
     def describe(self, stmt: StatementInfo, given: Sequence[str | None] = (),
                  params: Sequence[object] | None = None) -> Description:
         """Parameter types and result columns of a statement, without executing it."""
+        described = self.commands.describe(stmt, given)  # FETCH, DECLARE, EXECUTE, …
+        if described is not None:
+            return described
         version = self.db.current_schema_version
         if version != self._describe_cache_version:
             self._describe_cache.clear()
@@ -318,10 +433,15 @@ class Session:
         cached = self._describe_cache.get(key)
         if cached is not None and params is None:
             return cached
-        param_types = infer_param_types(stmt, given, self._column_types)
+        duck = self._in_duckdb_dialect(stmt.text)
+        target = dataclasses.replace(stmt, text=duck.text) if duck.changed else stmt
+        param_types = infer_param_types(target, given, self._column_types)
         columns: tuple[Column, ...] | None = None
         if stmt.returns_rows:
-            columns = self._describe_columns(stmt, param_types, params)
+            try:
+                columns = self._describe_columns(target, param_types, params)
+            except SqlError as exc:
+                raise _untranslated(exc, duck, stmt.text) from exc
         elif stmt.kind is Kind.COPY_OUT or stmt.kind is Kind.COPY_IN:
             columns = None
         desc = Description(param_types, columns)
@@ -396,10 +516,11 @@ class Session:
             name = words[1].lower()
             if name == "ALL".lower():
                 changes = self._reset_all()
+                self.commands.parameters_reset()
                 return CommandOutcome("RESET", parameter_changes=changes)
             if name in settings.DEFAULTS:
                 return CommandOutcome("RESET", parameter_changes=self._assign(
-                    name, settings.DEFAULTS[name]))
+                    name, self.reset_values[name]))
             return None
         if stmt.first_word == "SHOW" and len(words) > 1:
             name = " ".join(w.lower() for w in words[1:3]).strip()
@@ -425,7 +546,7 @@ class Session:
             raise SqlError(SqlState.FEATURE_NOT_SUPPORTED if name != "server_version" else
                            "55P02", f'parameter "{name}" cannot be changed')
         if value is None:
-            value = settings.DEFAULTS[name]
+            value = self.reset_values[name]
         if not settings.allowed_value(name, value) or (
             name == "datestyle" and "ISO" not in value.upper()
         ):
@@ -442,8 +563,9 @@ class Session:
 
     def _reset_all(self) -> tuple[tuple[str, str], ...]:
         changes: list[tuple[str, str]] = []
-        for name, default in settings.DEFAULTS.items():
-            if name in settings.READ_ONLY or name == "session_authorization":
+        for name, default in self.reset_values.items():
+            if name in settings.READ_ONLY or name == "session_authorization" or \
+                    name.startswith("transaction_"):  # RESET ALL leaves the transaction be
                 continue
             if self.params.get(name) != default:
                 changes.extend(self._assign(name, default))
@@ -715,6 +837,11 @@ def _from_probe(error: SqlError, probe: str, prefix: str, text: str) -> SqlError
         position = len(text) - (len(body) - at) + 1
     return SqlError(error.sqlstate, error.message, error.severity, error.detail, error.hint,
                     position)
+
+
+def _untranslated(error: SqlError, duck: Translation, text: str) -> SqlError:
+    """An error of a translated statement, positioned on the client's text (or not at all)."""
+    return _from_probe(error, duck.text, "", text) if duck.changed else error
 
 
 def _warning(state: str, message: str) -> SqlError:

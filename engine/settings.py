@@ -26,6 +26,9 @@ DEFAULTS: dict[str, str] = {
     "default_transaction_read_only": "off",
     "default_transaction_isolation": "read committed",
     "transaction_isolation": "read committed",
+    "transaction_read_only": "off",
+    "default_transaction_deferrable": "off",
+    "transaction_deferrable": "off",
     "in_hot_standby": "off",
     "search_path": '"$user", public',
     "extra_float_digits": "1",
@@ -83,7 +86,10 @@ READ_ONLY = frozenset(
      "lc_ctype"}
 )
 
-ALIASES = {"time zone": "timezone", "names": "client_encoding"}
+# Two-word spellings of SHOW (``SHOW TRANSACTION ISOLATION LEVEL`` as DataGrip and Metabase send).
+ALIASES = {"time zone": "timezone", "names": "client_encoding",
+           "transaction isolation": "transaction_isolation",
+           "session authorization": "session_authorization"}
 
 
 def canonical_value(name: str, value: str) -> str:

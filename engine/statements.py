@@ -54,7 +54,7 @@ _FIRST_WORD: dict[str, tuple[Kind, str | None]] = {
     "DELETE": (Kind.DML, "DELETE"),
     "MERGE": (Kind.DML, "MERGE"),
     "BEGIN": (Kind.BEGIN, "BEGIN"),
-    "START": (Kind.BEGIN, "BEGIN"),
+    "START": (Kind.BEGIN, "START TRANSACTION"),
     "COMMIT": (Kind.COMMIT, "COMMIT"),
     "END": (Kind.COMMIT, "COMMIT"),
     "ROLLBACK": (Kind.ROLLBACK, "ROLLBACK"),
@@ -79,6 +79,20 @@ _FIRST_WORD: dict[str, tuple[Kind, str | None]] = {
     "LOAD": (Kind.UTILITY, "LOAD"),
     "EXPORT": (Kind.UTILITY, "EXPORT"),
     "IMPORT": (Kind.UTILITY, "IMPORT"),
+    # Session-level commands run by PixelSQL itself (engine.session_commands, engine.cursors);
+    # where the tag depends on the statement the session computes it.
+    "DECLARE": (Kind.UTILITY, "DECLARE CURSOR"),
+    "FETCH": (Kind.QUERY, "FETCH"),
+    "MOVE": (Kind.UTILITY, "MOVE"),
+    "CLOSE": (Kind.UTILITY, "CLOSE CURSOR"),
+    "DISCARD": (Kind.UTILITY, "DISCARD"),
+    "LISTEN": (Kind.UTILITY, "LISTEN"),
+    "UNLISTEN": (Kind.UTILITY, "UNLISTEN"),
+    "NOTIFY": (Kind.UTILITY, "NOTIFY"),
+    "DO": (Kind.UTILITY, "DO"),
+    "EXECUTE": (Kind.UTILITY, "EXECUTE"),
+    "SAVEPOINT": (Kind.UTILITY, "SAVEPOINT"),
+    "RELEASE": (Kind.UTILITY, "RELEASE"),
 }
 
 # Words between CREATE/DROP/ALTER and the object type that the tag leaves out.
@@ -185,7 +199,8 @@ def _param_count(tokens: list[Token]) -> int:
 def _classify(text: str, offset: int, tokens: list[Token]) -> StatementInfo:
     words = tuple(t.upper for t in tokens[:8])
     first = words[0] if words else ""
-    params = _param_count(tokens)
+    # PREPARE's $n belong to the statement it prepares, not to PREPARE itself.
+    params = _param_count(tokens) if first != "PREPARE" else 0
     if first == "COPY":
         copy = parse_copy(text, list(tokens))
         if copy is not None:
@@ -197,6 +212,8 @@ def _classify(text: str, offset: int, tokens: list[Token]) -> StatementInfo:
     else:
         kind, fixed = entry
         tag = fixed if fixed is not None else _ddl_tag(words)
+    if first == "ROLLBACK" and "TO" in words[1:3]:
+        kind = Kind.UTILITY  # ROLLBACK TO SAVEPOINT does not end the transaction
     if first == "CREATE" and _is_create_as(tokens):
         tag = "SELECT"  # PostgreSQL completes CREATE TABLE … AS with 'SELECT n'
     returning = kind is Kind.DML and any(t.upper == "RETURNING" for t in tokens)

@@ -287,6 +287,7 @@ class SessionHandler:
         self.session = Session(self.state.db, user, params.get("application_name", ""))
         self.thread = SessionThread(f"session-{user}")
         self.process_id = self.state.register(self)
+        self.session.backend_pid = self.process_id
         # DEALLOCATE / DISCARD ALL reach our named statements (one namespace in PostgreSQL).
         self.session.commands.protocol_statements = _NamedStatements(self.statements)
         self.conn.authenticated()
@@ -312,7 +313,7 @@ class SessionHandler:
         for key, value in pairs:
             name = key.lower()
             if name in self.session.params and name not in ("server_version", "is_superuser"):
-                self.session.params[name] = value
+                self.session.set_startup_parameter(name, value)
         return notices
 
     # -- the main loop -------------------------------------------------------------------------
@@ -399,7 +400,7 @@ class SessionHandler:
                                                formats)
                 if isinstance(batch, PyRowBatch) and batch.num_rows < SMALL_RESULT_ROWS:
                     # A short first fetch is normally all there is: this closes the source now.
-                    # (A cursor's FETCH can start with a short piece and go on.)
+                    # (Nothing promises it, so rows that do follow go out with it.)
                     more = rows.next_batch()
                     if more is not None:
                         first += types.encode_data_rows(_arrow(more, col_types, names),

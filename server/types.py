@@ -239,7 +239,8 @@ _SCALARS: dict[str, _Scalar] = {
     "SMALLINT": _Scalar("int2", pa.int16(), True),
     "USMALLINT": _Scalar("int4", pa.uint16(), True),
     "INTEGER": _Scalar("int4", pa.int32(), True),
-    "UINTEGER": _Scalar("int8", pa.uint32(), True),
+    # PostgreSQL's one unsigned 32-bit type; the catalog emulation's OID columns are UINTEGER.
+    "UINTEGER": _Scalar("oid", pa.uint32(), True),
     "BIGINT": _Scalar("int8", pa.int64(), True),
     "UBIGINT": _Scalar("numeric", pa.uint64(), True),
     "HUGEINT": _Scalar("numeric", pa.decimal128(38, 0), True),
@@ -1511,7 +1512,7 @@ _BINARY: dict[str, _BinFn] = {
     "SMALLINT": _bin_int(">i2"),
     "USMALLINT": _bin_int(">i4"),
     "INTEGER": _bin_int(">i4"),
-    "UINTEGER": _bin_int(">i8"),
+    "UINTEGER": _bin_int(">u4"),
     "BIGINT": _bin_int(">i8"),
     "FLOAT": _bin_int(">f4"),
     "DOUBLE": _bin_int(">f8"),

@@ -129,15 +129,9 @@ def test_fetchval_with_typed_parameters(server: RunningServer, sql: str,
     assert isinstance(got, type(expected))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="asyncpg introspects every array type but text[] through pg_catalog (pg_type, "
-    "pg_range): the catalog emulation of issue 3. strict=True: this must start failing "
-    "(XPASS) once issue 3 lands, and the marker must then go.",
-)
 def test_arrays_of_every_element_type(server: RunningServer) -> None:
     # asyncpg has built-in codecs only for text[] and oid[]; for other array types it asks the
-    # server's pg_type (catalog emulation, issue 3) before it can encode or decode them.
+    # server's pg_type, pg_range and pg_namespace (the catalog emulation) first.
     table = unique("apg_arrays")
     row = ([1, None, 3], [2**40], [1.5, -2.0], [True, None], [date(2024, 1, 1)],
            [Decimal("1.25")], [uuid.UUID(int=3)])

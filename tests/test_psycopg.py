@@ -636,8 +636,8 @@ def test_set_reports_changed_parameter(server: RunningServer) -> None:
         c.execute("SET application_name = 'second'")
         assert c.info.parameter_status("application_name") == "second"
         assert c.execute("SHOW application_name").fetchone() == ("second",)
-        c.execute("RESET application_name")
-        assert c.info.parameter_status("application_name") == ""
+        c.execute("RESET application_name")  # back to the startup value, as in PostgreSQL
+        assert c.info.parameter_status("application_name") == "first"
 
 
 # -- large results ---------------------------------------------------------------------------------

@@ -34,7 +34,8 @@ SPLITS = [
     ("BEGIN; commit; ROLLBACK; start transaction; end", [
         ("BEGIN", Kind.BEGIN, "BEGIN", 0), ("commit", Kind.COMMIT, "COMMIT", 0),
         ("ROLLBACK", Kind.ROLLBACK, "ROLLBACK", 0),
-        ("start transaction", Kind.BEGIN, "BEGIN", 0), ("end", Kind.COMMIT, "COMMIT", 0)]),
+        ("start transaction", Kind.BEGIN, "START TRANSACTION", 0),
+        ("end", Kind.COMMIT, "COMMIT", 0)]),
     ("with x as (select 1) select * from x",
      [("with x as (select 1) select * from x", Kind.QUERY, "SELECT", 0)]),
     ("with x as (select 1) insert into t select * from x",

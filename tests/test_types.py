@@ -49,7 +49,7 @@ CASES = [
     Case('200::utinyint', 21, b'200', "00c8"),
     Case('60000::usmallint', 23, b'60000', "0000ea60"),
     Case('(-2147483648)::integer', 23, b'-2147483648', "80000000"),
-    Case('4000000000::uinteger', 20, b'4000000000', "00000000ee6b2800"),
+    Case('4000000000::uinteger', 26, b'4000000000', "ee6b2800"),  # oid: unsigned 32-bit
     Case('(-9223372036854775807)::bigint', 20, b'-9223372036854775807', "8000000000000001"),
     Case(
         '18446744073709551615::ubigint',
@@ -637,7 +637,7 @@ MAPPING = [
     ("SMALLINT", "int2", -1),
     ("USMALLINT", "int4", -1),
     ("INTEGER", "int4", -1),
-    ("UINTEGER", "int8", -1),
+    ("UINTEGER", "oid", -1),
     ("BIGINT", "int8", -1),
     ("UBIGINT", "numeric", -1),
     ("HUGEINT", "numeric", -1),

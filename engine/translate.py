@@ -1,0 +1,978 @@
+"""PostgreSQL → DuckDB translation of the statements that need it.
+
+Clients send PostgreSQL's dialect: catalog queries (``pg_catalog.pg_class``,
+``OPERATOR(pg_catalog.~)``, ``'items'::regclass``, ``COLLATE pg_catalog.default``), PostgreSQL
+functions (``version()``, ``format_type``), qualified names in schema ``public`` (DuckDB's
+``main``) and constructs whose meaning differs (``~`` is a partial regex match in PostgreSQL and
+a full one in DuckDB, ``generate_series`` in a select list returns rows). :func:`translate`
+rewrites such statements into DuckDB's dialect and points catalog names at the emulation in
+:mod:`engine.catalog`.
+
+Theory of operation
+-------------------
+Most statements need nothing, and they must not pay for translation. :func:`translate` first
+scans the statement's tokens (:func:`engine.lexer.tokenize`, already cached by the statement
+splitter) for a *trigger*: a word that names a catalog relation or an emulated function, a
+``reg*`` type, ``OPERATOR``, ``COLLATE``, ``public``, a ``~`` operator … Without one the text
+is returned as it is. With one, sqlglot parses the statement as PostgreSQL, the transforms in
+:data:`TRANSFORMS` (a registry keyed by syntax-node type) rewrite the tree bottom-up, and
+sqlglot writes it back as DuckDB. Results are cached by statement text, since clients repeat
+their catalog queries.
+
+Output column names follow PostgreSQL's rules for translated statements (``SELECT version()``
+returns a column ``version``, not DuckDB's rendering of the rewritten expression).
+
+A statement sqlglot cannot parse (or that a transform cannot handle) gets only the lexical
+rewrites of :func:`_lexical` — catalog qualifiers, emulated function calls, ``public.`` — made on
+its tokens; DuckDB then reports whatever else it cannot run. Error positions of a translated
+statement are mapped back onto the client's text by the session (or dropped).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.dialects.postgres import Postgres
+from sqlglot.errors import ParseError, TokenError
+from sqlglot.tokenizer_core import TokenType
+
+from engine import catalog
+from engine.lexer import Tok, Token, replace_params, tokenize
+
+CACHE_SIZE = 4096
+
+# sqlglot warns when it falls back to an opaque Command; the lexical rewrites handle those.
+logging.getLogger("sqlglot").setLevel(logging.ERROR)
+MAX_PARSED_TOKENS = 20_000  # longer statements get only the lexical rewrites
+
+
+class PostgresDialect(Postgres):
+    """sqlglot's PostgreSQL dialect, reading ``oid`` and ``reg*`` as ordinary type names.
+
+    sqlglot tokenizes them as object identifiers and then cannot read ``$1::oid[]`` (asyncpg's
+    type introspection sends it); as names they parse everywhere a type can stand.
+    """
+
+    class Tokenizer(Postgres.Tokenizer):
+        KEYWORDS = {k: v for k, v in Postgres.Tokenizer.KEYWORDS.items()
+                    if v is not TokenType.OBJECT_IDENTIFIER}
+
+
+PARAM_PLACEHOLDER = "pixelsql_param_"
+
+
+def parse_postgres(sql: str) -> exp.Expr | None:
+    """sqlglot's tree of one PostgreSQL statement; ``$n`` become :class:`exp.Parameter`."""
+    text = replace_params(sql, lambda n: f":{PARAM_PLACEHOLDER}{n}")
+    try:
+        tree = sqlglot.parse_one(text, read=PostgresDialect)
+    except (ParseError, TokenError, ValueError):
+        return None
+    if tree is None:
+        return None
+    for node in list(tree.find_all(exp.Placeholder)):
+        name = str(node.this or "")
+        if name.startswith(PARAM_PLACEHOLDER) and name[len(PARAM_PLACEHOLDER):].isdigit():
+            node.replace(exp.Parameter(this=exp.Literal.number(name[len(PARAM_PLACEHOLDER):])))
+    return tree
+
+
+@dataclass(frozen=True, slots=True)
+class Translation:
+    """What DuckDB runs for a statement (the client's own text when nothing changed)."""
+
+    text: str
+    changed: bool = False
+    uses_catalog: bool = False  # reads the catalog emulation (install it first)
+
+
+# --- deciding cheaply -------------------------------------------------------------------------
+
+# PostgreSQL name → DuckDB function of the same arguments and meaning.
+RENAMED_FUNCTIONS = {
+    "json_build_object": "json_object", "jsonb_build_object": "json_object",
+    "json_build_array": "json_array", "jsonb_build_array": "json_array",
+    "jsonb_agg": "json_group_array", "json_object_agg": "json_group_object",
+    "jsonb_object_agg": "json_group_object", "row_to_json": "to_json",
+    "array_to_json": "to_json", "to_jsonb": "to_json",
+}
+
+
+_REG_TYPES = frozenset({"regclass", "regtype", "regproc", "regprocedure", "regnamespace",
+                        "regrole", "regoper", "regoperator", "regconfig", "regdictionary"})
+# Words that need translation wherever they stand as names (relations, keywords, types) …
+_TRIGGER_WORDS = frozenset(
+    {"pg_catalog", "information_schema", "public", "operator", "collate", "user", "xmin",
+     "current_user", "session_user", "current_role", "current_catalog", "current_schema",
+     "int2vector", "oidvector", "jsonb", "xid", "pg_node_tree", "aclitem"}
+    | _REG_TYPES | catalog.PG_RELATIONS
+)
+# … and function names, which need it only when called: ``version`` is also a column name.
+_CALL_TRIGGER_WORDS = frozenset(
+    {"generate_series", "to_char", "format", "json_agg", "age"}
+    | catalog.FUNCTIONS | frozenset(RENAMED_FUNCTIONS)
+)
+_TRIGGER_OPS = frozenset({"~"})
+# Statements translation never applies to (the session or the COPY machinery handles them).
+_SKIP_FIRST_WORDS = frozenset({"SET", "RESET", "SHOW", "BEGIN", "START", "COMMIT", "END",
+                               "ROLLBACK", "ABORT", "COPY", "PREPARE", "EXECUTE",
+                               "DEALLOCATE", "LISTEN", "NOTIFY", "UNLISTEN", "DISCARD",
+                               "FETCH", "MOVE", "CLOSE", "DECLARE", "DO", "CHECKPOINT",
+                               "ATTACH", "DETACH", "INSTALL", "LOAD", "PRAGMA", "CALL"})
+
+
+# In CREATE TABLE: types DuckDB does not keep (varchar(n)) or lacks (serial).
+_DDL_TRIGGER_WORDS = frozenset({"varchar", "character", "serial", "bigserial", "smallserial",
+                                "serial4", "serial8", "serial2", "local", "global"})
+
+
+# Types that are column names too often to trigger alone: only as ``::type``.
+_CAST_TRIGGER_WORDS = frozenset({"oid", "name"})
+
+
+def _after_cast(tokens: tuple[Token, ...], i: int) -> bool:
+    """True when the token at ``i`` (which may be just past the end) follows ``::``."""
+    return 2 <= i <= len(tokens) and tokens[i - 1].kind is Tok.OP \
+        and tokens[i - 1].text == ":" and tokens[i - 2].text == ":"
+
+
+def needs_translation(sql: str) -> bool:
+    """True when the statement's tokens contain something DuckDB would read differently."""
+    tokens = tokenize(sql)
+    if not tokens or tokens[0].upper in _SKIP_FIRST_WORDS:
+        return False
+    ddl = tokens[0].upper == "CREATE"
+    for i, tok in enumerate(tokens):
+        if tok.kind is Tok.WORD:
+            word = tok.text.lower()
+            if word in _TRIGGER_WORDS or (ddl and word in _DDL_TRIGGER_WORDS):
+                return True
+            if word in _CALL_TRIGGER_WORDS and i + 1 < len(tokens) \
+                    and tokens[i + 1].text == "(" and tokens[i + 1].kind is Tok.OP:
+                return True
+            if word in _CAST_TRIGGER_WORDS and _after_cast(tokens, i):
+                return True
+        elif tok.kind is Tok.STRING:
+            # '{a,b}'::text[]: a PostgreSQL array literal DuckDB cannot read
+            if tok.text.startswith("'{") and _after_cast(tokens, i + 3):
+                return True
+            # LIKE 'a\_b': PostgreSQL's default escape character, DuckDB has none
+            if "\\" in tok.text and i >= 1 and tokens[i - 1].upper in ("LIKE", "ILIKE"):
+                return True
+        elif tok.kind is Tok.IDENT:
+            if tok.text in ("public", "pg_catalog", "information_schema"):
+                return True
+        elif tok.kind is Tok.OP:
+            if tok.text in _TRIGGER_OPS:
+                return True
+            # = ANY('{…}'): a PostgreSQL array literal DuckDB cannot read
+            if tok.text == "(" and i >= 1 and tokens[i - 1].upper in ("ANY", "ALL", "SOME") \
+                    and i + 1 < len(tokens) and tokens[i + 1].kind is Tok.STRING:
+                return True
+    return False
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def translate(sql: str) -> Translation:
+    """The DuckDB text for one PostgreSQL statement (cached by text)."""
+    if not needs_translation(sql):
+        return Translation(sql)
+    if len(tokenize(sql)) > MAX_PARSED_TOKENS:  # a bulk INSERT, say: not worth a syntax tree
+        return _lexical(sql)
+    tree = parse_postgres(sql)
+    if tree is None or isinstance(tree, exp.Command):  # sqlglot gave up on its structure
+        return _lexical(sql)
+    ctx = _Context(ctes=frozenset(c.alias_or_name.lower() for c in tree.find_all(exp.CTE)),
+                   catalog_query=any(_is_catalog_table(t) for t in tree.find_all(exp.Table)))
+    try:
+        names = _output_names(tree)
+        tree = _rewrite(tree, ctx)
+        _apply_output_names(tree, names)
+        text = tree.sql(dialect="duckdb")
+    except (ValueError, sqlglot.errors.SqlglotError):
+        # a construct the transforms or sqlglot's writer do not handle
+        return _lexical(sql)
+    if ctx.prefix:
+        text = "; ".join([*ctx.prefix, text])
+    return Translation(text, changed=text != sql, uses_catalog=ctx.uses_catalog)
+
+
+def _is_catalog_table(table: exp.Table) -> bool:
+    db = table.args.get("db")
+    if isinstance(db, exp.Identifier):
+        return db.name.lower() in ("pg_catalog", "information_schema")
+    return isinstance(table.this, exp.Identifier) and table.name.lower() in catalog.PG_RELATIONS
+
+
+# --- when sqlglot cannot read a statement: the lexical rewrites ---------------------------------
+
+
+def _lexical(sql: str) -> Translation:
+    """Rewrites made on the statement's tokens alone, for statements sqlglot cannot parse:
+    ``pg_catalog.x`` / ``information_schema.x`` / ``public.x`` qualifiers, calls of emulated
+    functions, and ``CREATE LOCAL TEMP TABLE``. DuckDB reports whatever else it cannot run."""
+    tokens = tokenize(sql)
+    edits: list[tuple[int, int, str]] = []  # (start, end, replacement)
+    uses_catalog = False
+    n = len(tokens)
+    for i, tok in enumerate(tokens):
+        name = tok.text.lower() if tok.kind in (Tok.WORD, Tok.IDENT) else ""
+        dotted = i + 2 < n and tokens[i + 1].text == "." and tokens[i + 1].kind is Tok.OP
+        after_dot = i >= 1 and tokens[i - 1].text == "." and tokens[i - 1].kind is Tok.OP
+        call = i + 1 < n and tokens[i + 1].text == "(" and tokens[i + 1].kind is Tok.OP
+        if name == "pg_catalog" and dotted:
+            target = tokens[i + 2].text.lower()
+            if target in catalog.PG_RELATIONS or target in catalog.FUNCTIONS:
+                edits.append((tok.start, tok.end, catalog.PG))
+                uses_catalog = True
+            else:  # DuckDB's own function of that name
+                edits.append((tok.start, tokens[i + 1].end, ""))
+        elif name == "information_schema" and dotted:
+            edits.append((tok.start, tok.end, catalog.INFO))
+            uses_catalog = True
+        elif name == "public" and dotted and not after_dot:
+            edits.append((tok.start, tok.end, "main"))
+        elif name in catalog.MACRO_FUNCTIONS and call and not after_dot:
+            edits.append((tok.start, tok.start, catalog.PG + "."))
+            uses_catalog = True
+        elif tok.kind is Tok.WORD and name in ("current_user", "session_user", "user") \
+                and not call and not after_dot:
+            edits.append((tok.start, tok.end, f"{catalog.PG}.current_user()"))
+            uses_catalog = True
+        elif tok.kind is Tok.WORD and name in ("local", "global") and i == 1 \
+                and tokens[0].upper == "CREATE" and i + 1 < n \
+                and tokens[i + 1].upper in ("TEMP", "TEMPORARY"):
+            edits.append((tok.start, tokens[i + 1].start, ""))
+    if not edits:
+        return Translation(sql)
+    out: list[str] = []
+    last = 0
+    for start, end, replacement in edits:
+        out.append(sql[last:start])
+        out.append(replacement)
+        last = end
+    out.append(sql[last:])
+    text = "".join(out)
+    return Translation(text, changed=text != sql, uses_catalog=uses_catalog)
+
+
+def cache_info() -> functools._CacheInfo:
+    return translate.cache_info()
+
+
+# --- the rewrite ------------------------------------------------------------------------------
+
+
+@dataclass
+class _Context:
+    ctes: frozenset[str]
+    catalog_query: bool = False  # reads a catalog relation (decided before the rewrite)
+    uses_catalog: bool = False
+    prefix: list[str] = field(default_factory=list)  # statements to run first (sequences)
+    vector_aliases: set[str] = field(default_factory=set)  # subquery names of int2vectors
+
+
+Transform = Callable[[exp.Expr, _Context], exp.Expr]
+
+
+def _rewrite(tree: exp.Expr, ctx: _Context) -> exp.Expr:
+    """Apply :data:`TRANSFORMS` bottom-up (children before their parents)."""
+    root = tree
+    for node in reversed(list(tree.walk(bfs=False))):
+        transform = TRANSFORMS.get(type(node))
+        if transform is None:
+            continue
+        # where the node hangs, taken first: a transform may wrap it in its replacement
+        parent, key, index = node.parent, node.arg_key, node.index
+        new = transform(node, ctx)
+        if new is node:
+            continue
+        if parent is None or key is None:
+            root = new
+        else:
+            parent.set(key, new, index)
+    return root
+
+
+def _catalog_call(name: str, args: list[exp.Expr], ctx: _Context) -> exp.Expr:
+    """``pixelsql_catalog.pg.name(args)``: a macro of the catalog emulation."""
+    ctx.uses_catalog = True
+    return exp.Dot.build([exp.to_identifier(catalog.CATALOG), exp.to_identifier(catalog.PG_SCHEMA),
+                          exp.Anonymous(this=name, expressions=args)])
+
+
+def _is_pg_catalog(node: exp.Expr | None) -> bool:
+    return isinstance(node, exp.Identifier) and node.name.lower() == "pg_catalog"
+
+
+# -- relations --
+
+
+def _table(node: exp.Expr, ctx: _Context) -> exp.Expr:
+    assert isinstance(node, exp.Table)
+    db = node.args.get("db")
+    db_name = db.name.lower() if isinstance(db, exp.Identifier) else ""
+    this = node.this
+    if isinstance(this, exp.Func) and _function_name(this) in _SCALAR_IN_FROM:
+        # PostgreSQL reads a scalar function in FROM as a one-row table
+        alias = node.alias or _function_name(this)
+        select = exp.select(exp.alias_(this.copy(), alias, quoted=True))
+        return exp.Subquery(this=select, alias=exp.TableAlias(this=exp.to_identifier(alias)))
+    if isinstance(this, exp.Anonymous) and this.name.lower() == "pg_partition_ancestors":
+        # no partitioning: a relation's only "ancestor" is itself
+        node.set("this", exp.Unnest(expressions=[exp.Array(expressions=this.expressions)]))
+        node.set("db", None)
+        return node
+    if not isinstance(this, exp.Identifier):  # a table function: [pg_catalog.]f(…)
+        if db_name == "pg_catalog":
+            node.set("db", None)
+        if isinstance(this, exp.Anonymous) and this.name.lower() in catalog.TABLE_FUNCTIONS \
+                and db_name in ("", "pg_catalog"):
+            node.set("db", exp.to_identifier(catalog.PG_SCHEMA))
+            node.set("catalog", exp.to_identifier(catalog.CATALOG))
+            ctx.uses_catalog = True
+        return node
+    name = this.name if this.quoted else this.name.lower()
+    if db_name == "pg_catalog" or (not db_name and name in catalog.PG_RELATIONS
+                                   and name not in ctx.ctes and not node.args.get("catalog")):
+        _to_catalog(node, catalog.PG_SCHEMA, ctx)
+    elif db_name == "information_schema":
+        _to_catalog(node, catalog.INFO_SCHEMA, ctx)
+    elif db_name == "public":
+        node.set("db", exp.to_identifier("main"))
+    return node
+
+
+_SYSTEM_COLUMNS = frozenset({"xmin", "xmax", "cmin", "cmax", "ctid", "tableoid"})
+
+
+# Scalar functions clients put in FROM (Grafana: string_to_array(current_setting(…)) s).
+_SCALAR_IN_FROM = frozenset({"string_to_array", "regexp_split_to_array", "current_setting",
+                             "current_schemas", "array_append", "parse_ident"})
+
+
+def _function_name(node: exp.Expr) -> str:
+    if isinstance(node, exp.Anonymous):
+        return node.name.lower()
+    match = re.match(r"\s*([A-Za-z_][A-Za-z0-9_]*)\s*\(", node.sql(dialect="postgres"))
+    return match.group(1).lower() if match else ""
+
+
+def _to_catalog(node: exp.Table, schema: str, ctx: _Context) -> None:
+    """Point a relation at the emulation, keeping its name as the alias (columns may be
+    qualified with it, ``pg_catalog.pg_class.relname``)."""
+    if not node.alias and not isinstance(node.parent, (exp.Insert, exp.Delete, exp.Update)):
+        node.set("alias", exp.TableAlias(this=exp.to_identifier(node.name)))
+    node.set("db", exp.to_identifier(schema))
+    node.set("catalog", exp.to_identifier(catalog.CATALOG))
+    ctx.uses_catalog = True
+
+
+def _column(node: exp.Expr, ctx: _Context) -> exp.Expr:
+    assert isinstance(node, exp.Column)
+    db = node.args.get("db")
+    db_name = db.name.lower() if isinstance(db, exp.Identifier) else ""
+    if db_name == "public":
+        node.set("db", exp.to_identifier("main"))
+    elif db_name in ("pg_catalog", "information_schema"):
+        node.set("db", None)  # the relation keeps its own name as its alias
+    if ctx.catalog_query and node.name.lower() in _SYSTEM_COLUMNS \
+            and isinstance(node.this, exp.Identifier) and not node.this.quoted:
+        # xmin, ctid …: catalog rows never change under a reader here
+        return exp.Cast(this=exp.Literal.number(0), to=exp.DataType.build("BIGINT"))
+    vector = catalog.VECTOR_COLUMNS.get(node.name.lower())
+    if ctx.catalog_query and vector and not _in_output(node):
+        # an int2vector/oidvector ("1 2") used as an array: the list it stands for
+        split = exp.Anonymous(this="string_split", expressions=[
+            node.copy(), exp.Literal.string(" ")])
+        wrapped = exp.Cast(this=split, to=exp.DataType.build(vector, dialect="duckdb"))
+        wrapped.meta["pg_vector"] = True
+        if isinstance(node.parent, exp.Alias) and _in_select_list(node):
+            ctx.vector_aliases.add(node.parent.alias.lower())  # a subquery passes it on
+        return wrapped
+    ident = node.this
+    if (not node.table and isinstance(ident, exp.Identifier) and not ident.quoted
+            and ident.name.lower() in ("user", "current_role")
+            and not isinstance(node.parent, exp.Alias)):
+        return _catalog_call("current_user", [], ctx)
+    return node
+
+
+# -- functions --
+
+# sqlglot's typed function nodes for PostgreSQL functions the catalog emulates.
+_TYPED_FUNCTIONS: dict[type[exp.Expr], str] = {
+    exp.CurrentVersion: "version",
+    exp.CurrentUser: "current_user",
+    exp.SessionUser: "session_user",
+    exp.CurrentRole: "current_role",
+    exp.CurrentSchema: "current_schema",
+    exp.CurrentSchemas: "current_schemas",
+    exp.CurrentDatabase: "current_database",
+    exp.CurrentCatalog: "current_catalog",
+}
+
+
+def _anonymous(node: exp.Expr, ctx: _Context) -> exp.Expr:
+    assert isinstance(node, exp.Anonymous)
+    name = node.name.lower()
+    if name in catalog.MACRO_FUNCTIONS and not isinstance(node.parent, exp.Table) \
+            and not (isinstance(node.parent, exp.Dot) and node.parent.expression is node
+                     and not _is_pg_catalog(node.parent.this)):
+        return _catalog_call(name, list(node.expressions), ctx)
+    return node
+
+
+def _typed_function(node: exp.Expr, ctx: _Context) -> exp.Expr:
+    name = _TYPED_FUNCTIONS[type(node)]
+    args = [a for a in node.args.values() if isinstance(a, exp.Expr)]
+    return _catalog_call(name, args, ctx)
+
+
+def _dot(node: exp.Expr, ctx: _Context) -> exp.Expr:
+    """``pg_catalog.f(…)``: the emulated function, or DuckDB's own one unqualified."""
+    assert isinstance(node, exp.Dot)
+    if _is_pg_catalog(node.this) and not isinstance(node.expression, exp.Identifier):
+        unqualified: exp.Expr = node.expression
+        return unqualified
+    expand = _expandarray_argument(node)
+    if expand is not None:
+        # information_schema._pg_expandarray(a): a set of (x, n) records
+        return exp.Unnest(expressions=[_catalog_call("_pg_expandarray", [expand], ctx)])
+    inner = node.this.this if isinstance(node.this, exp.Paren) else None
+    if isinstance(inner, exp.Unnest) and isinstance(node.expression, exp.Identifier):
+        call = inner.expressions[0] if inner.expressions else None
+        arg = _our_expandarray_argument(call)
+        if arg is not None and node.expression.name.lower() in ("x", "n"):
+            # (_pg_expandarray(a)).x / .n: the elements or their positions
+            if node.expression.name.lower() == "x":
+                return exp.Unnest(expressions=[arg])
+            return exp.Unnest(expressions=[exp.Anonymous(this="range", expressions=[
+                exp.Literal.number(1), exp.Add(this=exp.Length(this=arg.copy()),
+                                               expression=exp.Literal.number(1))])])
+    return node
+
+
+def _expandarray_argument(node: exp.Dot) -> exp.Expr | None:
+    this, call = node.this, node.expression
+    if isinstance(this, exp.Identifier) and this.name.lower() == "information_schema" \
+            and isinstance(call, exp.Anonymous) and call.name.lower() == "_pg_expandarray" \
+            and len(call.expressions) == 1:
+        argument: exp.Expr = call.expressions[0]
+        return argument
+    return None
+
+
+def _our_expandarray_argument(node: exp.Expr | None) -> exp.Expr | None:
+    if isinstance(node, exp.Dot) and isinstance(node.expression, exp.Anonymous) \
+            and node.expression.name == "_pg_expandarray" and node.expression.expressions:
+        argument: exp.Expr = node.expression.expressions[0]
+        return argument
+    return None
+
+
+# -- casts and types --
+
+# PostgreSQL types DuckDB lacks (or, like oid, reads differently), as DuckDB types (for casts
+# and column definitions). OIDs are unsigned 32-bit: UINTEGER, described on the wire as oid.
+_DUCK_TYPES = {
+    "name": "VARCHAR", "char": "VARCHAR", "pg_node_tree": "VARCHAR", "aclitem": "VARCHAR",
+    "text": "VARCHAR", "int2vector": "SMALLINT[]", "oidvector": "INTEGER[]", "xid": "BIGINT",
+    "cid": "BIGINT", "xid8": "BIGINT", "jsonb": "JSON", "regproc": "VARCHAR",
+    "regprocedure": "VARCHAR", "oid": "UINTEGER", "regclass": "UINTEGER",
+    "regtype": "UINTEGER", "regnamespace": "UINTEGER", "regrole": "UINTEGER",
+    "regoper": "UINTEGER", "regoperator": "UINTEGER", "regconfig": "UINTEGER",
+    "regdictionary": "UINTEGER",
+}
+_TEXT_TYPES = frozenset({exp.DType.TEXT, exp.DType.VARCHAR, exp.DType.NAME, exp.DType.CHAR,
+                         exp.DType.NCHAR, exp.DType.NVARCHAR})
+
+
+def _user_type_name(node: exp.Expr | None) -> str:
+    """The PostgreSQL name of a type sqlglot did not recognise (``pg_catalog.regclass``)."""
+    if isinstance(node, exp.ObjectIdentifier):
+        return node.name.lower()
+    if isinstance(node, exp.DataType) and node.this == exp.DType.USERDEFINED:
+        kind = node.args.get("kind")
+        if isinstance(kind, exp.Dot) and _is_pg_catalog(kind.this):
+            kind = kind.expression
+        if isinstance(kind, exp.Identifier):
+            return kind.name if kind.quoted else kind.name.lower()
+    return ""
+
+
+# Types sqlglot knows that DuckDB lacks.
+_KNOWN_DUCK_TYPES = {exp.DType.NAME: "VARCHAR", exp.DType.MONEY: "DECIMAL(19,2)",
+                     exp.DType.INET: "VARCHAR", exp.DType.XML: "VARCHAR"}
+
+
+def _data_type(node: exp.Expr, ctx: _Context) -> exp.Expr:
+    if isinstance(node, exp.DataType) and node.this in _KNOWN_DUCK_TYPES:
+        return exp.DataType.build(_KNOWN_DUCK_TYPES[node.this], dialect="duckdb")
+    name = _user_type_name(node)
+    if not name or (name in _REG_TYPES and isinstance(node.parent, exp.Cast)):
+        return node  # reg* casts are the parent Cast's business
+    duck = _DUCK_TYPES.get(name)
+    if duck is None:
+        return exp.DataType.build(name, dialect="duckdb", udt=True)
+    return exp.DataType.build(duck, dialect="duckdb")
+
+
+def _is_text(node: exp.Expr) -> bool:
+    """Whether a reg* cast's operand is a name (text) rather than an OID."""
+    if isinstance(node, exp.Paren):
+        return _is_text(node.this)
+    if isinstance(node, exp.Literal):
+        return bool(node.is_string)
+    if isinstance(node, (exp.Placeholder, exp.Parameter, exp.DPipe, exp.Concat)):
+        return True
+    if isinstance(node, exp.Cast):
+        to = node.args.get("to")
+        return isinstance(to, exp.DataType) and to.this in _TEXT_TYPES
+    if isinstance(node, exp.Column):  # relname, table_name, nspname …
+        return node.name.lower().endswith(("name", "schema"))
+    return False
+
+
+def _in_output(node: exp.Expr) -> bool:
+    """Whether an expression is one of the statement's result columns (not a subquery's)."""
+    if not _in_select_list(node):
+        return False
+    select = node.parent.parent if isinstance(node.parent, exp.Alias) else node.parent
+    while select is not None and isinstance(select.parent, exp.SetOperation):
+        select = select.parent
+    return select is not None and select.parent is None
+
+
+def _in_select_list(node: exp.Expr) -> bool:
+    parent = node.parent
+    if isinstance(parent, exp.Alias):
+        node, parent = parent, parent.parent
+    return isinstance(parent, exp.Select) and node.arg_key == "expressions"
+
+
+_REG_IN = {"regclass": "_regclass_in", "regtype": "_regtype_in",
+           "regnamespace": "_regnamespace_in", "regrole": "_regrole_in"}
+_REG_NAME = {"regclass": "_regclass_name", "regtype": "_regtype_name",
+             "regnamespace": "_regnamespace_name", "regrole": "_regrole_name",
+             "regproc": "_regproc_name", "regprocedure": "_regproc_name"}
+
+
+def _cast(node: exp.Expr, ctx: _Context) -> exp.Expr:
+    assert isinstance(node, exp.Cast)
+    to = node.args.get("to")
+    operand = node.this
+    reg = _user_type_name(to)
+    if reg in _REG_TYPES:
+        return _reg_cast(node, reg, operand, ctx)
+    if isinstance(to, exp.DataType) and to.is_type(exp.DType.ARRAY) \
+            and isinstance(operand, exp.Literal) and operand.is_string:
+        converted = _array_literal_text(operand.this)
+        if converted is not None:
+            node.set("this", exp.Literal.string(converted))
+    if isinstance(to, exp.DataType) and to.is_type(exp.DType.UINT) and ctx.catalog_query \
+            and isinstance(operand, exp.Column) \
+            and operand.name.lower() in catalog.REGPROC_COLUMNS:
+        return _catalog_call("_regproc_in", [operand], ctx)  # amhandler::oid
+    if isinstance(to, exp.DataType) and to.is_type(exp.DType.UINT) and ctx.catalog_query \
+            and not isinstance(node, exp.TryCast):
+        # x::oid of a regproc column (a name here, an OID in PostgreSQL): NULL, not an error
+        return exp.TryCast(this=operand, to=to)
+    return node
+
+
+def _reg_cast(node: exp.Cast, reg: str, operand: exp.Expr, ctx: _Context) -> exp.Expr:
+    parent = node.parent
+    wants_name = _in_select_list(node) or (
+        isinstance(parent, exp.Cast) and isinstance(parent.args.get("to"), exp.DataType)
+        and parent.args["to"].this in _TEXT_TYPES)
+    textual = _is_text(operand)
+    if reg in ("regproc", "regprocedure"):  # the catalog stores these as function names
+        if textual and isinstance(parent, exp.Cast) and not wants_name:
+            return _catalog_call("_regproc_in", [operand], ctx)  # 'f'::regproc::oid
+        if textual:
+            return operand
+        return _catalog_call("_regproc_name", [operand], ctx) if wants_name else operand
+    if reg not in _REG_IN:  # regoper, regconfig …: OIDs without names here
+        return operand if textual else _as_oid(operand)
+    oid = _catalog_call(_REG_IN[reg], [operand], ctx) if textual else operand
+    if wants_name:
+        return _catalog_call(_REG_NAME[reg], [oid], ctx)
+    return oid if textual else _as_oid(operand)
+
+
+def _as_oid(node: exp.Expr) -> exp.Expr:
+    return exp.Cast(this=node, to=exp.DataType.build("UINTEGER", dialect="duckdb"))
+
+
+_ARRAY_ELEMENT = re.compile(r'\s*("(?:[^"\\]|\\.)*"|[^,]*?)\s*(,|$)')
+
+
+def _array_elements(text: str) -> list[str | None] | None:
+    """The elements of a one-dimensional PostgreSQL array literal ``{a,"b c",NULL}``."""
+    body = text.strip()
+    if not (body.startswith("{") and body.endswith("}")) or "{" in body[1:-1]:
+        return None
+    body = body[1:-1]
+    if not body.strip():
+        return []
+    out: list[str | None] = []
+    pos = 0
+    while pos <= len(body):
+        match = _ARRAY_ELEMENT.match(body, pos)
+        if match is None:
+            return None
+        item = match.group(1)
+        if item.startswith('"'):
+            out.append(re.sub(r"\\(.)", r"\1", item[1:-1]))
+        else:
+            out.append(None if item.upper() == "NULL" else item)
+        pos = match.end()
+        if match.group(2) == "":
+            break
+    return out
+
+
+def _array_literal_text(text: str) -> str | None:
+    """``'{a,"b c"}'`` → ``'['a', 'b c']'``: DuckDB's list syntax, still a string literal."""
+    items = _array_elements(text)
+    if items is None:
+        return None
+    parts = ["NULL" if i is None else "'" + i.replace("'", "''") + "'" for i in items]
+    return "[" + ", ".join(parts) + "]"
+
+
+def _array_of(items: list[str | None]) -> exp.Expr:
+    if all(i is not None and re.fullmatch(r"-?\d+", i) for i in items):
+        return exp.Array(expressions=[exp.Literal.number(i) for i in items])
+    return exp.Array(expressions=[exp.null() if i is None else exp.Literal.string(i)
+                                  for i in items])
+
+
+def _any(node: exp.Expr, ctx: _Context) -> exp.Expr:
+    """``x = ANY('{1,2}')`` → ``x = ANY([1, 2])``."""
+    inner = node.this
+    if isinstance(inner, exp.Paren):
+        inner = inner.this
+    if isinstance(inner, exp.Literal) and inner.is_string:
+        items = _array_elements(inner.this)
+        if items is not None:
+            node.set("this", exp.Paren(this=_array_of(items)))
+    return node
+
+
+def _comparison(node: exp.Expr, ctx: _Context) -> exp.Expr:
+    """In catalog queries, ``polroles = '{0}'`` compares with an array: DuckDB's spelling."""
+    for key in ("this", "expression"):
+        side = node.args.get(key)
+        if isinstance(side, exp.Literal) and side.is_string and side.this.startswith("{"):
+            other = node.args.get("expression" if key == "this" else "this")
+            if isinstance(other, exp.Column) and ctx.catalog_query:
+                converted = _array_literal_text(side.this)
+                if converted is not None:
+                    node.set(key, exp.Literal.string(converted))
+    return node
+
+
+def _like(node: exp.Expr, ctx: _Context) -> exp.Expr:
+    """``LIKE 'a\\_b'``: backslash is PostgreSQL's default escape character, DuckDB has none."""
+    pattern = node.args.get("expression")
+    if isinstance(pattern, exp.Literal) and pattern.is_string and "\\" in pattern.this \
+            and not isinstance(node.parent, exp.Escape):
+        return exp.Escape(this=node, expression=exp.Literal.string("\\"))
+    return node
+
+
+# -- operators and collations --
+
+
+@functools.lru_cache(maxsize=64)
+def _operator_template(op: str) -> exp.Expr | None:
+    try:
+        return sqlglot.parse_one(f"pixelsql_left {op} pixelsql_right", read="postgres")
+    except (ParseError, TokenError):
+        return None
+
+
+def _operator(node: exp.Expr, ctx: _Context) -> exp.Expr:
+    """``a OPERATOR(pg_catalog.~) b`` → ``a ~ b`` (then DuckDB's spelling of ``~``)."""
+    op = str(node.args.get("operator", "")).split(".")[-1].strip()
+    template = _operator_template(op)
+    if template is None:
+        return node
+    left, right = node.this, node.expression
+    built = template.copy()
+    for column in list(built.find_all(exp.Column)):
+        if column.name == "pixelsql_left":
+            column.replace(left)
+        elif column.name == "pixelsql_right":
+            column.replace(right)
+    return built
+
+
+_DROPPED_COLLATIONS = frozenset({"default", "c", "posix", "ucs_basic"})
+
+
+def _collate(node: exp.Expr, ctx: _Context) -> exp.Expr:
+    """PostgreSQL collations (``pg_catalog.default``, ``"C"``) mean byte order here."""
+    collation = node.expression
+    collated: exp.Expr = node.this
+    name = ""
+    if isinstance(collation, exp.Column):
+        name = collation.name.lower()
+        if collation.table and collation.table.lower() == "pg_catalog":
+            return collated
+    elif isinstance(collation, (exp.Identifier, exp.Literal)):
+        name = collation.name.lower()
+    return collated if name in _DROPPED_COLLATIONS else node
+
+
+# -- CREATE TABLE --
+
+_SERIALS = {exp.DType.SERIAL: "INTEGER", exp.DType.BIGSERIAL: "BIGINT",
+            exp.DType.SMALLSERIAL: "SMALLINT"}
+_VARCHARS = (exp.DType.VARCHAR, exp.DType.NVARCHAR)
+
+
+def _create(node: exp.Expr, ctx: _Context) -> exp.Expr:
+    """CREATE TABLE: ``serial`` columns get a sequence; ``varchar(n)`` keeps its limit.
+
+    DuckDB forgets a VARCHAR's length; a ``CHECK (length(col) <= n)`` enforces it (as
+    PostgreSQL does) and tells the catalog the declared type (``character varying(n)``).
+    """
+    assert isinstance(node, exp.Create)
+    schema = node.this
+    if str(node.args.get("kind", "")).upper() != "TABLE" or not isinstance(schema, exp.Schema) \
+            or not isinstance(schema.this, exp.Table):
+        return node
+    table = schema.this
+    sequences: list[str] = []
+    for column in schema.expressions:
+        if not isinstance(column, exp.ColumnDef):
+            continue
+        kind = column.args.get("kind")
+        if not isinstance(kind, exp.DataType):
+            continue
+        constraints = list(column.args.get("constraints") or [])
+        if kind.this in _SERIALS:
+            sequence = exp.to_identifier(f"{table.name}_{column.name}_seq")
+            qualified = exp.Table(this=sequence, db=table.args.get("db"),
+                                  catalog=table.args.get("catalog"))
+            sequences.append(f"CREATE SEQUENCE IF NOT EXISTS {qualified.sql(dialect='duckdb')}")
+            column.set("kind", exp.DataType.build(_SERIALS[kind.this]))
+            nextval = exp.Anonymous(this="nextval", expressions=[
+                exp.Literal.string(qualified.sql(dialect="duckdb"))])
+            constraints[:0] = [
+                exp.ColumnConstraint(kind=exp.DefaultColumnConstraint(this=nextval)),
+                exp.ColumnConstraint(kind=exp.NotNullColumnConstraint())]
+        elif kind.this in _VARCHARS and kind.expressions:
+            size = kind.expressions[0]
+            if isinstance(size, exp.DataTypeParam):
+                size = size.this
+            if isinstance(size, exp.Literal) and not size.is_string:
+                column.set("kind", exp.DataType.build("VARCHAR"))
+                length = exp.Length(this=exp.column(column.this.copy()))
+                constraints.append(exp.ColumnConstraint(kind=exp.CheckColumnConstraint(
+                    this=exp.LTE(this=length, expression=exp.Literal.number(size.this)))))
+        column.set("constraints", constraints)
+    if sequences:
+        ctx.prefix.extend(sequences)
+    return node
+
+
+def _bracket(node: exp.Expr, ctx: _Context) -> exp.Expr:
+    """``indkey[0]``: int2vector and oidvector subscripts start at 0."""
+    vector = (isinstance(node.this, exp.Cast) and node.this.meta.get("pg_vector")) or (
+        isinstance(node.this, exp.Column) and node.this.name.lower() in ctx.vector_aliases)
+    if vector and len(node.expressions) == 1:
+        node.set("expressions", [exp.Add(this=node.expressions[0],
+                                         expression=exp.Literal.number(1))])
+    return node
+
+
+# -- functions DuckDB spells differently --
+
+def _renamed(node: exp.Expr, ctx: _Context) -> exp.Expr:
+    """Functions DuckDB has under another name (see :data:`RENAMED_FUNCTIONS`)."""
+    if isinstance(node, exp.JSONArrayAgg):
+        return exp.Anonymous(this="json_group_array", expressions=[node.this])
+    assert isinstance(node, exp.Anonymous)
+    name = node.name.lower()
+    target = RENAMED_FUNCTIONS.get(name)
+    if target is not None:
+        return exp.Anonymous(this=target, expressions=list(node.expressions))
+    args = node.expressions
+    if name == "age" and len(args) == 1 and isinstance(args[0], exp.Column) \
+            and (args[0].name.lower().endswith("xid") or args[0].name.lower() in _XID_COLUMNS):
+        # the age of a transaction id: nothing ages here (a cast, not a bare 0: ORDER BY 0
+        # would mean a column position)
+        return exp.Cast(this=exp.Literal.number(0), to=exp.DataType.build("INT"))
+    return _anonymous(node, ctx)
+
+
+_XID_COLUMNS = frozenset({"transactionid", "xmin", "xmax", "backend_xid", "backend_xmin"})
+_FORMAT_SPEC = re.compile(r"%(?:(%)|([sIL]))")
+
+
+def _format(node: exp.Expr, ctx: _Context) -> exp.Expr:
+    """``format('%s.%I', a, b)`` with a literal format string: a concatenation."""
+    template = node.this
+    args = list(node.expressions)
+    if not (isinstance(template, exp.Literal) and template.is_string):
+        return node
+    parts: list[exp.Expr] = []
+    last = 0
+    for match in _FORMAT_SPEC.finditer(template.this):
+        if match.start() > last:
+            parts.append(exp.Literal.string(template.this[last:match.start()]))
+        last = match.end()
+        if match.group(1):
+            parts.append(exp.Literal.string("%"))
+            continue
+        if not args:
+            return node  # too few arguments: let it fail as PostgreSQL's would
+        value = exp.Cast(this=args.pop(0), to=exp.DataType.build("VARCHAR"))
+        kind = match.group(2)
+        if kind == "I":
+            parts.append(_catalog_call("quote_ident", [value], ctx))
+        elif kind == "L":
+            parts.append(_catalog_call("quote_nullable", [value], ctx))
+        else:
+            parts.append(exp.Coalesce(this=value, expressions=[exp.Literal.string("")]))
+    if last < len(template.this):
+        parts.append(exp.Literal.string(template.this[last:]))
+    if not parts:
+        return exp.Literal.string("")
+    result = parts[0]
+    for part in parts[1:]:
+        result = exp.DPipe(this=result, expression=part)
+    return exp.Paren(this=result)
+
+
+TRANSFORMS: dict[type[exp.Expr], Transform] = {
+    exp.Bracket: _bracket,
+    exp.Format: _format,
+    exp.JSONArrayAgg: _renamed,
+    exp.Create: _create,
+    exp.Table: _table,
+    exp.Column: _column,
+    exp.Anonymous: _renamed,
+    exp.Dot: _dot,
+    exp.DataType: _data_type,
+    exp.Cast: _cast,
+    exp.Any: _any,
+    exp.All: _any,
+    exp.EQ: _comparison,
+    exp.NEQ: _comparison,
+    exp.Operator: _operator,
+    exp.Like: _like,
+    exp.ILike: _like,
+    exp.Collate: _collate,
+    **{cls: _typed_function for cls in _TYPED_FUNCTIONS},
+}
+
+
+# --- output column names (PostgreSQL's FigureColname) ----------------------------------------
+
+_PG_TYPE_NAMES = {"int": "int4", "integer": "int4", "smallint": "int2", "bigint": "int8",
+                  "real": "float4", "float": "float8", "double precision": "float8",
+                  "boolean": "bool", "character varying": "varchar", "character": "bpchar",
+                  "char": "bpchar", "decimal": "numeric", "timestamp with time zone":
+                  "timestamptz", "time with time zone": "timetz"}
+
+
+def _type_column_name(to: exp.Expr | None) -> str:
+    name = _user_type_name(to)
+    if name:
+        return name
+    if isinstance(to, exp.DataType):
+        text = to.sql(dialect="postgres").lower()
+        text = re.sub(r"\(.*\)", "", text).strip()
+        if text.endswith("[]"):
+            return _PG_TYPE_NAMES.get(text[:-2], text[:-2])
+        return _PG_TYPE_NAMES.get(text, text.split()[0] if text else "?column?")
+    return "?column?"
+
+
+def _column_name(node: exp.Expr) -> str | None:
+    """The name PostgreSQL gives an unaliased output expression (FigureColname)."""
+    return _figure_column_name(node)[0]
+
+
+def _figure_column_name(node: exp.Expr) -> tuple[str, int]:
+    """(name, strength) as PostgreSQL's FigureColnameInternal: 2 for a column or function
+    name, 1 for a type name or keyword (an outer cast may override it), 0 for ``?column?``."""
+    if isinstance(node, exp.Column):
+        if not node.table and isinstance(node.this, exp.Identifier) \
+                and not node.this.quoted and node.name.lower() in ("user", "current_role"):
+            return node.name.lower(), 2
+        return node.name, 2
+    if isinstance(node, exp.Dot) and isinstance(node.expression, exp.Func):
+        return _figure_column_name(node.expression)
+    if isinstance(node, exp.Cast):
+        inner = _figure_column_name(node.this)
+        if inner[1] > 1:
+            return inner
+        return _type_column_name(node.args.get("to")), 1
+    if isinstance(node, exp.Anonymous):
+        return node.name.lower(), 2
+    if type(node) in _TYPED_FUNCTIONS:
+        return _TYPED_FUNCTIONS[type(node)], 2
+    if isinstance(node, exp.Case):
+        return "case", 1
+    if isinstance(node, exp.Array) or (isinstance(node, exp.Func) and node.key == "array"):
+        return "array", 2
+    if isinstance(node, exp.Exists):
+        return "exists", 2
+    if isinstance(node, exp.Subquery) and isinstance(node.this, exp.Select):
+        selects = node.this.expressions
+        if len(selects) == 1:
+            return _figure_column_name(selects[0])
+        return "?column?", 0
+    if isinstance(node, exp.Paren):
+        return _figure_column_name(node.this)
+    if isinstance(node, exp.Bracket):  # indkey[0]: the array's name
+        return _figure_column_name(node.this)
+    if isinstance(node, exp.Dot) and isinstance(node.expression, exp.Identifier):
+        return node.expression.name, 2  # (record).field
+    if isinstance(node, exp.Func):  # its name as PostgreSQL spells it
+        match = re.match(r"\s*([A-Za-z_][A-Za-z0-9_]*)\s*\(", node.sql(dialect="postgres"))
+        if match:
+            return match.group(1).lower(), 2
+    return "?column?", 0
+
+
+def _output_names(tree: exp.Expr) -> list[str | None]:
+    select = tree
+    while isinstance(select, exp.SetOperation):
+        select = select.this
+    if not isinstance(select, exp.Select):
+        return []
+    names: list[str | None] = []
+    for expression in select.expressions:
+        if isinstance(expression, (exp.Alias, exp.Star)) or (
+                isinstance(expression, exp.Column) and isinstance(expression.this, exp.Star)):
+            names.append(None)
+            continue
+        names.append(_column_name(expression))
+    return names
+
+
+def _apply_output_names(tree: exp.Expr, names: list[str | None]) -> None:
+    select = tree
+    while isinstance(select, exp.SetOperation):
+        select = select.this
+    if not isinstance(select, exp.Select) or not names:
+        return
+    for expression, name in zip(list(select.expressions), names, strict=False):
+        if name is None or isinstance(expression, exp.Alias):
+            continue
+        if isinstance(expression, exp.Column) and expression.name == name:
+            continue
+        expression.replace(exp.alias_(expression.copy(), name, quoted=True))
