@@ -322,6 +322,7 @@ class SessionHandler:
         while True:
             event = await self._next_event()
             if isinstance(event, m.Terminate):
+                await self._safe_flush()  # answers to messages pipelined before Terminate
                 return
             if isinstance(event, m.Query):
                 await self._simple_query(event.sql)
@@ -335,7 +336,12 @@ class SessionHandler:
                 self.conn.ready_for_query(self._status())
             else:
                 try:
-                    await self._extended(event)
+                    try:
+                        await self._extended(event)
+                    except (ConnectionError, SqlError):
+                        raise
+                    except Exception as exc:
+                        raise _internal_error(exc) from exc
                 except SqlError as exc:
                     self.conn.send_error(exc)
                     self.conn.extended_error()
@@ -366,8 +372,13 @@ class SessionHandler:
                     # new implicit transaction, as in PostgreSQL.
                     await self._call(self.session.begin_implicit)
                 try:
-                    done = await self._call(self._run, stmt, (), ())
-                    await self._send_outcome(done, None, describe=True)
+                    try:
+                        done = await self._call(self._run, stmt, (), ())
+                        await self._send_outcome(done, None, describe=True)
+                    except (ConnectionError, SqlError):
+                        raise
+                    except Exception as exc:
+                        raise _internal_error(exc) from exc
                 except SqlError as exc:
                     self.conn.send_error(exc.shifted(stmt.offset))
                     ok = False
@@ -741,6 +752,14 @@ class _NamedStatements:
     def clear(self) -> None:
         for name in [n for n in self._statements if n]:
             del self._statements[name]
+
+
+def _internal_error(exc: Exception) -> SqlError:
+    """A bug of ours while running one statement: logged with its traceback, reported to the
+    client as XX000, and the session goes on (as PostgreSQL does for an ERROR)."""
+    log.error("internal error while running a statement", exc_info=exc)
+    return SqlError(SqlState.INTERNAL_ERROR, "internal error while running the statement",
+                    detail=f"{type(exc).__name__}: {exc}"[:500])
 
 
 def _with_param_count(info: StatementInfo, count: int) -> StatementInfo:

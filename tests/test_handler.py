@@ -139,3 +139,14 @@ def test_declared_parameter_types_are_echoed() -> None:
     count, first, second = struct.unpack("!hII", out[1][1])
     assert (count, first) == (2, 1043)  # varchar as declared, not text
     assert second != 0
+
+
+def test_an_internal_error_is_an_error_not_a_lost_session() -> None:
+    # md5_number returns a UHUGEINT of 39 digits, which the Arrow decimal128(38) column of the
+    # small-result path cannot hold: a bug of ours, reported as XX000, session kept.
+    out = run(msg(b"Q", b"select md5_number('abc')\0") + msg(b"Q", b"select 1\0"))
+    kinds = [t for t, _ in out]
+    assert kinds[:2] == ["T", "E"] or kinds[:1] == ["E"]
+    error = next(body for t, body in out if t == "E")
+    assert sqlstate(error) == "XX000"
+    assert kinds[-4:] == ["T", "D", "C", "Z"]
