@@ -58,7 +58,7 @@ from typing import Final
 import pyarrow as pa
 
 from engine.errors import SqlError, SqlState
-from engine.lexer import Tok, Token, tokenize
+from engine.lexer import Tok, TokenReader
 from engine.results import (
     Batch,
     Column,
@@ -131,42 +131,8 @@ _SIMPLE_DIRECTIONS: dict[str, tuple[Direction, int]] = {
 _NOT_NAMES = frozenset({"FROM", "IN", "ALL", "FOR", "CURSOR"})
 
 
-class _Parser:
-    """A cursor over one statement's tokens, with PostgreSQL-style syntax errors."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.tokens = [t for t in tokenize(text) if t.kind is not Tok.SEMI]
-        self.i = 0
-
-    def peek(self, ahead: int = 0) -> Token | None:
-        j = self.i + ahead
-        return self.tokens[j] if j < len(self.tokens) else None
-
-    def word(self, ahead: int = 0) -> str:
-        tok = self.peek(ahead)
-        return tok.upper if tok is not None else ""
-
-    def accept(self, *words: str) -> str | None:
-        w = self.word()
-        if w and w in words:
-            self.i += 1
-            return w
-        return None
-
-    def expect(self, word: str) -> None:
-        if self.accept(word) is None:
-            raise self.error()
-
-    def error(self) -> SqlError:
-        tok = self.peek()
-        if tok is None:
-            end = self.tokens[-1].end if self.tokens else len(self.text)
-            return SqlError(SqlState.SYNTAX_ERROR, "syntax error at end of input",
-                            position=end + 1)
-        return SqlError(SqlState.SYNTAX_ERROR,
-                        f'syntax error at or near "{self.text[tok.start:tok.end]}"',
-                        position=tok.start + 1)
+class _Parser(TokenReader):
+    """The cursor statements' reader: names exclude the grammar's own keywords."""
 
     def name(self) -> str:
         """An identifier: lower-cased unless it was double-quoted."""
@@ -196,9 +162,6 @@ class _Parser:
         self.i += j + 1
         return sign * int(num.text)
 
-    def end(self) -> None:
-        if self.peek() is not None:
-            raise self.error()
 
 
 def parse(text: str) -> CursorStatement:

@@ -172,3 +172,55 @@ def replace_params(sql: str, replacement: object) -> str:
             last = tok.end
     out.append(sql[last:])
     return "".join(out)
+
+
+class TokenReader:
+    """A position in one statement's tokens, for the small hand-written statement parsers
+    (cursors, session commands), with PostgreSQL-style syntax errors carrying a position."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.tokens = [t for t in tokenize(text) if t.kind is not Tok.SEMI]
+        self.i = 0
+
+    def peek(self, ahead: int = 0) -> Token | None:
+        j = self.i + ahead
+        return self.tokens[j] if j < len(self.tokens) else None
+
+    def word(self, ahead: int = 0) -> str:
+        tok = self.peek(ahead)
+        return tok.upper if tok is not None else ""
+
+    def accept(self, *words: str) -> str | None:
+        w = self.word()
+        if w and w in words:
+            self.i += 1
+            return w
+        return None
+
+    def expect(self, *words: str) -> str:
+        w = self.accept(*words)
+        if w is None:
+            raise self.error()
+        return w
+
+    def is_op(self, text: str) -> bool:
+        tok = self.peek()
+        return tok is not None and tok.kind is Tok.OP and tok.text == text
+
+    def at_end(self) -> bool:
+        return self.i >= len(self.tokens)
+
+    def end(self) -> None:
+        if not self.at_end():
+            raise self.error()
+
+    def error(self) -> SqlError:
+        tok = self.peek()
+        if tok is None:
+            end = self.tokens[-1].end if self.tokens else len(self.text)
+            return SqlError(SqlState.SYNTAX_ERROR, "syntax error at end of input",
+                            position=end + 1)
+        return SqlError(SqlState.SYNTAX_ERROR,
+                        f'syntax error at or near "{self.text[tok.start:tok.end]}"',
+                        position=tok.start + 1)

@@ -51,7 +51,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from engine.errors import SqlError, SqlState
-from engine.lexer import Tok, Token, replace_params, tokenize
+from engine.lexer import Tok, Token, TokenReader, replace_params, tokenize
 from engine.results import CommandOutcome, Outcome
 from engine.statements import Kind, StatementInfo, split
 
@@ -125,54 +125,7 @@ class SqlPrepared:
 # --- small token parser --------------------------------------------------------------------------
 
 
-class _Tokens:
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.toks = [t for t in tokenize(text) if t.kind is not Tok.SEMI]
-        self.i = 0
-
-    def peek(self, ahead: int = 0) -> Token | None:
-        j = self.i + ahead
-        return self.toks[j] if j < len(self.toks) else None
-
-    def word(self, ahead: int = 0) -> str:
-        tok = self.peek(ahead)
-        return tok.upper if tok is not None else ""
-
-    def accept(self, *words: str) -> str | None:
-        w = self.word()
-        if w and w in words:
-            self.i += 1
-            return w
-        return None
-
-    def expect(self, *words: str) -> str:
-        w = self.accept(*words)
-        if w is None:
-            raise self.error()
-        return w
-
-    def is_op(self, text: str) -> bool:
-        tok = self.peek()
-        return tok is not None and tok.kind is Tok.OP and tok.text == text
-
-    def at_end(self) -> bool:
-        return self.i >= len(self.toks)
-
-    def end(self) -> None:
-        if not self.at_end():
-            raise self.error()
-
-    def error(self) -> SqlError:
-        tok = self.peek()
-        if tok is None:
-            end = self.toks[-1].end if self.toks else len(self.text)
-            return SqlError(SqlState.SYNTAX_ERROR, "syntax error at end of input",
-                            position=end + 1)
-        return SqlError(SqlState.SYNTAX_ERROR,
-                        f'syntax error at or near "{self.text[tok.start:tok.end]}"',
-                        position=tok.start + 1)
-
+class _Tokens(TokenReader):
     def name(self) -> str:
         """An identifier or string: unquoted words lower-cased, as PostgreSQL folds them."""
         tok = self.peek()
@@ -656,7 +609,7 @@ class SessionCommands:
         first = p.peek()
         if first is None or (first.upper not in _PREPARABLE and not p.is_op("(")):
             raise p.error()
-        inner_text = stmt.text[first.start:p.toks[-1].end]
+        inner_text = stmt.text[first.start:p.tokens[-1].end]
         inner = split(inner_text)
         if len(inner) != 1 or inner[0].kind not in (Kind.QUERY, Kind.DML):
             raise p.error()
@@ -741,7 +694,7 @@ def _is_empty_block(body: str) -> bool:
 def _split_parenthesised(p: _Tokens) -> list[str]:
     """The comma-separated items of ``( … )`` at ``p``, as source text."""
     assert p.is_op("(")
-    open_tok = p.toks[p.i]
+    open_tok = p.tokens[p.i]
     p.i += 1
     items: list[str] = []
     depth = 0
