@@ -79,6 +79,8 @@ class Database:
             self._con = duckdb.connect(str(self.path))
         if threads > 0:
             self._con.execute(f"SET threads = {int(threads)}")
+        # PostgreSQL's `/` on two integers truncates (5/2 = 2); DuckDB's default gives 2.5.
+        self._con.execute("SET GLOBAL integer_division = true")
         self._lock = threading.Lock()
         self._schema_version = 0
         self._closed = False

@@ -461,7 +461,7 @@ def table(server: RunningServer) -> str:
     name = unique("cur_rows")
     with psycopg.connect(server.dsn(), autocommit=True) as conn:
         conn.execute(f"CREATE TABLE {name} AS SELECT range::INTEGER AS id, 'n' || range AS name, "
-                     f"CAST(range / 4 AS DECIMAL(12, 2)) AS quarter FROM range(1000)")
+                     f"CAST(range / 4.0 AS DECIMAL(12, 2)) AS quarter FROM range(1000)")
     return name
 
 
