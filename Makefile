@@ -40,9 +40,10 @@ $(VENV)/.installed: pyproject.toml
 		$(SUDO) apt-get update -qq && $(APT_INSTALL) python3-venv >/dev/null; }
 	@[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -m pip install -q --upgrade pip
+	@# The pinned torch wheels install from local disk; they go in first so that the '[ml]'
+	@# ranges in pyproject are already satisfied and pip fetches no other torch.
+	@$(BIN)/python -m pip install -q torch==2.14.1 torchvision==0.29.1
 	@$(BIN)/python -m pip install -q -e '.[test]'
-	@# ML comes in a later issue; the pinned CPU/CUDA wheels install from local disk:
-	@# $(BIN)/python -m pip install -q torch==2.14.1 torchvision==0.29.1
 	@touch $@
 
 run: install

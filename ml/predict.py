@@ -1,0 +1,193 @@
+"""Batched prediction in input order, and classification metrics for EVALUATE.
+
+``predict`` returns one ``Prediction`` per input row, in input order: the label, its
+probability, optionally the top-k (label, probability) pairs, or the reason the image could not
+be used (the engine turns those rows into NULL predictions plus a NOTICE).
+``classification_metrics`` computes accuracy, macro precision/recall/F1, per-class counts and
+the confusion matrix with plain Python (no sklearn dependency).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import torch
+from torch import nn
+
+from ml.data import FailureTracker, ImageDataset, ImageRef, ImageRoots, LabelEncoder, Preprocessing
+from ml.errors import Cancelled
+from ml.train import DeviceSetup, StopCheck, iter_batches, stop_requested
+
+
+@dataclass(frozen=True)
+class Prediction:
+    row: int
+    label: str | None  # None when the image could not be used
+    probability: float | None
+    top_k: tuple[tuple[str, float], ...] = ()
+    error: str | None = None
+
+
+def default_batch_size(setup: DeviceSetup) -> int:
+    """Inference batch size: large on a GPU (no gradients), modest on CPU."""
+    return 256 if setup.device.type == "cuda" else 32
+
+
+def predict(model: nn.Module, encoder: LabelEncoder, preprocessing: Preprocessing,
+            refs: Sequence[ImageRef], roots: ImageRoots, *, top_k: int = 0,
+            batch_size: int | None = None, setup: DeviceSetup | None = None,
+            max_failure_fraction: float = 1.0, should_stop: StopCheck = None) -> list[Prediction]:
+    """Predict a label for every ref, in input order."""
+    setup = setup or DeviceSetup.choose()
+    model.to(setup.device).eval()
+    if setup.channels_last:
+        model.to(memory_format=torch.channels_last)
+    dataset = ImageDataset(refs, None, preprocessing.eval_transform(), roots, preprocessing.color,
+                           draft_size=preprocessing.input_size)
+    loader = setup.loader(dataset, batch_size or default_batch_size(setup), shuffle=False)
+    failures = FailureTracker(len(refs), max_failure_fraction)
+    results: dict[int, Prediction] = {}
+    k = min(top_k, len(encoder.classes))
+    limit = _ChunkLimit()
+    with torch.inference_mode():
+        for batch in iter_batches(loader, failures, None):
+            if stop_requested(should_stop):
+                raise Cancelled("prediction cancelled")
+            images, _ = setup.to_device(batch)
+            probs = _probabilities(model, images, setup, limit).cpu()
+            best_p, best_i = probs.max(1)
+            if k:
+                top_p, top_i = probs.topk(k, dim=1)
+            for j, row in enumerate(batch.rows.tolist()):
+                top: tuple[tuple[str, float], ...] = ()
+                if k:
+                    top = tuple((encoder.decode(int(i)), float(p))
+                                for p, i in zip(top_p[j].tolist(), top_i[j].tolist(),
+                                                strict=True))
+                results[row] = Prediction(row, encoder.decode(int(best_i[j])),
+                                          float(best_p[j]), top)
+    failures.check()
+    for failure in failures.examples_all():
+        results[failure.row] = Prediction(failure.row, None, None, error=failure.reason)
+    return [results[i] for i in range(len(refs))]
+
+
+class _ChunkLimit:
+    """The largest sub-batch known to fit in device memory (None until an OOM is seen)."""
+
+    def __init__(self) -> None:
+        self.size: int | None = None
+
+
+def _probabilities(model: nn.Module, images: torch.Tensor, setup: DeviceSetup,
+                   limit: _ChunkLimit) -> torch.Tensor:
+    """Softmax over the model's logits; on out-of-memory, halve the chunk and remember it.
+
+    This is the automatic inference batch size: start large, settle on what fits.
+    """
+    chunk = limit.size or len(images)
+    while True:
+        try:
+            parts = []
+            for start in range(0, len(images), chunk):
+                with setup.autocast():
+                    logits = model(images[start:start + chunk])
+                parts.append(logits.float().softmax(1))
+            return torch.cat(parts)
+        except torch.OutOfMemoryError:
+            if chunk == 1:
+                raise
+            chunk = max(1, chunk // 2)
+            limit.size = chunk
+            if setup.device.type == "cuda":
+                torch.cuda.empty_cache()
+
+
+@dataclass
+class Metrics:
+    """EVALUATE's result: scalar scores plus per-class detail."""
+
+    accuracy: float
+    macro_precision: float
+    macro_recall: float
+    macro_f1: float
+    classes: list[str]
+    support: dict[str, int]  # true count per class
+    predicted_count: dict[str, int]
+    confusion: list[list[int]]  # confusion[true][predicted]
+    evaluated: int
+    skipped: int = 0
+    per_class: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    def scores(self) -> list[tuple[str, float]]:
+        """(metric, score) rows as EVALUATE returns them."""
+        return [("accuracy", self.accuracy), ("macro_precision", self.macro_precision),
+                ("macro_recall", self.macro_recall), ("macro_f1", self.macro_f1)]
+
+    def to_dict(self) -> dict[str, Any]:
+        from dataclasses import asdict
+
+        return asdict(self)
+
+
+def classification_metrics(true: Sequence[str | None], predicted: Sequence[str | None],
+                           classes: Sequence[str]) -> Metrics:
+    """Metrics over rows where both the true and the predicted label exist.
+
+    True labels that are not among the model's classes count as misses (they get their own
+    row/column in the confusion matrix so nothing is silently dropped).
+    """
+    if len(true) != len(predicted):
+        raise ValueError("true and predicted differ in length")
+    pairs = [(str(t), p) for t, p in zip(true, predicted, strict=True)
+             if t is not None and p is not None]
+    names = list(classes) + sorted({t for t, _ in pairs} - set(classes))
+    index = {name: i for i, name in enumerate(names)}
+    n = len(names)
+    confusion = [[0] * n for _ in range(n)]
+    for t, p in pairs:
+        confusion[index[t]][index[p]] += 1
+    total = len(pairs)
+    correct = sum(confusion[i][i] for i in range(n))
+    per_class: dict[str, dict[str, float]] = {}
+    precisions, recalls, f1s = [], [], []
+    for i, name in enumerate(names):
+        tp = confusion[i][i]
+        support = sum(confusion[i])
+        pred_count = sum(row[i] for row in confusion)
+        if support == 0 and pred_count == 0:
+            continue  # a class absent from both sides does not drag the macro average
+        precision = tp / pred_count if pred_count else 0.0
+        recall = tp / support if support else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        per_class[name] = {"precision": precision, "recall": recall, "f1": f1,
+                           "support": float(support)}
+        precisions.append(precision)
+        recalls.append(recall)
+        f1s.append(f1)
+
+    def mean(values: list[float]) -> float:
+        return sum(values) / len(values) if values else 0.0
+
+    return Metrics(
+        accuracy=correct / total if total else 0.0, macro_precision=mean(precisions),
+        macro_recall=mean(recalls), macro_f1=mean(f1s), classes=names,
+        support={name: sum(confusion[i]) for i, name in enumerate(names)},
+        predicted_count={name: sum(row[i] for row in confusion) for i, name in enumerate(names)},
+        confusion=confusion, evaluated=total, skipped=len(true) - total, per_class=per_class)
+
+
+def evaluate_refs(model: nn.Module, encoder: LabelEncoder, preprocessing: Preprocessing,
+                  refs: Sequence[ImageRef], labels: Sequence[object], roots: ImageRoots, *,
+                  batch_size: int | None = None, setup: DeviceSetup | None = None,
+                  max_failure_fraction: float = 1.0,
+                  should_stop: StopCheck = None) -> tuple[Metrics, list[Prediction]]:
+    """EVALUATE: predict every row, then score against its label (unusable rows are skipped)."""
+    predictions = predict(model, encoder, preprocessing, refs, roots, batch_size=batch_size,
+                          setup=setup, max_failure_fraction=max_failure_fraction,
+                          should_stop=should_stop)
+    true = [None if label is None else str(label) for label in labels]
+    metrics = classification_metrics(true, [p.label for p in predictions], encoder.classes)
+    return metrics, predictions

@@ -1,0 +1,436 @@
+"""Where an epoch is trained: ``train_one_epoch``, ``evaluate`` and ``fit`` (the whole job).
+
+``fit`` takes rows of (image reference, label) and ``TrainOptions`` (DESIGN §2 defaults), builds
+the base from the registry, splits off a seeded validation set, and trains with AdamW, a cosine
+schedule with linear warm-up and label smoothing. After each epoch the validation accuracy picks
+the best weights (early stopping after ``patience`` epochs without improvement). Progress goes
+to a callback per step and per epoch; a cancellation check (callable or ``threading.Event``)
+runs every step and raises ``Cancelled``.
+
+GPU switches (bf16 autocast, channels_last, fused AdamW, cudnn.benchmark, pinned memory,
+non-blocking copies, decode workers) are chosen by device type in ``DeviceSetup``; the CPU path
+is plain fp32 and is what the tests exercise.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import math
+import os
+import random
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any, Protocol
+
+import torch
+from torch import nn
+from torch.utils.data import DataLoader
+
+from ml.data import (
+    Batch,
+    FailureTracker,
+    ImageDataset,
+    ImageRef,
+    ImageRoots,
+    LabelEncoder,
+    Preprocessing,
+    collate,
+)
+from ml.errors import Cancelled, InvalidOptionError
+from ml.models import get_model, get_spec
+
+
+class _EventLike(Protocol):
+    def is_set(self) -> bool: ...
+
+
+StopCheck = Callable[[], bool] | _EventLike | None
+
+
+@dataclass(frozen=True)
+class TrainOptions:
+    """Training options; names follow the SQL OPTIONS (DESIGN §2)."""
+
+    batch_size: int = 16
+    max_epochs: int = 3
+    learning_rate: float | None = None  # None: the base's default (1e-4 ConvNeXt, 1e-3 EffNet)
+    input_size: int = 224
+    color: str = "RGB"
+    weight_decay: float = 0.05
+    label_smoothing: float = 0.1
+    warmup_fraction: float = 0.05  # of all optimizer steps, linear warm-up before cosine decay
+    validation_split: float = 0.1
+    seed: int = 0
+    patience: int | None = None  # epochs without val improvement before stopping; None: never
+    max_failure_fraction: float = 0.1
+    device: str | None = None  # None: cuda when available, else cpu
+    num_workers: int | None = None  # None: decode workers on GPU, 0 on CPU
+    weights: str | None = None  # explicit pretrained weights file/dir
+    use_pretrained: bool = True
+    allow_download: bool = False
+    max_steps_per_epoch: int | None = None  # cap (tests, quick trials)
+    progress_every: int = 1  # steps between step callbacks (each one synchronises the GPU)
+
+    def __post_init__(self) -> None:
+        checks = [
+            (self.batch_size >= 1, "batch_size must be at least 1"),
+            (self.max_epochs >= 1, "max_epochs must be at least 1"),
+            (self.learning_rate is None or self.learning_rate > 0, "learning_rate must be > 0"),
+            (0.0 <= self.validation_split < 1.0, "validation_split must be in [0, 1)"),
+            (0.0 <= self.label_smoothing < 1.0, "label_smoothing must be in [0, 1)"),
+            (0.0 <= self.warmup_fraction < 1.0, "warmup_fraction must be in [0, 1)"),
+            (self.progress_every >= 1, "progress_every must be at least 1"),
+        ]
+        for ok, message in checks:
+            if not ok:
+                raise InvalidOptionError(message)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class StepProgress:
+    epoch: int  # 1-based
+    step: int  # 1-based within the epoch
+    steps_per_epoch: int
+    loss: float
+    accuracy: float  # running accuracy over the epoch so far
+    images_per_s: float
+    eta_s: float  # for the whole job
+
+
+@dataclass(frozen=True)
+class EpochProgress:
+    epoch: int
+    max_epochs: int
+    train_loss: float
+    train_accuracy: float
+    val_loss: float | None
+    val_accuracy: float | None
+    images_per_s: float
+    eta_s: float
+    is_best: bool
+
+
+Progress = StepProgress | EpochProgress
+ProgressCallback = Callable[[Progress], None]
+
+
+@dataclass(frozen=True)
+class EpochStats:
+    loss: float
+    accuracy: float
+    images: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class EvalStats:
+    loss: float
+    accuracy: float
+    images: int
+
+
+@dataclass
+class TrainResult:
+    """What a finished training job produced."""
+
+    model: nn.Module  # best weights loaded, in eval mode, on the training device
+    base: str
+    encoder: LabelEncoder
+    preprocessing: Preprocessing
+    options: TrainOptions
+    metrics: dict[str, Any]
+    data_summary: dict[str, Any]
+    notices: list[str] = field(default_factory=list)
+    history: list[EpochProgress] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DeviceSetup:
+    """Per-device-type switches; the GPU fast path only where it exists."""
+
+    device: torch.device
+    autocast_dtype: torch.dtype | None
+    channels_last: bool
+    fused_optimizer: bool
+    pin_memory: bool
+    non_blocking: bool
+    num_workers: int
+
+    @classmethod
+    def choose(cls, device: str | None = None, num_workers: int | None = None) -> DeviceSetup:
+        name = device or ("cuda" if torch.cuda.is_available() else "cpu")
+        dev = torch.device(name)
+        if dev.type == "cuda":
+            if not torch.cuda.is_available():
+                raise InvalidOptionError("device 'cuda' requested but no GPU is available")
+            torch.backends.cudnn.benchmark = True
+            torch.backends.cuda.matmul.allow_tf32 = True
+            torch.backends.cudnn.allow_tf32 = True
+            workers = num_workers if num_workers is not None else min(16, (os.cpu_count() or 2))
+            bf16 = torch.cuda.is_bf16_supported()
+            return cls(dev, torch.bfloat16 if bf16 else torch.float16, True, True, True, True,
+                       workers)
+        workers = num_workers if num_workers is not None else 0
+        return cls(dev, None, False, False, False, False, workers)
+
+    def autocast(self) -> contextlib.AbstractContextManager[Any]:
+        if self.autocast_dtype is None:
+            return contextlib.nullcontext()
+        return torch.autocast(device_type=self.device.type, dtype=self.autocast_dtype)
+
+    def to_device(self, batch: Batch) -> tuple[torch.Tensor, torch.Tensor]:
+        images = batch.images.to(self.device, non_blocking=self.non_blocking)
+        if self.channels_last:
+            images = images.contiguous(memory_format=torch.channels_last)
+        return images, batch.labels.to(self.device, non_blocking=self.non_blocking)
+
+    def loader(self, dataset: ImageDataset, batch_size: int, *, shuffle: bool,
+               seed: int = 0) -> DataLoader[Any]:
+        generator = torch.Generator()
+        generator.manual_seed(seed)
+        return DataLoader(dataset, batch_size=batch_size, shuffle=shuffle, collate_fn=collate,
+                          num_workers=self.num_workers, pin_memory=self.pin_memory,
+                          persistent_workers=self.num_workers > 0, generator=generator,
+                          prefetch_factor=4 if self.num_workers > 0 else None)
+
+
+def stop_requested(check: StopCheck) -> bool:
+    """Evaluate a cancellation check (callable, Event, or None)."""
+    if check is None:
+        return False
+    if hasattr(check, "is_set"):
+        return bool(check.is_set())
+    return bool(check())
+
+
+def cosine_with_warmup(optimizer: torch.optim.Optimizer, total_steps: int,
+                       warmup_steps: int) -> torch.optim.lr_scheduler.LambdaLR:
+    """Linear warm-up from ~0 to the base LR, then cosine decay to 0 at ``total_steps``."""
+
+    def factor(step: int) -> float:
+        if warmup_steps > 0 and step < warmup_steps:
+            return (step + 1) / (warmup_steps + 1)
+        progress = (step - warmup_steps) / max(1, total_steps - warmup_steps)
+        return 0.5 * (1.0 + math.cos(math.pi * min(1.0, progress)))
+
+    return torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
+
+
+def iter_batches(loader: DataLoader[Any], failures: FailureTracker | None,
+                 limit: int | None) -> Iterator[Batch]:
+    """Batches with at least one good image; failures go to ``failures`` (which may raise)."""
+    for index, batch in enumerate(loader):
+        if limit is not None and index >= limit:
+            return
+        if failures is not None and batch.failures:
+            failures.add(batch.failures)
+            failures.check()
+        if len(batch):
+            yield batch
+
+
+def train_one_epoch(model: nn.Module, loader: DataLoader[Any], optimizer: torch.optim.Optimizer,
+                    scheduler: torch.optim.lr_scheduler.LRScheduler, loss_fn: nn.Module,
+                    setup: DeviceSetup, *, epoch: int = 1,
+                    on_step: Callable[[StepProgress], None] | None = None,
+                    should_stop: StopCheck = None, failures: FailureTracker | None = None,
+                    max_steps: int | None = None,
+                    remaining_steps_after: int = 0, progress_every: int = 1) -> EpochStats:
+    """One pass over ``loader``; returns mean loss, accuracy, images and seconds."""
+    model.train()
+    steps = len(loader) if max_steps is None else min(len(loader), max_steps)
+    total_loss = torch.zeros((), device=setup.device)
+    correct = torch.zeros((), device=setup.device, dtype=torch.long)
+    seen = 0
+    start = time.perf_counter()
+    for step, batch in enumerate(iter_batches(loader, failures, max_steps), start=1):
+        if stop_requested(should_stop):
+            raise Cancelled(f"training cancelled in epoch {epoch}, step {step}")
+        images, labels = setup.to_device(batch)
+        with setup.autocast():
+            logits = model(images)
+            loss = loss_fn(logits, labels)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        scheduler.step()
+        n = labels.numel()
+        seen += n
+        total_loss += loss.detach() * n
+        correct += (logits.detach().argmax(1) == labels).sum()
+        if on_step is not None and (step % progress_every == 0 or step == steps):
+            # .item() synchronises the GPU; only pay for it when someone listens.
+            elapsed = time.perf_counter() - start
+            rate = seen / elapsed if elapsed > 0 else 0.0
+            per_step = elapsed / step
+            eta = per_step * (max(0, steps - step) + remaining_steps_after)
+            on_step(StepProgress(epoch, step, steps, float(loss.item()),
+                                 float(correct.item()) / seen, rate, eta))
+    seconds = time.perf_counter() - start
+    if seen == 0:
+        return EpochStats(float("nan"), 0.0, 0, seconds)
+    return EpochStats(float(total_loss.item()) / seen, float(correct.item()) / seen, seen, seconds)
+
+
+@torch.inference_mode()
+def evaluate(model: nn.Module, loader: DataLoader[Any], setup: DeviceSetup,
+             loss_fn: nn.Module | None = None, *, failures: FailureTracker | None = None,
+             should_stop: StopCheck = None) -> EvalStats:
+    """Mean loss and accuracy of ``model`` over a labelled loader."""
+    model.eval()
+    loss_fn = loss_fn or nn.CrossEntropyLoss()
+    total_loss = torch.zeros((), device=setup.device)
+    correct = torch.zeros((), device=setup.device, dtype=torch.long)
+    seen = 0
+    for batch in iter_batches(loader, failures, None):
+        if stop_requested(should_stop):
+            raise Cancelled("evaluation cancelled")
+        images, labels = setup.to_device(batch)
+        with setup.autocast():
+            logits = model(images)
+        loss = loss_fn(logits.float(), labels)
+        total_loss += loss * labels.numel()
+        correct += (logits.argmax(1) == labels).sum()
+        seen += labels.numel()
+    if seen == 0:
+        return EvalStats(float("nan"), 0.0, 0)
+    return EvalStats(float(total_loss.item()) / seen, float(correct.item()) / seen, seen)
+
+
+def split_indices(n: int, fraction: float, seed: int) -> tuple[list[int], list[int]]:
+    """Seeded shuffle split into (train, validation); validation empty when too small."""
+    order = list(range(n))
+    random.Random(seed).shuffle(order)
+    n_val = round(n * fraction)
+    if fraction > 0 and n_val == 0 and n >= 10:
+        n_val = 1
+    if n - n_val < 1:
+        n_val = 0
+    return sorted(order[n_val:]), sorted(order[:n_val])
+
+
+def fit(base: str, refs: Sequence[ImageRef], labels: Sequence[object], roots: ImageRoots,
+        options: TrainOptions | None = None, *, on_progress: ProgressCallback | None = None,
+        should_stop: StopCheck = None, init_state: dict[str, torch.Tensor] | None = None,
+        encoder: LabelEncoder | None = None) -> TrainResult:
+    """Train ``base`` on rows (refs[i], labels[i]); the whole BUILD/FIT MODEL job.
+
+    ``init_state`` + ``encoder`` fine-tune an existing model (FIT MODEL) instead of starting
+    from the base's pretrained weights.
+    """
+    options = options or TrainOptions()
+    if len(refs) != len(labels):
+        raise ValueError("refs and labels differ in length")
+    torch.manual_seed(options.seed)
+    spec = get_spec(base)
+    setup = DeviceSetup.choose(options.device, options.num_workers)
+    preprocessing = Preprocessing(input_size=options.input_size, color=options.color)
+    notices: list[str] = []
+
+    keep = [i for i, label in enumerate(labels) if label is not None]
+    if len(keep) < len(labels):
+        notices.append(f"{len(labels) - len(keep)} rows without a label were ignored")
+    encoder = encoder or LabelEncoder.fit(labels[i] for i in keep)
+    encoded = [encoder.encode(labels[i]) for i in keep]
+    train_pos, val_pos = split_indices(len(keep), options.validation_split, options.seed)
+
+    def dataset(positions: list[int], train: bool) -> ImageDataset:
+        transform = preprocessing.train_transform() if train else preprocessing.eval_transform()
+        return ImageDataset([refs[keep[p]] for p in positions], [encoded[p] for p in positions],
+                            transform, roots, options.color, rows=[keep[p] for p in positions],
+                            draft_size=options.input_size)
+
+    train_set, val_set = dataset(train_pos, True), dataset(val_pos, False)
+    failures = FailureTracker(len(keep), options.max_failure_fraction)
+
+    if init_state is not None:
+        from ml.models import build_for_checkpoint
+
+        model = build_for_checkpoint(base, len(encoder.classes))
+        model.load_state_dict(init_state)
+    else:
+        built = get_model(base, len(encoder.classes), weights=options.weights,
+                          use_pretrained=options.use_pretrained,
+                          allow_download=options.allow_download)
+        model = built.model
+        if built.notice:
+            notices.append(built.notice)
+    model.to(setup.device)
+    if setup.channels_last:
+        model.to(memory_format=torch.channels_last)
+
+    lr = options.learning_rate or spec.default_learning_rate
+    optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=options.weight_decay,
+                                  fused=setup.fused_optimizer or None)
+    train_loader = setup.loader(train_set, options.batch_size, shuffle=True, seed=options.seed)
+    val_loader = setup.loader(val_set, max(options.batch_size, 64), shuffle=False)
+    steps_per_epoch = len(train_loader)
+    if options.max_steps_per_epoch is not None:
+        steps_per_epoch = min(steps_per_epoch, options.max_steps_per_epoch)
+    total_steps = max(1, steps_per_epoch * options.max_epochs)
+    scheduler = cosine_with_warmup(optimizer, total_steps,
+                                   int(total_steps * options.warmup_fraction))
+    loss_fn = nn.CrossEntropyLoss(label_smoothing=options.label_smoothing)
+
+    best_score = -math.inf
+    best_state: dict[str, torch.Tensor] | None = None
+    best_epoch = 0
+    history: list[EpochProgress] = []
+    stale = 0
+    job_start = time.perf_counter()
+    on_step = on_progress
+    for epoch in range(1, options.max_epochs + 1):
+        stats = train_one_epoch(
+            model, train_loader, optimizer, scheduler, loss_fn, setup, epoch=epoch,
+            on_step=on_step, should_stop=should_stop, failures=failures,
+            max_steps=options.max_steps_per_epoch,
+            remaining_steps_after=steps_per_epoch * (options.max_epochs - epoch),
+            progress_every=options.progress_every)
+        val: EvalStats | None = None
+        if len(val_set):
+            val = evaluate(model, val_loader, setup, failures=failures, should_stop=should_stop)
+        # Without a validation set, the training accuracy picks the epoch (better than nothing).
+        score = val.accuracy if val is not None and val.images else stats.accuracy
+        is_best = score > best_score
+        if is_best:
+            best_score, best_epoch, stale = score, epoch, 0
+            best_state = copy.deepcopy({k: v.detach() for k, v in model.state_dict().items()})
+        else:
+            stale += 1
+        elapsed = time.perf_counter() - job_start
+        progress = EpochProgress(
+            epoch, options.max_epochs, stats.loss, stats.accuracy,
+            val.loss if val else None, val.accuracy if val else None,
+            stats.images / stats.seconds if stats.seconds > 0 else 0.0,
+            elapsed / epoch * (options.max_epochs - epoch), is_best)
+        history.append(progress)
+        if on_progress is not None:
+            on_progress(progress)
+        if options.patience is not None and stale >= options.patience:
+            notices.append(f"early stopping after epoch {epoch}: no validation improvement "
+                           f"for {stale} epochs")
+            break
+    failures.check()
+    if failures.count:
+        notices.append(f"{failures.count} images skipped: {failures.summary()}")
+    if best_state is not None:
+        model.load_state_dict(best_state)
+    model.eval()
+    last = history[-1]
+    best = history[best_epoch - 1] if best_epoch else last
+    metrics = {"best_epoch": best_epoch, "epochs_run": len(history),
+               "train_loss": best.train_loss, "train_accuracy": best.train_accuracy,
+               "val_loss": best.val_loss, "val_accuracy": best.val_accuracy,
+               "seconds": time.perf_counter() - job_start}
+    summary = {"rows": len(labels), "labelled_rows": len(keep), "train_rows": len(train_set),
+               "validation_rows": len(val_set), "classes": list(encoder.classes),
+               "class_counts": {c: encoded.count(i) for i, c in enumerate(encoder.classes)},
+               "failures": failures.to_dict(), "device": str(setup.device),
+               "learning_rate": lr}
+    return TrainResult(model, spec.name, encoder, preprocessing, options, metrics, summary,
+                       notices, history)

@@ -1,0 +1,164 @@
+"""Training: learns a small colour problem, progress, cancellation, bad images, real base."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+import torch
+
+from ml.data import ImageRoots
+from ml.errors import Cancelled, TooManyBadImagesError
+from ml.models import WEIGHTS_DIR_ENV
+from ml.predict import classification_metrics, predict
+from ml.testing import register_tiny_model, write_shape_dataset
+from ml.train import (
+    EpochProgress,
+    Progress,
+    StepProgress,
+    TrainOptions,
+    cosine_with_warmup,
+    fit,
+    split_indices,
+)
+
+COLORS = ("red", "green", "blue")
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(WEIGHTS_DIR_ENV, raising=False)
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch_home"))
+    torch.set_num_threads(2)
+
+
+@pytest.fixture(scope="module")
+def shapes(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str], list[str]]:
+    root = tmp_path_factory.mktemp("shapes")
+    paths, labels = write_shape_dataset(root / "train", 30, COLORS, seed=1)
+    return root, paths, labels
+
+
+def test_real_convnext_tiny_learns_colours_well_above_chance(
+        shapes: tuple[Path, list[str], list[str]], tmp_path: Path) -> None:
+    root, paths, labels = shapes
+    events: list[Progress] = []
+    result = fit("ConvNeXt_Tiny", paths, labels, ImageRoots.of(root),
+                 TrainOptions(input_size=32, max_epochs=2, learning_rate=1e-3, batch_size=16),
+                 on_progress=events.append)
+    assert result.encoder.classes == ("blue", "green", "red")
+    assert any("random initialisation" in n for n in result.notices)
+    steps = [e for e in events if isinstance(e, StepProgress)]
+    epochs = [e for e in events if isinstance(e, EpochProgress)]
+    assert len(epochs) == 2 and steps and steps[-1].eta_s == pytest.approx(0, abs=1e-6)
+    assert all(s.images_per_s > 0 and s.loss > 0 for s in steps)
+    assert result.data_summary["validation_rows"] == 9  # 10% of 90
+    # Held-out images the model never saw.
+    test_paths, test_labels = write_shape_dataset(root / "test", 10, COLORS, seed=2)
+    preds = predict(result.model, result.encoder, result.preprocessing, test_paths,
+                    ImageRoots.of(root))
+    metrics = classification_metrics(test_labels, [p.label for p in preds],
+                                      result.encoder.classes)
+    assert metrics.accuracy >= 0.8, metrics
+
+
+def test_tiny_model_trains_and_picks_best_epoch(shapes: tuple[Path, list[str], list[str]]) -> None:
+    root, paths, labels = shapes
+    result = fit(register_tiny_model(), paths, labels, ImageRoots.of(root),
+                 TrainOptions(input_size=32, max_epochs=6, batch_size=16, patience=2))
+    assert result.metrics["val_accuracy"] >= 0.8
+    best = result.metrics["best_epoch"]
+    assert result.history[best - 1].is_best
+    assert result.metrics["val_accuracy"] == max(h.val_accuracy or 0 for h in result.history)
+
+
+def test_cancellation_stops_training(shapes: tuple[Path, list[str], list[str]]) -> None:
+    root, paths, labels = shapes
+    stop = threading.Event()
+    seen: list[StepProgress] = []
+
+    def on_progress(event: Progress) -> None:
+        if isinstance(event, StepProgress):
+            seen.append(event)
+            if event.step == 2:
+                stop.set()
+
+    with pytest.raises(Cancelled, match="epoch 1, step 3") as err:
+        fit(register_tiny_model(), paths, labels, ImageRoots.of(root),
+            TrainOptions(input_size=32, max_epochs=50), on_progress=on_progress,
+            should_stop=stop)
+    assert len(seen) == 2 and err.value.sqlstate == "57014"
+    with pytest.raises(Cancelled):  # a plain callable works too
+        fit(register_tiny_model(), paths, labels, ImageRoots.of(root),
+            TrainOptions(input_size=32), should_stop=lambda: True)
+
+
+def test_bad_images_are_skipped_and_reported(tmp_path: Path) -> None:
+    paths, labels = write_shape_dataset(tmp_path, 10)
+    (tmp_path / "bad.png").write_bytes(b"not an image")
+    paths += [str(tmp_path / "missing.png"), str(tmp_path / "bad.png")]
+    labels += ["red", "blue"]
+    result = fit(register_tiny_model(), paths, labels, ImageRoots.of(tmp_path),
+                 TrainOptions(input_size=32, max_epochs=1, validation_split=0.0))
+    assert result.data_summary["failures"]["failed"] == 2
+    notice = next(n for n in result.notices if "images skipped" in n)
+    assert "missing.png (file not found)" in notice and "bad.png" in notice
+    with pytest.raises(TooManyBadImagesError):
+        fit(register_tiny_model(), paths, labels, ImageRoots.of(tmp_path),
+            TrainOptions(input_size=32, max_epochs=1, max_failure_fraction=0.05))
+
+
+def test_split_is_seeded_and_schedule_warms_up_then_decays() -> None:
+    a = split_indices(100, 0.1, seed=7)
+    assert a == split_indices(100, 0.1, seed=7) and len(a[1]) == 10
+    assert a != split_indices(100, 0.1, seed=8)
+    assert set(a[0]) | set(a[1]) == set(range(100))
+    param = torch.nn.Parameter(torch.zeros(1))
+    opt = torch.optim.AdamW([param], lr=1.0)
+    sched = cosine_with_warmup(opt, total_steps=100, warmup_steps=10)
+    lrs = []
+    for _ in range(100):
+        lrs.append(opt.param_groups[0]["lr"])
+        opt.step()
+        sched.step()
+    assert lrs[0] < lrs[5] < lrs[10] and max(lrs) == pytest.approx(1.0)
+    assert lrs[50] < lrs[11] and lrs[99] < 0.01
+
+
+def test_decode_workers_carry_failures_and_fine_tuning_continues(tmp_path: Path) -> None:
+    """Failures cross DataLoader worker processes; FIT MODEL starts from a trained state."""
+    paths, labels = write_shape_dataset(tmp_path, 8)
+    paths.append(str(tmp_path / "missing.png"))
+    labels.append("red")
+    options = TrainOptions(input_size=32, max_epochs=3, validation_split=0.0, num_workers=1)
+    first = fit(register_tiny_model(), paths, labels, ImageRoots.of(tmp_path), options)
+    assert first.data_summary["failures"]["failed"] == 1
+    state = {k: v.clone() for k, v in first.model.state_dict().items()}
+    second = fit(register_tiny_model(), paths, labels, ImageRoots.of(tmp_path),
+                 TrainOptions(input_size=32, max_epochs=1, validation_split=0.0),
+                 init_state=state, encoder=first.encoder)
+    assert second.encoder == first.encoder
+    assert not any("random initialisation" in n for n in second.notices)
+    assert second.metrics["train_accuracy"] >= 0.8
+
+
+def test_prediction_shrinks_its_batch_on_out_of_memory(tmp_path: Path) -> None:
+    from ml.data import LabelEncoder, Preprocessing
+    from ml.models import build_for_checkpoint
+
+    inner = build_for_checkpoint(register_tiny_model(), 2)
+    calls: list[int] = []
+
+    class Fussy(torch.nn.Module):
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            calls.append(len(x))
+            if len(x) > 3:
+                raise torch.OutOfMemoryError("pretend the GPU is full")
+            return inner(x)  # type: ignore[no-any-return]
+
+    paths, _ = write_shape_dataset(tmp_path, 5)
+    preds = predict(Fussy(), LabelEncoder(("blue", "red")), Preprocessing(input_size=32), paths,
+                    ImageRoots.of(tmp_path), batch_size=10)
+    assert [p.row for p in preds] == list(range(10)) and all(p.label for p in preds)
+    assert calls == [10, 5, 2, 2, 2, 2, 2]  # halves until it fits, then keeps that size
