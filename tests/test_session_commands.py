@@ -398,13 +398,10 @@ def test_asyncpg_reset_statements(server: RunningServer) -> None:
 
 @pytest.mark.integration
 def test_asyncpg_pool_default_reset(server: RunningServer) -> None:
-    async def main() -> tuple[str, str | None] | None:
+    async def main() -> tuple[str, str | None]:
         async with asyncpg.create_pool(server.url(), min_size=1, max_size=1) as pool:
             async with pool.acquire() as conn:
-                try:
-                    await conn.fetchval("SELECT pg_advisory_unlock_all()")
-                except asyncpg.UndefinedFunctionError:
-                    return None
+                await conn.fetchval("SELECT pg_advisory_unlock_all()")
                 await _dirty(conn)
                 reset_query = conn.get_reset_query()
             assert "CLOSE ALL" in reset_query and "RESET ALL" in reset_query
@@ -412,6 +409,4 @@ def test_asyncpg_pool_default_reset(server: RunningServer) -> None:
                 return await _state(conn)
 
     state = asyncio.run(asyncio.wait_for(main(), 60))
-    if state is None:
-        pytest.skip("pg_advisory_unlock_all() is not provided yet (catalog emulation)")
     assert state == ("", "34000")
