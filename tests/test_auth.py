@@ -541,7 +541,7 @@ def test_verifier_text_round_trip() -> None:
 
 
 def test_verifiers_built_by_libpq_are_accepted() -> None:
-    pq = pytest.importorskip("psycopg.pq")
+    from psycopg import pq  # psycopg is a test dependency: no skip
     conn = pq.PGconn.connect(b"host=/nonexistent-pixelsql-dir port=1")  # fails; fine offline
     for password in ["pencil", "pässwörd", "soft\u00adhyphen", "\u2168"]:
         raw = password.encode()
