@@ -1197,14 +1197,21 @@ def install(con: duckdb.DuckDBPyConnection, started: dt.datetime | None = None) 
     row = con.execute("SELECT current_database()").fetchone()
     assert row is not None
     start = (started or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%d %H:%M:%S.%f+00")
-    con.execute(f"ATTACH ':memory:' AS {CATALOG}; CREATE SCHEMA {PG}; CREATE SCHEMA {INFO}")
+    attach(con)
+    con.execute(f"CREATE SCHEMA {PG}; CREATE SCHEMA {INFO}")
     try:
         for table in _static_tables():
             _load_static_table(con, table)
         con.execute(";\n".join(_script(str(row[0]), start)))
-    except BaseException:
-        con.execute(f"DETACH {CATALOG}")  # a later attempt starts clean
+    except BaseException:  # a later attempt starts clean
+        con.execute(f"DROP SCHEMA IF EXISTS {PG} CASCADE; DROP SCHEMA IF EXISTS {INFO} CASCADE")
         raise
+
+
+def attach(con: duckdb.DuckDBPyConnection) -> None:
+    """Attach the in-memory database the emulation lives in. Done when the database opens,
+    before its configuration is locked (file confinement refuses ATTACH afterwards)."""
+    con.execute(f"ATTACH IF NOT EXISTS ':memory:' AS {CATALOG}")
 
 
 # Server settings clients read with current_setting() besides the session's parameters.

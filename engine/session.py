@@ -69,7 +69,8 @@ class Database:
     """The one embedded DuckDB database a server serves, stored in ``data_dir``."""
 
     def __init__(self, data_dir: Path | None, *, filename: str = "pixelsql.duckdb",
-                 threads: int = DEFAULT_QUERY_THREADS) -> None:
+                 threads: int = DEFAULT_QUERY_THREADS, confine_files: bool = True,
+                 allowed_dirs: Sequence[Path] = ()) -> None:
         if data_dir is None:
             self.path: Path | None = None
             self._con = duckdb.connect(":memory:")
@@ -81,6 +82,9 @@ class Database:
             self._con.execute(f"SET threads = {int(threads)}")
         # PostgreSQL's `/` on two integers truncates (5/2 = 2); DuckDB's default gives 2.5.
         self._con.execute("SET GLOBAL integer_division = true")
+        catalog.attach(self._con)
+        if confine_files:
+            _confine(self._con, data_dir, allowed_dirs)
         self._lock = threading.Lock()
         self._schema_version = 0
         self._closed = False
@@ -116,6 +120,29 @@ class Database:
             with contextlib.suppress(duckdb.Error):
                 self._con.execute("CHECKPOINT")
             self._con.close()
+
+
+def _sql_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _confine(con: duckdb.DuckDBPyConnection, data_dir: Path | None,
+             allowed_dirs: Sequence[Path]) -> None:
+    """Clients may read and write files only under the data directory (and ``allowed_dirs``).
+
+    DuckDB's own switches, in the order that makes them stick: the allowed directories, then no
+    other file system access (also no ATTACH of files, no INSTALL), then the configuration locked
+    so that no client can switch it back. (The server also makes the data directory its
+    working directory, so that relative paths in SQL resolve there.)
+    """
+    roots = [p.resolve() for p in ([data_dir] if data_dir is not None else [])]
+    roots += [p.resolve() for p in allowed_dirs]
+    listed = ", ".join(_sql_string(str(r) + "/") for r in roots)
+    con.execute(f"SET allowed_directories = [{listed}]")
+    if data_dir is not None:
+        con.execute(f"SET temp_directory = {_sql_string(str(data_dir.resolve() / '.tmp'))}")
+    con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")
 
 
 @dataclass(frozen=True, slots=True)

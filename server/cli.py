@@ -53,6 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--duckdb-threads", type=int, default=DEFAULT_QUERY_THREADS,
                        help="DuckDB worker threads per statement (default 1: lowest latency; "
                             "0 = DuckDB's default, one per core)")
+    serve.add_argument("--allow-dir", type=Path, action="append", default=[],
+                       help="a directory (besides --data-dir) whose files SQL may read and "
+                            "write, e.g. read_csv(); repeatable. Nothing else is reachable.")
     serve.add_argument("--log-level", default=os.environ.get("PIXELSQL_LOG_LEVEL", "INFO"))
     verifier = sub.add_parser("scram-verifier",
                               help="print a SCRAM-SHA-256 verifier for a users file "
@@ -78,12 +81,18 @@ async def _serve(args: argparse.Namespace) -> None:
     if method is not AuthMethod.TRUST and len(users) == 0:
         raise SystemExit(f"--auth {args.auth} needs users: set PIXELSQL_PASSWORD "
                          "(and optionally PIXELSQL_USER) or --users-file")
-    db = Database(args.data_dir, threads=args.duckdb_threads)
+    tls = _tls_context(args.tls_cert, args.tls_key)
+    data_dir = args.data_dir.resolve()
+    db = Database(data_dir, threads=args.duckdb_threads,
+                  allowed_dirs=[d.resolve() for d in args.allow_dir])
+    # Relative file names in SQL (read_csv('train.csv'), COPY … TO 'out.csv') resolve against the
+    # working directory: make that the data directory, the one place they are allowed. Every
+    # path given on the command line has been used or resolved by now.
+    os.chdir(data_dir)
     state = ServerState(db, method, users, max_message_size=args.max_message_size,
                         startup_timeout=args.startup_timeout,
                         max_connections=args.max_connections)
-    server = PixelServer(state, ServerConfig(args.host, args.port,
-                                             _tls_context(args.tls_cert, args.tls_key)))
+    server = PixelServer(state, ServerConfig(args.host, args.port, tls))
     await server.start()
     # Tests and scripts read this line to learn the port (useful with --port 0).
     print(f"PixelSQL ready on {args.host}:{server.port} database=pixelsql "
