@@ -654,7 +654,6 @@ class _CopyLoader:
         self.view = f"__pixelsql_copy_{id(self)}"
         if self.own_transaction:
             session._guarded(session.cursor.begin, text)
-        self.started = True
 
     def feed(self, data: bytes) -> None:
         self.buffer += data

@@ -464,6 +464,11 @@ class SessionHandler:
                 return None
             return types.encode_data_rows(_arrow(batch, col_types, names), col_types, formats)
 
+        await self._pipe(produce)
+
+    async def _pipe(self, produce: Callable[[], bytes | None]) -> None:
+        """Send what ``produce`` returns until it returns None, pipelined: the session thread
+        makes chunk k+1 while the event loop writes chunk k (rows of a result, COPY data)."""
         pending = asyncio.ensure_future(self._call(produce))
         try:
             while True:
@@ -500,13 +505,7 @@ class SessionHandler:
                 return None
             return encode(_arrow(batch, col_types, names), col_types)
 
-        while True:
-            data = await self._call(produce)
-            if data is None:
-                break
-            self.conn.send(data)  # already framed: one CopyData message per row
-            if self.conn.pending_output >= FLUSH_THRESHOLD:
-                await self._flush()
+        await self._pipe(produce)  # already framed: one CopyData message per row
         self.conn.send(codec.encode_copy_done())
         self.conn.send(codec.encode_command_complete(f"COPY {rows.rows_sent}"))
 

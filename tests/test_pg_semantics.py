@@ -3,6 +3,8 @@ PostgreSQL 15 in the same run."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import psycopg
 import pytest
 
@@ -23,14 +25,20 @@ EXPRESSIONS = [
 ]
 
 
+def both(server: RunningServer, pg15: PostgresCluster, expr: str) -> tuple[object, object]:
+    """(PixelSQL's value, PostgreSQL's value) of ``SELECT expr``."""
+    values = []
+    for dsn in (server.dsn(), pg15.dsn()):
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            [(value,)] = conn.execute(f"SELECT {expr}").fetchall()
+            values.append(value)
+    return values[0], values[1]
+
+
 @pytest.mark.parametrize("expr", EXPRESSIONS)
 def test_same_value_as_postgresql(server: RunningServer, pg15: PostgresCluster,
                                   expr: str) -> None:
-    sql = f"SELECT {expr}"
-    with psycopg.connect(pg15.dsn(), autocommit=True) as pg:
-        [(expected,)] = pg.execute(sql).fetchall()
-    with psycopg.connect(server.dsn(), autocommit=True) as ours:
-        [(got,)] = ours.execute(sql).fetchall()
+    got, expected = both(server, pg15, expr)
     assert got == expected
     assert type(got) is type(expected)
 
@@ -40,9 +48,6 @@ def test_same_value_as_postgresql(server: RunningServer, pg15: PostgresCluster,
 @pytest.mark.parametrize("expr", ["5.0 / 2", "5 / 2.0", "1.5 / 0.5"])
 def test_decimal_division_same_value(server: RunningServer, pg15: PostgresCluster,
                                      expr: str) -> None:
-    sql = f"SELECT {expr}"
-    with psycopg.connect(pg15.dsn(), autocommit=True) as pg:
-        [(expected,)] = pg.execute(sql).fetchall()
-    with psycopg.connect(server.dsn(), autocommit=True) as ours:
-        [(got,)] = ours.execute(sql).fetchall()
+    got, expected = both(server, pg15, expr)
+    assert isinstance(expected, Decimal)
     assert got == pytest.approx(float(expected))
