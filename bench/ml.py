@@ -8,7 +8,11 @@ Generates ``--images`` 500x375 JPEGs into a temporary folder, then on whatever d
 * training, end to end: ``ml.train.train_one_epoch`` over ``ImageDataset`` + ``DataLoader``
   (PIL decode, train augmentation, pinned memory, non-blocking copies), one warm-up pass first;
 * inference, synthetic: forward passes on random device tensors under ``inference_mode``;
-* inference, end to end: ``ml.predict.predict`` over the files (eval preprocessing).
+* inference, end to end: ``ml.predict.predict`` over the files (eval preprocessing);
+
+each end-to-end run with JPEG decoding on the device (nvjpeg, ``--decode device``) and/or in
+CPU DataLoader workers (``--decode cpu``). ``--overhead`` adds the training loop's own cost:
+``train_one_epoch`` against a bare loop over the same ready tensors.
 
 and prints images/s and the end-to-end / synthetic ratio for each, plus a JSON line.
 Examples::
@@ -27,6 +31,7 @@ import random
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -35,20 +40,29 @@ import torch
 import torchvision
 from PIL import Image, ImageDraw
 
-from ml.data import ImageDataset, ImageRoots, LabelEncoder, Preprocessing
+from ml.data import Batch, FailureTracker, ImageRoots, LabelEncoder, Preprocessing
+from ml.errors import MLError
 from ml.models import get_model
 from ml.predict import predict
-from ml.train import DeviceSetup, cosine_with_warmup, train_one_epoch
+from ml.train import DECODE_MODES, DeviceSetup, cosine_with_warmup, train_one_epoch
 
 
-def write_jpegs(directory: Path, count: int, seed: int = 0) -> tuple[list[str], list[str]]:
-    """``count`` 500x375 photo-sized JPEGs of two classes (noise + a coloured shape)."""
+def write_jpegs(directory: Path, count: int, seed: int = 0,
+                noise: float = 6.0) -> tuple[list[str], list[str]]:
+    """``count`` 500x375 photo-like JPEGs of two classes: a colour gradient, grain of strength
+    ``noise``, and a red or blue disc. Grain sets the file size, which sets the decode cost:
+    6 gives ~44 KiB files (typical of 500x375 photos), 40 gives ~112 KiB (heavy).
+    """
     rng = random.Random(seed)
-    noise = Image.effect_noise((500, 375), 40).convert("RGB")
+    gradient = Image.radial_gradient("L").resize((500, 375))
+    grain = Image.effect_noise((500, 375), noise)
+    base = Image.merge("RGB", (gradient, grain, gradient.transpose(
+        Image.Transpose.FLIP_LEFT_RIGHT)))
+    base = Image.blend(base, Image.merge("RGB", (grain, grain, grain)), 0.5)
     paths, labels = [], []
     for i in range(count):
         label = "red" if i % 2 == 0 else "blue"
-        image = noise.copy()
+        image = base.copy()
         draw = ImageDraw.Draw(image)
         x, y, r = rng.randint(60, 440), rng.randint(60, 315), rng.randint(30, 60)
         fill = (200, 40, 40) if label == "red" else (40, 40, 200)
@@ -104,80 +118,168 @@ def synthetic_inference(model: torch.nn.Module, setup: DeviceSetup, batch: int, 
     return batch * steps / (time.perf_counter() - start)
 
 
+def end_to_end_training(model: torch.nn.Module, setup: DeviceSetup, paths: list[str],
+                        labels: list[int], roots: ImageRoots, pre: Preprocessing,
+                        batch: int) -> tuple[float, float]:
+    """images/s of ``train_one_epoch`` over the files (after a 3-step warm-up), and the loss."""
+    loader = setup.image_loader(paths, labels, roots, pre, train=True, batch_size=batch,
+                                shuffle=True)
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-4, fused=setup.fused_optimizer or None)
+    sched = cosine_with_warmup(opt, 10 * len(loader), len(loader))
+    loss_fn = torch.nn.CrossEntropyLoss(label_smoothing=0.1)
+    train_one_epoch(model, loader, opt, sched, loss_fn, setup, max_steps=3)  # warm-up
+    start = time.perf_counter()
+    stats = train_one_epoch(model, loader, opt, sched, loss_fn, setup)
+    sync(setup.device)
+    return stats.images / (time.perf_counter() - start), stats.loss
+
+
+def end_to_end_inference(model: torch.nn.Module, setup: DeviceSetup, paths: list[str],
+                         encoder: LabelEncoder, roots: ImageRoots, pre: Preprocessing,
+                         batch: int) -> float:
+    """images/s of ``predict`` over the files (one warm-up call on two batches first)."""
+    predict(model, encoder, pre, paths[: batch * 2], roots, setup=setup, batch_size=batch)
+    start = time.perf_counter()
+    preds = predict(model, encoder, pre, paths, roots, setup=setup, batch_size=batch)
+    sync(setup.device)
+    return len(preds) / (time.perf_counter() - start)
+
+
+def loop_overhead(model: torch.nn.Module, setup: DeviceSetup, batch: int, size: int,
+                  steps: int) -> tuple[float, float]:
+    """The training pipeline's own cost: ``train_one_epoch`` (progress every step, failure
+    tracking, cancellation checks, scheduler) vs a bare loop, both over the same ready tensors.
+    """
+    batches = [Batch(torch.randn(batch, 3, size, size), torch.randint(0, 2, (batch,)),
+                     torch.arange(batch)) for _ in range(steps)]
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-4, fused=setup.fused_optimizer or None)
+    loss_fn = torch.nn.CrossEntropyLoss(label_smoothing=0.1)
+    sched = cosine_with_warmup(opt, 10 * steps, steps)
+
+    def bare() -> float:
+        model.train()
+        start = time.perf_counter()
+        for b in batches:
+            images, labels = setup.to_device(b)
+            with setup.autocast():
+                loss = loss_fn(model(images), labels)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+        sync(setup.device)
+        return batch * steps / (time.perf_counter() - start)
+
+    def pipeline() -> float:
+        start = time.perf_counter()
+        train_one_epoch(model, batches, opt, sched, loss_fn, setup, on_step=lambda p: None,
+                        should_stop=lambda: False, failures=FailureTracker(batch * steps))
+        sync(setup.device)
+        return batch * steps / (time.perf_counter() - start)
+
+    bare()  # warm-up
+    # Interleave and keep the best of three each: the VM's noise is larger than the effect.
+    bare_best = max(bare() for _ in range(3))
+    pipe_best = max(pipeline() for _ in range(3))
+    return bare_best, pipe_best
+
+
 def main() -> None:
     cuda = torch.cuda.is_available()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base", default="ConvNeXt_Tiny")
     parser.add_argument("--images", type=int, default=4096 if cuda else 96)
+    parser.add_argument("--repeat", type=int, default=4 if cuda else 1,
+                        help="end-to-end passes go over the files this many times (page cache)")
     parser.add_argument("--batch-size", type=int, default=128 if cuda else 16)
     parser.add_argument("--infer-batch-size", type=int, default=256 if cuda else 32)
     parser.add_argument("--input-size", type=int, default=224 if cuda else 64)
     parser.add_argument("--steps", type=int, default=30 if cuda else 4)
     parser.add_argument("--device", default=None)
     parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--decode", choices=[*DECODE_MODES, "all"],
+                        default="all" if cuda else "pil",
+                        help="where end-to-end runs decode JPEGs (ml.train.DECODE_MODES)")
+    parser.add_argument("--overhead", action="store_true",
+                        help="also measure train_one_epoch against a bare loop on ready tensors")
+    parser.add_argument("--jpeg-noise", type=float, default=6.0,
+                        help="grain in the generated JPEGs (file size, so decode cost)")
     parser.add_argument("--dir", default=None, help="folder for the JPEGs (default: a temp dir)")
     args = parser.parse_args()
 
-    setup = DeviceSetup.choose(args.device, args.workers)
+    setup = DeviceSetup.choose(args.device, args.workers, decode="pil")
     device = setup.device
     card = torch.cuda.get_device_name(device) if device.type == "cuda" else platform.processor()
     print(f"device {device} ({card}); torch {torch.__version__}, torchvision "
           f"{torchvision.__version__}; {os.cpu_count()} CPUs, {setup.num_workers} decode workers;"
           f" {args.base} batch {args.batch_size} at {args.input_size}px", flush=True)
 
+    model = get_model(args.base, 2, use_pretrained=False).model.to(device)
+    if setup.channels_last:
+        model = model.to(memory_format=torch.channels_last)
+    results: dict[str, float] = {}
+    results["train_synthetic"] = synthetic_training(
+        model, setup, args.batch_size, args.input_size, args.steps, warmup=3)
+    print(f"train synthetic        {results['train_synthetic']:9.1f} img/s", flush=True)
+    results["infer_synthetic"] = synthetic_inference(
+        model, setup, args.infer_batch_size, args.input_size, args.steps, warmup=3)
+    print(f"infer synthetic        {results['infer_synthetic']:9.1f} img/s", flush=True)
+    if args.overhead:
+        bare, pipe = loop_overhead(model, setup, args.batch_size, args.input_size, args.steps)
+        results["loop_bare"], results["loop_pipeline"] = bare, pipe
+        print(f"train loop, ready tensors: bare {bare:.1f} img/s, train_one_epoch {pipe:.1f} "
+              f"img/s: overhead {100 * (bare / pipe - 1):.1f}%", flush=True)
+
+    modes = list(DECODE_MODES) if args.decode == "all" else [args.decode]
+    initial = {k: v.detach().clone() for k, v in model.state_dict().items()}
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
         folder = Path(tmp)
         start = time.perf_counter()
-        paths, labels = write_jpegs(folder, args.images)
-        print(f"wrote {len(paths)} 500x375 JPEGs in {time.perf_counter() - start:.1f}s",
-              flush=True)
+        paths, labels = write_jpegs(folder, args.images, noise=args.jpeg_noise)
+        mean_kib = sum(os.path.getsize(p) for p in paths) / len(paths) / 1024
+        results["jpeg_mean_kib"] = mean_kib
+        print(f"wrote {len(paths)} 500x375 JPEGs (mean {mean_kib:.0f} KiB) in "
+              f"{time.perf_counter() - start:.1f}s", flush=True)
         roots = ImageRoots.of(folder)
         encoder = LabelEncoder.fit(labels)
         pre = Preprocessing(input_size=args.input_size)
+        many_paths = paths * args.repeat
+        many_labels = [encoder.encode(x) for x in labels] * args.repeat
+        for mode in modes:
+            mode_setup = replace(setup, decode=mode)
+            if mode == "device" and args.workers is None and device.type == "cuda":
+                # Its workers only read bytes and parse headers.
+                mode_setup = replace(mode_setup, num_workers=min(8, os.cpu_count() or 2))
+            model.load_state_dict(initial)  # every mode trains the same starting weights
+            try:
+                rate, loss = end_to_end_training(model, mode_setup, many_paths, many_labels,
+                                                 roots, pre, args.batch_size)
+            except (RuntimeError, MLError) as exc:  # e.g. a worker killed, a NaN loss: go on
+                print(f"train end-to-end {mode}: FAILED {type(exc).__name__}: {exc}", flush=True)
+                continue
+            results[f"train_end_to_end_{mode}"] = rate
+            print(f"train end-to-end {mode:6s}{rate:9.1f} img/s "
+                  f"({len(many_paths)} images, loss {loss:.3f}, "
+                  f"{mode_setup.num_workers} workers)", flush=True)
+            rate = end_to_end_inference(model, mode_setup, many_paths, encoder, roots, pre,
+                                        args.infer_batch_size)
+            results[f"infer_end_to_end_{mode}"] = rate
+            print(f"infer end-to-end {mode:6s}{rate:9.1f} img/s", flush=True)
 
-        model = get_model(args.base, 2, use_pretrained=False).model.to(device)
-        if setup.channels_last:
-            model = model.to(memory_format=torch.channels_last)
-        results: dict[str, float] = {}
-        results["train_synthetic"] = synthetic_training(
-            model, setup, args.batch_size, args.input_size, args.steps, warmup=3)
-        print(f"train synthetic    {results['train_synthetic']:9.1f} img/s", flush=True)
-
-        dataset = ImageDataset(paths, [encoder.encode(x) for x in labels], pre.train_transform(),
-                               roots, draft_size=args.input_size)
-        loader = setup.loader(dataset, args.batch_size, shuffle=True)
-        opt = torch.optim.AdamW(model.parameters(), lr=1e-4,
-                                fused=setup.fused_optimizer or None)
-        sched = cosine_with_warmup(opt, 10 * len(loader), len(loader))
-        loss_fn = torch.nn.CrossEntropyLoss(label_smoothing=0.1)
-        train_one_epoch(model, loader, opt, sched, loss_fn, setup, max_steps=3)  # warm-up
-        start = time.perf_counter()
-        stats = train_one_epoch(model, loader, opt, sched, loss_fn, setup)
-        sync(device)
-        results["train_end_to_end"] = stats.images / (time.perf_counter() - start)
-        print(f"train end-to-end   {results['train_end_to_end']:9.1f} img/s "
-              f"({stats.images} images, loss {stats.loss:.3f})", flush=True)
-
-        results["infer_synthetic"] = synthetic_inference(
-            model, setup, args.infer_batch_size, args.input_size, args.steps, warmup=3)
-        print(f"infer synthetic    {results['infer_synthetic']:9.1f} img/s", flush=True)
-        predict(model, encoder, pre, paths[: args.infer_batch_size * 2], roots, setup=setup,
-                batch_size=args.infer_batch_size)  # warm-up
-        start = time.perf_counter()
-        preds = predict(model, encoder, pre, paths, roots, setup=setup,
-                        batch_size=args.infer_batch_size)
-        sync(device)
-        results["infer_end_to_end"] = len(preds) / (time.perf_counter() - start)
-        print(f"infer end-to-end   {results['infer_end_to_end']:9.1f} img/s", flush=True)
-
-    train_ratio = results["train_end_to_end"] / results["train_synthetic"]
-    infer_ratio = results["infer_end_to_end"] / results["infer_synthetic"]
-    print(f"ratios: training {train_ratio:.2f}x of synthetic, inference {infer_ratio:.2f}x")
+    ratios = {}
+    for mode in modes:
+        if f"infer_end_to_end_{mode}" not in results:
+            continue
+        ratios[f"train_ratio_{mode}"] = (results[f"train_end_to_end_{mode}"]
+                                         / results["train_synthetic"])
+        ratios[f"infer_ratio_{mode}"] = (results[f"infer_end_to_end_{mode}"]
+                                         / results["infer_synthetic"])
+        print(f"ratios ({mode} decode): training {ratios[f'train_ratio_{mode}']:.2f}x of "
+              f"synthetic, inference {ratios[f'infer_ratio_{mode}']:.2f}x")
     print(json.dumps({"device": str(device), "card": card, "torch": torch.__version__,
-                      "base": args.base, "batch_size": args.batch_size,
+                      "torchvision": torchvision.__version__, "base": args.base,
+                      "batch_size": args.batch_size, "infer_batch_size": args.infer_batch_size,
                       "input_size": args.input_size, "images": args.images,
-                      "workers": setup.num_workers, **results,
-                      "train_ratio": train_ratio, "infer_ratio": infer_ratio}))
+                      "repeat": args.repeat, "workers": setup.num_workers, **results, **ratios}))
 
 
 if __name__ == "__main__":

@@ -20,7 +20,6 @@ import io
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Any
 
 import torch
@@ -28,51 +27,14 @@ from PIL import Image, UnidentifiedImageError
 from torch.utils.data import Dataset
 from torchvision import transforms as T
 
-from ml.errors import InvalidOptionError, PathOutsideRootsError, TooManyBadImagesError
+from ml.errors import InvalidOptionError, TooManyBadImagesError
+from ml.roots import IMAGE_ROOTS_ENV as IMAGE_ROOTS_ENV  # re-exported
+from ml.roots import ImageRoots as ImageRoots  # re-exported
 
 ImageRef = str | bytes | os.PathLike[str]
-IMAGE_ROOTS_ENV = "PIXELSQL_IMAGE_ROOTS"
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
 COLORS = ("RGB", "GRAY")
-
-
-@dataclass(frozen=True)
-class ImageRoots:
-    """The directories image paths must resolve into."""
-
-    roots: tuple[Path, ...]
-
-    @classmethod
-    def of(cls, *dirs: str | os.PathLike[str]) -> ImageRoots:
-        return cls(tuple(Path(os.path.realpath(d)) for d in dirs))
-
-    @classmethod
-    def from_env(cls, data_dir: str | os.PathLike[str] | None = None) -> ImageRoots:
-        """``PIXELSQL_IMAGE_ROOTS`` (colon-separated), else ``<data_dir>/images``."""
-        env = os.environ.get(IMAGE_ROOTS_ENV, "")
-        dirs = [d for d in env.split(os.pathsep) if d]
-        if not dirs and data_dir is not None:
-            dirs = [str(Path(data_dir) / "images")]
-        return cls.of(*dirs)
-
-    def resolve(self, path: str | os.PathLike[str]) -> Path:
-        """The real path of ``path`` if it lies under a root; PathOutsideRootsError otherwise.
-
-        A relative path is taken relative to the first root where it exists (the first root
-        when it exists nowhere, so that the error says "file not found" rather than "outside").
-        """
-        candidate = Path(path)
-        if not candidate.is_absolute() and self.roots:
-            joined = [root / candidate for root in self.roots]
-            candidate = next((j for j in joined if j.exists()), joined[0])
-        real = Path(os.path.realpath(candidate))
-        for root in self.roots:
-            if real == root or real.is_relative_to(root):
-                return real
-        allowed = ", ".join(str(r) for r in self.roots) or "(no image roots configured)"
-        raise PathOutsideRootsError(
-            f"image path {os.fspath(path)!r} is outside the allowed image roots: {allowed}")
 
 
 def _triple(values: Sequence[float]) -> tuple[float, float, float]:

@@ -52,3 +52,9 @@ class Cancelled(MLError):
     """Training or prediction stopped because cancellation was requested."""
 
     sqlstate = "57014"
+
+
+class TrainingDivergedError(MLError):
+    """The training loss became NaN or infinite; the message suggests what to change."""
+
+    sqlstate = "22000"

@@ -16,7 +16,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from ml.data import FailureTracker, ImageDataset, ImageRef, ImageRoots, LabelEncoder, Preprocessing
+from ml.data import FailureTracker, ImageRef, ImageRoots, LabelEncoder, Preprocessing
 from ml.errors import Cancelled
 from ml.train import DeviceSetup, StopCheck, iter_batches, stop_requested
 
@@ -44,9 +44,9 @@ def predict(model: nn.Module, encoder: LabelEncoder, preprocessing: Preprocessin
     model.to(setup.device).eval()
     if setup.channels_last:
         model.to(memory_format=torch.channels_last)
-    dataset = ImageDataset(refs, None, preprocessing.eval_transform(), roots, preprocessing.color,
-                           draft_size=preprocessing.input_size)
-    loader = setup.loader(dataset, batch_size or default_batch_size(setup), shuffle=False)
+    loader = setup.image_loader(refs, None, roots, preprocessing, train=False,
+                                batch_size=batch_size or default_batch_size(setup),
+                                shuffle=False)
     failures = FailureTracker(len(refs), max_failure_fraction)
     results: dict[int, Prediction] = {}
     k = min(top_k, len(encoder.classes))

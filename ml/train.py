@@ -22,7 +22,7 @@ import random
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import torch
 from torch import nn
@@ -38,7 +38,14 @@ from ml.data import (
     Preprocessing,
     collate,
 )
-from ml.errors import Cancelled, InvalidOptionError
+from ml.device_decode import (
+    DeviceLoader,
+    DeviceTransform,
+    EncodedDataset,
+    collate_encoded,
+    device_decode_available,
+)
+from ml.errors import Cancelled, InvalidOptionError, TrainingDivergedError
 from ml.models import get_model, get_spec
 
 
@@ -47,6 +54,14 @@ class _EventLike(Protocol):
 
 
 StopCheck = Callable[[], bool] | _EventLike | None
+
+
+class BatchSource(Protocol):
+    """What the loops consume: a sized iterable of batches (a DataLoader, a DeviceLoader)."""
+
+    def __len__(self) -> int: ...
+
+    def __iter__(self) -> Iterator[Batch]: ...
 
 
 @dataclass(frozen=True)
@@ -67,6 +82,7 @@ class TrainOptions:
     max_failure_fraction: float = 0.1
     device: str | None = None  # None: cuda when available, else cpu
     num_workers: int | None = None  # None: decode workers on GPU, 0 on CPU
+    decode: str | None = None  # pil | device | workers (DECODE_MODES); None: by device
     weights: str | None = None  # explicit pretrained weights file/dir
     use_pretrained: bool = True
     allow_download: bool = False
@@ -149,6 +165,17 @@ class TrainResult:
     history: list[EpochProgress] = field(default_factory=list)
 
 
+DECODE_ENV = "PIXELSQL_DECODE"
+# Where images are decoded and preprocessed:
+#   pil     - Pillow decode + torchvision transforms in DataLoader workers (the CPU default);
+#   device  - workers read bytes, the main process decodes JPEG batches on the device (nvjpeg
+#             on a GPU) and crops/resizes/normalises there (the GPU default: fastest of the
+#             three on an H200 with 16 cores, docs/BENCHMARKS.md);
+#   workers - workers decode to uint8 pixels (libjpeg-turbo), crop/resize/normalise run on the
+#             device.
+DECODE_MODES = ("pil", "device", "workers")
+
+
 @dataclass(frozen=True)
 class DeviceSetup:
     """Per-device-type switches; the GPU fast path only where it exists."""
@@ -160,9 +187,21 @@ class DeviceSetup:
     pin_memory: bool
     non_blocking: bool
     num_workers: int
+    decode: str = "pil"  # one of DECODE_MODES
 
     @classmethod
-    def choose(cls, device: str | None = None, num_workers: int | None = None) -> DeviceSetup:
+    def choose(cls, device: str | None = None, num_workers: int | None = None,
+               decode: str | None = None) -> DeviceSetup:
+        """Switches for ``device`` (default: cuda when available).
+
+        ``decode`` None means: ``PIXELSQL_DECODE`` if set, else on a GPU "device" (nvjpeg;
+        "pil" where this torchvision lacks it) and on the CPU "pil" (see DECODE_MODES and
+        docs/BENCHMARKS.md for the measurements).
+        """
+        decode = decode or os.environ.get(DECODE_ENV) or None
+        if decode is not None and decode not in DECODE_MODES:
+            raise InvalidOptionError(
+                f"decode must be one of {', '.join(DECODE_MODES)}, got {decode!r}")
         name = device or ("cuda" if torch.cuda.is_available() else "cpu")
         dev = torch.device(name)
         if dev.type == "cuda":
@@ -173,10 +212,12 @@ class DeviceSetup:
             torch.backends.cudnn.allow_tf32 = True
             workers = num_workers if num_workers is not None else min(16, (os.cpu_count() or 2))
             bf16 = torch.cuda.is_bf16_supported()
+            if decode in (None, "device") and not device_decode_available(dev):
+                decode = "pil"  # this torchvision has no nvjpeg
             return cls(dev, torch.bfloat16 if bf16 else torch.float16, True, True, True, True,
-                       workers)
+                       workers, decode or "device")
         workers = num_workers if num_workers is not None else 0
-        return cls(dev, None, False, False, False, False, workers)
+        return cls(dev, None, False, False, False, False, workers, decode or "pil")
 
     def autocast(self) -> contextlib.AbstractContextManager[Any]:
         if self.autocast_dtype is None:
@@ -189,14 +230,38 @@ class DeviceSetup:
             images = images.contiguous(memory_format=torch.channels_last)
         return images, batch.labels.to(self.device, non_blocking=self.non_blocking)
 
-    def loader(self, dataset: ImageDataset, batch_size: int, *, shuffle: bool,
-               seed: int = 0) -> DataLoader[Any]:
+    def loader(self, dataset: ImageDataset | EncodedDataset, batch_size: int, *,
+               shuffle: bool, seed: int = 0) -> DataLoader[Any]:
         generator = torch.Generator()
         generator.manual_seed(seed)
-        return DataLoader(dataset, batch_size=batch_size, shuffle=shuffle, collate_fn=collate,
+        encoded = isinstance(dataset, EncodedDataset)
+        return DataLoader(dataset, batch_size=batch_size, shuffle=shuffle,  # type: ignore[arg-type]
+                          collate_fn=collate_encoded if encoded else collate,
                           num_workers=self.num_workers, pin_memory=self.pin_memory,
                           persistent_workers=self.num_workers > 0, generator=generator,
                           prefetch_factor=4 if self.num_workers > 0 else None)
+
+    def image_loader(self, refs: Sequence[ImageRef], labels: Sequence[int] | None,
+                     roots: ImageRoots, preprocessing: Preprocessing, *, train: bool,
+                     batch_size: int, shuffle: bool, seed: int = 0,
+                     rows: Sequence[int] | None = None) -> BatchSource:
+        """Batches of model inputs for rows of image references, decoded where this setup says.
+
+        With "device" and "workers" decoding the batches' images are already on the device;
+        with "pil" they are (pinned) CPU tensors that ``to_device`` copies.
+        """
+        if self.decode != "pil":
+            dataset = EncodedDataset(refs, labels, roots, preprocessing.color, rows,
+                                     decode_in_worker=self.decode == "workers")
+            transform = DeviceTransform(preprocessing, train, self.device, self.channels_last)
+            return DeviceLoader(self.loader(dataset, batch_size, shuffle=shuffle, seed=seed),
+                                transform)  # type: ignore[return-value]
+        cpu = ImageDataset(refs, labels,
+                           preprocessing.train_transform() if train
+                           else preprocessing.eval_transform(),
+                           roots, preprocessing.color, rows=rows,
+                           draft_size=preprocessing.input_size)
+        return cast(BatchSource, self.loader(cpu, batch_size, shuffle=shuffle, seed=seed))
 
 
 def stop_requested(check: StopCheck) -> bool:
@@ -221,7 +286,7 @@ def cosine_with_warmup(optimizer: torch.optim.Optimizer, total_steps: int,
     return torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
 
 
-def iter_batches(loader: DataLoader[Any], failures: FailureTracker | None,
+def iter_batches(loader: BatchSource, failures: FailureTracker | None,
                  limit: int | None) -> Iterator[Batch]:
     """Batches with at least one good image; failures go to ``failures`` (which may raise)."""
     for index, batch in enumerate(loader):
@@ -234,7 +299,7 @@ def iter_batches(loader: DataLoader[Any], failures: FailureTracker | None,
             yield batch
 
 
-def train_one_epoch(model: nn.Module, loader: DataLoader[Any], optimizer: torch.optim.Optimizer,
+def train_one_epoch(model: nn.Module, loader: BatchSource, optimizer: torch.optim.Optimizer,
                     scheduler: torch.optim.lr_scheduler.LRScheduler, loss_fn: nn.Module,
                     setup: DeviceSetup, *, epoch: int = 1,
                     on_step: Callable[[StepProgress], None] | None = None,
@@ -269,16 +334,27 @@ def train_one_epoch(model: nn.Module, loader: DataLoader[Any], optimizer: torch.
             rate = seen / elapsed if elapsed > 0 else 0.0
             per_step = elapsed / step
             eta = per_step * (max(0, steps - step) + remaining_steps_after)
-            on_step(StepProgress(epoch, step, steps, float(loss.item()),
+            step_loss = _finite_loss(float(loss.item()), epoch, step)
+            on_step(StepProgress(epoch, step, steps, step_loss,
                                  float(correct.item()) / seen, rate, eta))
     seconds = time.perf_counter() - start
     if seen == 0:
         return EpochStats(float("nan"), 0.0, 0, seconds)
-    return EpochStats(float(total_loss.item()) / seen, float(correct.item()) / seen, seen, seconds)
+    mean_loss = _finite_loss(float(total_loss.item()) / seen, epoch, steps)
+    return EpochStats(mean_loss, float(correct.item()) / seen, seen, seconds)
+
+
+def _finite_loss(loss: float, epoch: int, step: int) -> float:
+    """``loss``, or TrainingDivergedError when it is NaN/inf (training cannot recover)."""
+    if not math.isfinite(loss):
+        raise TrainingDivergedError(
+            f"training diverged: the loss became {loss} by epoch {epoch}, step {step}; "
+            "try a smaller learning_rate or a larger batch_size")
+    return loss
 
 
 @torch.inference_mode()
-def evaluate(model: nn.Module, loader: DataLoader[Any], setup: DeviceSetup,
+def evaluate(model: nn.Module, loader: BatchSource, setup: DeviceSetup,
              loss_fn: nn.Module | None = None, *, failures: FailureTracker | None = None,
              should_stop: StopCheck = None) -> EvalStats:
     """Mean loss and accuracy of ``model`` over a labelled loader."""
@@ -328,7 +404,7 @@ def fit(base: str, refs: Sequence[ImageRef], labels: Sequence[object], roots: Im
         raise ValueError("refs and labels differ in length")
     torch.manual_seed(options.seed)
     spec = get_spec(base)
-    setup = DeviceSetup.choose(options.device, options.num_workers)
+    setup = DeviceSetup.choose(options.device, options.num_workers, options.decode)
     preprocessing = Preprocessing(input_size=options.input_size, color=options.color)
     notices: list[str] = []
 
@@ -339,13 +415,15 @@ def fit(base: str, refs: Sequence[ImageRef], labels: Sequence[object], roots: Im
     encoded = [encoder.encode(labels[i]) for i in keep]
     train_pos, val_pos = split_indices(len(keep), options.validation_split, options.seed)
 
-    def dataset(positions: list[int], train: bool) -> ImageDataset:
-        transform = preprocessing.train_transform() if train else preprocessing.eval_transform()
-        return ImageDataset([refs[keep[p]] for p in positions], [encoded[p] for p in positions],
-                            transform, roots, options.color, rows=[keep[p] for p in positions],
-                            draft_size=options.input_size)
+    def loader(positions: list[int], train: bool, batch_size: int) -> BatchSource:
+        return setup.image_loader(
+            [refs[keep[p]] for p in positions], [encoded[p] for p in positions], roots,
+            preprocessing, train=train, batch_size=batch_size, shuffle=train,
+            seed=options.seed, rows=[keep[p] for p in positions])
 
-    train_set, val_set = dataset(train_pos, True), dataset(val_pos, False)
+    # Building the loaders checks every path against the image roots before training starts.
+    train_loader = loader(train_pos, True, options.batch_size)
+    val_loader = loader(val_pos, False, max(options.batch_size, 64))
     failures = FailureTracker(len(keep), options.max_failure_fraction)
 
     if init_state is not None:
@@ -367,8 +445,6 @@ def fit(base: str, refs: Sequence[ImageRef], labels: Sequence[object], roots: Im
     lr = options.learning_rate or spec.default_learning_rate
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=options.weight_decay,
                                   fused=setup.fused_optimizer or None)
-    train_loader = setup.loader(train_set, options.batch_size, shuffle=True, seed=options.seed)
-    val_loader = setup.loader(val_set, max(options.batch_size, 64), shuffle=False)
     steps_per_epoch = len(train_loader)
     if options.max_steps_per_epoch is not None:
         steps_per_epoch = min(steps_per_epoch, options.max_steps_per_epoch)
@@ -392,7 +468,7 @@ def fit(base: str, refs: Sequence[ImageRef], labels: Sequence[object], roots: Im
             remaining_steps_after=steps_per_epoch * (options.max_epochs - epoch),
             progress_every=options.progress_every)
         val: EvalStats | None = None
-        if len(val_set):
+        if val_pos:
             val = evaluate(model, val_loader, setup, failures=failures, should_stop=should_stop)
         # Without a validation set, the training accuracy picks the epoch (better than nothing).
         score = val.accuracy if val is not None and val.images else stats.accuracy
@@ -427,10 +503,11 @@ def fit(base: str, refs: Sequence[ImageRef], labels: Sequence[object], roots: Im
                "train_loss": best.train_loss, "train_accuracy": best.train_accuracy,
                "val_loss": best.val_loss, "val_accuracy": best.val_accuracy,
                "seconds": time.perf_counter() - job_start}
-    summary = {"rows": len(labels), "labelled_rows": len(keep), "train_rows": len(train_set),
-               "validation_rows": len(val_set), "classes": list(encoder.classes),
+    summary = {"rows": len(labels), "labelled_rows": len(keep), "train_rows": len(train_pos),
+               "validation_rows": len(val_pos), "classes": list(encoder.classes),
                "class_counts": {c: encoded.count(i) for i, c in enumerate(encoder.classes)},
                "failures": failures.to_dict(), "device": str(setup.device),
+               "decode": setup.decode,
                "learning_rate": lr}
     return TrainResult(model, spec.name, encoder, preprocessing, options, metrics, summary,
                        notices, history)

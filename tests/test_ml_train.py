@@ -162,3 +162,15 @@ def test_prediction_shrinks_its_batch_on_out_of_memory(tmp_path: Path) -> None:
                     ImageRoots.of(tmp_path), batch_size=10)
     assert [p.row for p in preds] == list(range(10)) and all(p.label for p in preds)
     assert calls == [10, 5, 2, 2, 2, 2, 2]  # halves until it fits, then keeps that size
+
+
+def test_a_diverging_loss_stops_training_with_a_clear_error(
+        shapes: tuple[Path, list[str], list[str]]) -> None:
+    from ml.errors import TrainingDivergedError
+
+    root, paths, labels = shapes
+    with pytest.raises(TrainingDivergedError, match="smaller learning_rate") as err:
+        fit(register_tiny_model(), paths, labels, ImageRoots.of(root),
+            TrainOptions(input_size=32, max_epochs=1, batch_size=16, learning_rate=1e30,
+                         warmup_fraction=0.0))
+    assert err.value.sqlstate == "22000"

@@ -1,0 +1,347 @@
+"""Decode and preprocess images on the training device (nvjpeg on a GPU).
+
+Why: a photo-sized JPEG costs a CPU core 3-5 ms to decode, resize and normalise, so keeping a
+GPU that trains ConvNeXt_Tiny at ~2,500 img/s (and infers at ~8,000) busy would take 10-40
+cores. Here the DataLoader workers only read the file bytes and check the header (format and
+size: the decompression-bomb check happens before anything is decoded); the main process
+decodes a whole batch of JPEGs at once with ``torchvision.io.decode_jpeg(device=...)`` and does
+the crop, resize, flip and normalisation as tensor ops on the device.
+
+The same code runs with ``device="cpu"`` (libjpeg-turbo inside torchvision), which is how the
+tests exercise it without a GPU.
+
+Theory of operation:
+
+* ``EncodedDataset.__getitem__`` returns an ``Encoded`` payload: the raw bytes of a baseline /
+  progressive JPEG in RGB or grayscale, or, for any other Pillow format (PNG, CMYK JPEG, ...),
+  the image already decoded on the CPU to a uint8 CHW tensor. Unreadable images become an
+  ``ImageFailure``, exactly as in ``ImageDataset``.
+* ``DeviceTransform`` turns a collated ``EncodedBatch`` into a ``Batch`` whose images are on the
+  device. A batch decode that fails (one corrupt file fails the whole call) is retried image by
+  image so that only the bad rows are reported.
+* Geometry matches ``Preprocessing``: evaluation resizes the shorter side to
+  ``input_size / resize_ratio`` and takes the centre square (done as one resized crop of the
+  matching source box); training takes a RandomResizedCrop box and flips half the images.
+  Interpolation is bilinear with antialiasing, as torchvision's CPU transforms; pixels differ
+  from Pillow's by rounding only.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import torch
+from PIL import Image, UnidentifiedImageError
+from torch.utils.data import DataLoader, Dataset
+from torchvision import transforms as T
+from torchvision.io import ImageReadMode, decode_jpeg
+from torchvision.ops import roi_align
+from torchvision.transforms import functional as TF
+
+from ml.data import Batch, ImageFailure, ImageRef, ImageRoots, Preprocessing, describe_ref
+
+# JPEG colour layouts nvjpeg decodes directly; others go through Pillow on the CPU.
+_DEVICE_JPEG_MODES = {"RGB", "L"}
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """One image as the worker hands it over: JPEG bytes, or CPU-decoded pixels (uint8 CHW)."""
+
+    data: torch.Tensor
+    is_jpeg: bool
+    row: int
+    ref: str
+
+
+EncodedItem = tuple[Encoded, int] | ImageFailure
+
+
+def read_encoded(ref: ImageRef, roots: ImageRoots, color: str, row: int,
+                 decode: bool = False) -> Encoded:
+    """Read one image's bytes; decode on the CPU what the device decoder cannot take (or, with
+    ``decode``, everything: JPEGs with libjpeg-turbo straight to a uint8 tensor)."""
+    if isinstance(ref, bytes | bytearray | memoryview):
+        raw = bytes(ref)
+    else:
+        with open(roots.resolve(ref), "rb") as handle:
+            raw = handle.read()
+    # Image.open parses the header only; it raises DecompressionBombError for huge images.
+    image = Image.open(io.BytesIO(raw))
+    if image.format == "JPEG" and image.mode in _DEVICE_JPEG_MODES:
+        data = torch.frombuffer(bytearray(raw), dtype=torch.uint8)
+        if not decode:
+            return Encoded(data, True, row, describe_ref(ref))
+        mode = ImageReadMode.GRAY if color == "GRAY" else ImageReadMode.RGB
+        try:
+            pixels = decode_jpeg(data, mode=mode)
+            assert isinstance(pixels, torch.Tensor)
+            return Encoded(pixels, False, row, describe_ref(ref))
+        except RuntimeError:
+            pass  # Pillow below is more forgiving (and its error message clearer)
+    return Encoded(_pixels(image, color), False, row, describe_ref(ref))
+
+
+def _pixels(image: Image.Image, color: str) -> torch.Tensor:
+    """A Pillow image as a uint8 CHW tensor in the requested colour."""
+    converted = image.convert("L" if color == "GRAY" else "RGB")
+    tensor = torch.frombuffer(bytearray(converted.tobytes()), dtype=torch.uint8)
+    channels = 1 if color == "GRAY" else 3
+    return tensor.view(converted.height, converted.width, channels).permute(2, 0, 1)
+
+
+class EncodedDataset(Dataset[EncodedItem]):
+    """Rows of image references whose decoding is left to ``DeviceTransform``."""
+
+    def __init__(self, refs: Sequence[ImageRef], labels: Sequence[int] | None, roots: ImageRoots,
+                 color: str = "RGB", rows: Sequence[int] | None = None,
+                 decode_in_worker: bool = False) -> None:
+        if labels is not None and len(labels) != len(refs):
+            raise ValueError("refs and labels differ in length")
+        for ref in refs:
+            if not isinstance(ref, bytes | bytearray | memoryview):
+                roots.resolve(ref)
+        self.refs = refs
+        self.labels = labels
+        self.roots = roots
+        self.color = color
+        self.rows = list(rows) if rows is not None else list(range(len(refs)))
+        self.decode_in_worker = decode_in_worker
+
+    def __len__(self) -> int:
+        return len(self.refs)
+
+    def __getitem__(self, index: int) -> EncodedItem:
+        ref, row = self.refs[index], self.rows[index]
+        try:
+            encoded = read_encoded(ref, self.roots, self.color, row, self.decode_in_worker)
+        except FileNotFoundError:
+            return ImageFailure(row, describe_ref(ref), "file not found")
+        except (UnidentifiedImageError, OSError, ValueError, SyntaxError,
+                Image.DecompressionBombError) as exc:
+            return ImageFailure(row, describe_ref(ref), f"{type(exc).__name__}: {exc}")
+        return encoded, self.labels[index] if self.labels is not None else -1
+
+
+@dataclass
+class EncodedBatch:
+    """A collated batch of ``Encoded`` images, packed for the trip out of a DataLoader worker.
+
+    Every payload sits in one uint8 tensor, so a worker hands the batch over as one
+    shared-memory block instead of one per image (a file descriptor and an mmap each: with
+    256 small tensors that hand-over cost more than reading the files did).
+    """
+
+    data: torch.Tensor  # uint8: every payload, concatenated
+    lengths: list[int]
+    shapes: list[tuple[int, ...]]  # () for JPEG bytes, (C, H, W) for decoded pixels
+    rows: list[int]
+    refs: list[str]
+    labels: list[int]
+    failures: list[ImageFailure] = field(default_factory=list)
+
+    @property
+    def items(self) -> list[Encoded]:
+        return self.items_from(self.data)
+
+    def items_from(self, data: torch.Tensor) -> list[Encoded]:
+        """The images as views of ``data`` (this batch's ``data``, or a copy of it elsewhere)."""
+        parts = torch.split(data, self.lengths) if self.lengths else ()
+        return [Encoded(part.view(shape) if shape else part, not shape, row, ref)
+                for part, shape, row, ref in zip(parts, self.shapes, self.rows, self.refs,
+                                                 strict=True)]
+
+    def pin_memory(self) -> EncodedBatch:
+        return replace(self, data=self.data.pin_memory())
+
+
+def collate_encoded(items: list[EncodedItem]) -> EncodedBatch:
+    good = [item for item in items if not isinstance(item, ImageFailure)]
+    failures = [item for item in items if isinstance(item, ImageFailure)]
+    payloads = [encoded.data.reshape(-1) for encoded, _ in good]
+    return EncodedBatch(
+        torch.cat(payloads) if payloads else torch.empty(0, dtype=torch.uint8),
+        [p.numel() for p in payloads],
+        [() if encoded.is_jpeg else tuple(encoded.data.shape) for encoded, _ in good],
+        [encoded.row for encoded, _ in good], [encoded.ref for encoded, _ in good],
+        [label for _, label in good], failures)
+
+
+class DeviceTransform:
+    """Decode an ``EncodedBatch`` on ``device`` and apply train or eval preprocessing there."""
+
+    def __init__(self, preprocessing: Preprocessing, train: bool, device: torch.device,
+                 channels_last: bool = False) -> None:
+        self.pre = preprocessing
+        self.train = train
+        self.device = device
+        self.channels_last = channels_last
+        self.mode = ImageReadMode.GRAY if preprocessing.color == "GRAY" else ImageReadMode.RGB
+        self._stream: torch.cuda.Stream | None = None
+        shape = (1, 3, 1, 1)
+        self.mean = torch.tensor(preprocessing.mean, device=device).view(shape) * 255
+        self.std = torch.tensor(preprocessing.std, device=device).view(shape) * 255
+
+    def __call__(self, batch: EncodedBatch) -> Batch:
+        failures = list(batch.failures)
+        decoded = self._decode(batch, failures)
+        keep = [i for i, image in enumerate(decoded) if image is not None]
+        size = self.pre.input_size
+        if not keep:
+            empty = torch.empty(0, 3, size, size, device=self.device)
+            none = torch.empty(0, dtype=torch.long)
+            return Batch(empty, none.to(self.device), none, failures)
+        images = self._geometry([image for image in decoded if image is not None])
+        if images.shape[1] == 1:  # GRAY: the bases take 3 channels
+            images = images.expand(-1, 3, -1, -1)
+        if self.train and self.pre.train_hflip:
+            flip = torch.rand(len(images), device=self.device) < 0.5
+            images = torch.where(flip.view(-1, 1, 1, 1), images.flip(3), images)
+        images = (images - self.mean) / self.std
+        if self.channels_last:
+            images = images.contiguous(memory_format=torch.channels_last)
+        else:
+            images = images.contiguous()
+        labels = torch.tensor([batch.labels[i] for i in keep], dtype=torch.long)
+        rows = torch.tensor([batch.rows[i] for i in keep], dtype=torch.long)
+        return Batch(images, labels.to(self.device, non_blocking=True), rows, failures)
+
+    def _decode(self, batch: EncodedBatch,
+                failures: list[ImageFailure]) -> list[torch.Tensor | None]:
+        items = batch.items
+        out: list[torch.Tensor | None] = [None] * len(items)
+        jpeg = [i for i, item in enumerate(items) if item.is_jpeg]
+        if len(jpeg) < len(items):  # decoded pixels: one copy of the whole block, then views
+            on_device = batch.items_from(batch.data.to(self.device, non_blocking=True))
+            for i, item in enumerate(on_device):
+                if not item.is_jpeg:
+                    out[i] = item.data
+        if jpeg:
+            try:
+                images = self._decode_jpegs([items[i].data for i in jpeg])
+                for i, image in zip(jpeg, images, strict=True):
+                    out[i] = image
+            except RuntimeError:
+                for i in jpeg:  # find the bad one(s); Pillow gets a second chance
+                    out[i] = self._decode_one(items[i], failures)
+        return out
+
+    def _decode_jpegs(self, data: list[torch.Tensor]) -> list[torch.Tensor]:
+        """decode_jpeg on the device, on a stream of its own when that is a GPU.
+
+        nvJPEG's hardware engine writes its output buffers without waiting for work already
+        queued on the stream it is given (pytorch/vision#9606, meta-pytorch/torchcodec#1634).
+        On the compute stream it can be handed a block that queued kernels are still reading
+        (the previous step's activations), and the training loss turns NaN (seen on an H200).
+        Allocating its outputs from a decode-only stream's pool keeps it off memory the model
+        uses; ``record_stream`` stops that pool reusing an output before the compute stream is
+        done with it.
+        """
+        if self.device.type != "cuda":
+            return list(decode_jpeg(data, mode=self.mode, device=self.device))
+        if self._stream is None:
+            self._stream = torch.cuda.Stream(self.device)  # type: ignore[no-untyped-call]
+        compute = torch.cuda.current_stream(self.device)
+        with torch.cuda.stream(self._stream):
+            images = list(decode_jpeg(data, mode=self.mode, device=self.device))
+        compute.wait_stream(self._stream)
+        for image in images:
+            image.record_stream(compute)
+        return images
+
+    def _decode_one(self, item: Encoded, failures: list[ImageFailure]) -> torch.Tensor | None:
+        try:
+            return self._decode_jpegs([item.data])[0]
+        except RuntimeError:
+            pass
+        try:
+            image = Image.open(io.BytesIO(item.data.numpy().tobytes()))
+            image.load()
+            color = "GRAY" if self.mode == ImageReadMode.GRAY else "RGB"
+            return _pixels(image, color).to(self.device)
+        except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+            failures.append(ImageFailure(item.row, item.ref, f"{type(exc).__name__}: {exc}"))
+            return None
+
+    def _geometry(self, images: list[torch.Tensor]) -> torch.Tensor:
+        """Crop and resize every image to input_size²: an N x C x S x S float tensor (0..255).
+
+        Images of one size are processed together (a dataset's photos often share a size), so
+        the kernel launches grow with the number of distinct sizes, not of images.
+        """
+        size = self.pre.input_size
+        out = torch.empty(len(images), images[0].shape[0], size, size, device=self.device)
+        groups: dict[tuple[int, ...], list[int]] = {}
+        for i, image in enumerate(images):
+            groups.setdefault(tuple(image.shape), []).append(i)
+        for positions in groups.values():
+            stack = torch.stack([images[i] for i in positions]).float()
+            index = torch.tensor(positions, device=self.device)
+            out.index_copy_(0, index, self._train_crops(stack) if self.train
+                            else self._eval_crops(stack))
+        return out
+
+    def _eval_crops(self, stack: torch.Tensor) -> torch.Tensor:
+        # Exactly the CPU transform's geometry: shorter side to input_size / resize_ratio,
+        # then the centre input_size square.
+        size = self.pre.input_size
+        resize = max(size, round(size / self.pre.resize_ratio))
+        scaled = TF.resize(stack, [resize], antialias=True)
+        cropped: torch.Tensor = TF.center_crop(scaled, [size, size])
+        return cropped
+
+    def _train_crops(self, stack: torch.Tensor) -> torch.Tensor:
+        # One RandomResizedCrop box per image, all resampled by one roi_align call (bilinear,
+        # averaging several samples per output pixel when shrinking, like antialiasing).
+        boxes = []
+        for i in range(len(stack)):
+            top, left, h, w = T.RandomResizedCrop.get_params(
+                stack[i], scale=list(self.pre.train_scale), ratio=[3 / 4, 4 / 3])
+            boxes.append((float(i), left, top, left + w, top + h))
+        rois = torch.tensor(boxes, device=self.device, dtype=stack.dtype)
+        size = self.pre.input_size
+        crops: torch.Tensor = roi_align(stack, rois, (size, size), sampling_ratio=-1,
+                                        aligned=True)
+        return crops
+
+
+class DeviceLoader:
+    """A DataLoader over an ``EncodedDataset`` whose batches come out decoded on the device."""
+
+    def __init__(self, loader: DataLoader[Any], transform: DeviceTransform) -> None:
+        self.loader = loader
+        self.transform = transform
+
+    def __len__(self) -> int:
+        return len(self.loader)
+
+    def __iter__(self) -> Iterator[Batch]:
+        for batch in self.loader:
+            yield self.transform(batch)
+
+
+def device_decode_available(device: torch.device) -> bool:
+    """Whether torchvision can decode JPEGs on ``device`` (nvjpeg built in, a GPU present)."""
+    if device.type != "cuda":
+        return False
+    if os.environ.get("PIXELSQL_DEVICE_DECODE", "1") == "0":
+        return False
+    probe = _TINY_JPEG
+    try:
+        decode_jpeg(torch.frombuffer(bytearray(probe), dtype=torch.uint8), device=device)
+    except (RuntimeError, NotImplementedError):
+        return False
+    return True
+
+
+def _tiny_jpeg() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (10, 200, 30)).save(buffer, format="JPEG")
+    return buffer.getvalue()
+
+
+_TINY_JPEG = _tiny_jpeg()

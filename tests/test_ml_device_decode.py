@@ -1,0 +1,194 @@
+"""Device-side decoding (nvjpeg on a GPU), exercised here on the CPU through the same code.
+
+``DeviceSetup(decode="device")`` on the CPU runs ``torchvision.io.decode_jpeg`` with
+libjpeg-turbo and the same tensor preprocessing the GPU runs; these tests check it against the
+Pillow path, its failure reporting, and a whole training job through it.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+import torch
+from PIL import Image
+
+from ml.data import FailureTracker, ImageDataset, ImageRoots, Preprocessing, collate
+from ml.device_decode import DeviceTransform, EncodedDataset, collate_encoded, read_encoded
+from ml.errors import InvalidOptionError, PathOutsideRootsError
+from ml.predict import predict
+from ml.testing import register_tiny_model, shape_image, write_shape_dataset
+from ml.train import DeviceSetup, TrainOptions, fit
+
+CPU = torch.device("cpu")
+
+
+def _photo(width: int = 200, height: int = 150, fmt: str = "JPEG", mode: str = "RGB") -> bytes:
+    """A smooth gradient with a disc (JPEG artefacts stay small on smooth content)."""
+    image = Image.radial_gradient("L").resize((width, height)).convert(mode)
+    if mode == "RGB":
+        r, g, b = image.split()
+        image = Image.merge("RGB", (r, g.transpose(Image.Transpose.FLIP_LEFT_RIGHT), b.point(
+            lambda v: 255 - v)))
+    out = io.BytesIO()
+    image.save(out, format=fmt, quality=95)
+    return out.getvalue()
+
+
+def _decode_batch(refs: list[object], pre: Preprocessing, roots: ImageRoots,
+                  train: bool = False,
+                  in_worker: bool = False) -> tuple[torch.Tensor, list[int], list[str]]:
+    dataset = EncodedDataset(refs, None, roots, pre.color,  # type: ignore[arg-type]
+                             decode_in_worker=in_worker)
+    items = collate_encoded([dataset[i] for i in range(len(refs))])
+    batch = DeviceTransform(pre, train, CPU)(items)
+    return batch.images, batch.rows.tolist(), [f.reason for f in batch.failures]
+
+
+IN_WORKER = pytest.mark.parametrize("in_worker", [False, True], ids=["device", "workers"])
+
+
+@IN_WORKER
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG"])
+@pytest.mark.parametrize("size", [(200, 150), (150, 200), (64, 64)])
+def test_eval_preprocessing_matches_the_pillow_path(fmt: str, size: tuple[int, int],
+                                                    in_worker: bool) -> None:
+    data = _photo(*size, fmt=fmt)
+    pre = Preprocessing(input_size=48)
+    images, rows, failures = _decode_batch([data], pre, ImageRoots.of(), in_worker=in_worker)
+    assert rows == [0] and not failures and images.shape == (1, 3, 48, 48)
+    expected = ImageDataset([data], None, pre.eval_transform(), ImageRoots.of())[0]
+    assert not isinstance(expected, tuple) or expected[0].shape == (3, 48, 48)
+    assert isinstance(expected, tuple)
+    # Normalised units (std ~0.22 → 1 unit ≈ 57 grey levels): decoders and resamplers differ by
+    # rounding, not by geometry or colour.
+    diff = (images[0] - expected[0]).abs()
+    assert diff.mean() < 0.05 and diff.max() < 0.8
+
+
+@IN_WORKER
+def test_gray_models_get_three_identical_channels(in_worker: bool) -> None:
+    pre = Preprocessing(input_size=32, color="GRAY")
+    images, _, _ = _decode_batch([_photo(), _photo(fmt="PNG", mode="L")], pre, ImageRoots.of(),
+                                 in_worker=in_worker)
+    assert images.shape == (2, 3, 32, 32)
+    mean = torch.tensor(pre.mean).view(1, 3, 1, 1)
+    std = torch.tensor(pre.std).view(1, 3, 1, 1)
+    pixels = images * std + mean  # undo the per-channel normalisation
+    assert torch.allclose(pixels[:, 0], pixels[:, 1], atol=1e-5)
+    assert torch.allclose(pixels[:, 1], pixels[:, 2], atol=1e-5)
+
+
+@IN_WORKER
+def test_only_the_bad_rows_of_a_batch_fail(tmp_path: Path, in_worker: bool) -> None:
+    (tmp_path / "good.jpg").write_bytes(_photo())
+    (tmp_path / "trunc.jpg").write_bytes(_photo()[:300])
+    (tmp_path / "text.jpg").write_bytes(b"not an image at all")
+    (tmp_path / "cmyk.jpg").write_bytes(_photo(mode="CMYK"))  # Pillow decodes it on the CPU
+    refs = [str(tmp_path / n) for n in ("good.jpg", "trunc.jpg", "missing.jpg", "text.jpg",
+                                        "cmyk.jpg")]
+    images, rows, failures = _decode_batch(refs, Preprocessing(input_size=32),
+                                           ImageRoots.of(tmp_path), in_worker=in_worker)
+    assert rows == [0, 4] and images.shape == (2, 3, 32, 32)
+    assert len(failures) == 3 and "file not found" in failures
+    assert torch.isfinite(images).all()
+
+
+@IN_WORKER
+def test_a_truncated_jpeg_in_a_batch_does_not_take_the_batch_down(in_worker: bool) -> None:
+    # A JPEG whose header parses but whose data is cut: the batch decode fails, the retry
+    # image by image keeps every good row.
+    good, cut = _photo(), _photo()[:-200]
+    images, rows, failures = _decode_batch([good, cut, good], Preprocessing(input_size=32),
+                                           ImageRoots.of(), in_worker=in_worker)
+    assert 0 in rows and 2 in rows and len(rows) + len(failures) == 3
+    assert images.shape[0] == len(rows)
+
+
+def test_decompression_bombs_are_refused_before_decoding(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 1000)  # 2x this is the hard limit
+    _, rows, failures = _decode_batch([_photo(100, 100), _photo(20, 20)],
+                                      Preprocessing(input_size=16), ImageRoots.of())
+    assert rows == [1] and "DecompressionBombError" in failures[0]
+
+
+def test_paths_are_confined_to_the_roots(tmp_path: Path) -> None:
+    (tmp_path / "inside").mkdir()
+    (tmp_path / "outside.jpg").write_bytes(_photo())
+    with pytest.raises(PathOutsideRootsError):
+        EncodedDataset([str(tmp_path / "inside" / ".." / "outside.jpg")], None,
+                       ImageRoots.of(tmp_path / "inside"))
+    with pytest.raises(PathOutsideRootsError):
+        read_encoded("/etc/passwd", ImageRoots.of(tmp_path / "inside"), "RGB", 0)
+
+
+def test_train_augmentation_gives_varied_crops_of_the_right_shape() -> None:
+    torch.manual_seed(0)
+    pre = Preprocessing(input_size=32)
+    data = _photo()
+    first, _, _ = _decode_batch([data] * 8, pre, ImageRoots.of(), train=True)
+    assert first.shape == (8, 3, 32, 32) and torch.isfinite(first).all()
+    assert all(not torch.allclose(first[0], other) for other in first[1:])
+
+
+@pytest.mark.parametrize("decode", ["device", "workers"])
+def test_training_and_prediction_through_device_decode(tmp_path: Path, decode: str) -> None:
+    torch.set_num_threads(2)
+    base = register_tiny_model()
+    colors = ("red", "blue")
+    paths, labels = write_shape_dataset(tmp_path / "train", 40, colors, seed=3)
+    # Half the images as JPEG, so both the batch decoder and the CPU fallback take part.
+    for i, path in enumerate(paths[::2]):
+        jpeg = Path(path).with_suffix(".jpg")
+        Image.open(path).save(jpeg, quality=95)
+        paths[2 * i] = str(jpeg)
+    roots = ImageRoots.of(tmp_path)
+    result = fit(base, paths, labels, roots,
+                 TrainOptions(input_size=32, max_epochs=6, batch_size=16, device="cpu",
+                              decode=decode, use_pretrained=False))
+    assert result.data_summary["decode"] == decode
+    test_paths, test_labels = write_shape_dataset(tmp_path / "test", 10, colors, seed=4)
+    setup = DeviceSetup.choose("cpu", decode=decode)
+    preds = predict(result.model, result.encoder, result.preprocessing, test_paths, roots,
+                    setup=setup)
+    accuracy = sum(p.label == t for p, t in zip(preds, test_labels, strict=True)) / len(preds)
+    assert accuracy >= 0.8
+    # The same model through the Pillow path agrees on nearly every image.
+    cpu_preds = predict(result.model, result.encoder, result.preprocessing, test_paths, roots,
+                        setup=DeviceSetup.choose("cpu", decode="pil"))
+    agree = sum(a.label == b.label for a, b in zip(preds, cpu_preds, strict=True))
+    assert agree >= len(preds) - 1
+
+
+def test_cpu_path_is_the_default_without_a_gpu() -> None:
+    assert DeviceSetup.choose("cpu").decode == "pil"
+    with pytest.raises(InvalidOptionError, match="decode must be one of"):
+        DeviceSetup.choose("cpu", decode="gpu")
+    tracker = FailureTracker(1)
+    dataset = ImageDataset([shape_image("red")], [0], Preprocessing(input_size=32).eval_transform(),
+                           ImageRoots.of())
+    batch = collate([dataset[0]])
+    tracker.add(batch.failures)
+    assert len(batch) == 1 and tracker.count == 0
+
+
+def test_train_crop_resamples_the_chosen_box(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Force the RandomResizedCrop box to the image's left half: the roi_align resampling must
+    # match a plain crop + antialiased resize of that half.
+    from torchvision.transforms import InterpolationMode
+    from torchvision.transforms import functional as TF
+
+    data = _photo(200, 150)
+    monkeypatch.setattr("torchvision.transforms.RandomResizedCrop.get_params",
+                        lambda image, scale, ratio: (0, 0, 150, 100))
+    pre = Preprocessing(input_size=50, train_hflip=False)
+    images, _, _ = _decode_batch([data], pre, ImageRoots.of(), train=True)
+    pixels = torch.frombuffer(bytearray(Image.open(io.BytesIO(data)).tobytes()),
+                              dtype=torch.uint8).view(150, 200, 3).permute(2, 0, 1).float()
+    expected = TF.resize(pixels[:, :, :100], [50, 50], InterpolationMode.BILINEAR,
+                         antialias=True)
+    mean = torch.tensor(pre.mean).view(3, 1, 1) * 255
+    std = torch.tensor(pre.std).view(3, 1, 1) * 255
+    diff = ((expected - mean) / std - images[0]).abs()
+    assert diff.mean() < 0.03 and diff.max() < 0.3

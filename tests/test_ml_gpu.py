@@ -1,0 +1,108 @@
+"""The GPU path: nvjpeg decode, bf16 autocast, channels_last, fused AdamW, GPU→CPU artifacts.
+
+These need a CUDA device; CI has none, so there they are skipped and the same code runs on the
+CPU in test_ml_device_decode.py and test_ml_train.py. They run on the lent GPU machine through
+``bench/gpu_check.sh`` and their output is recorded in docs/BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+import torch
+from PIL import Image
+
+from ml.artifacts import load_model, metadata_from_training, save_model
+from ml.data import ImageRoots, Preprocessing
+from ml.device_decode import DeviceTransform, EncodedDataset, collate_encoded
+from ml.predict import predict
+from ml.testing import write_shape_dataset
+from ml.train import DeviceSetup, TrainOptions, fit
+
+pytestmark = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+
+
+def _jpegs(count: int) -> list[bytes]:
+    out = []
+    for i in range(count):
+        image = Image.effect_noise((160 + 8 * i, 120), 30 + i).convert("RGB")
+        buffer = io.BytesIO()
+        image.save(buffer, format="JPEG", quality=90)
+        out.append(buffer.getvalue())
+    return out
+
+
+def test_setup_on_a_gpu_uses_every_fast_switch() -> None:
+    setup = DeviceSetup.choose("cuda")
+    assert setup.autocast_dtype == torch.bfloat16
+    assert setup.channels_last and setup.fused_optimizer and setup.pin_memory
+    assert setup.decode == "device", "torchvision here cannot decode JPEG on the GPU (nvjpeg)"
+    assert torch.backends.cudnn.benchmark
+
+
+def test_nvjpeg_batch_matches_the_cpu_decoder() -> None:
+    good = _jpegs(6)
+    refs = [*good, good[0][:-400], b"broken" * 10]  # a truncated JPEG, then not an image
+    pre = Preprocessing(input_size=64)
+    dataset = EncodedDataset(refs, None, ImageRoots.of())  # type: ignore[arg-type]
+    batch = collate_encoded([dataset[i] for i in range(len(refs))])
+    gpu = DeviceTransform(pre, False, torch.device("cuda"), channels_last=True)(batch)
+    cpu = DeviceTransform(pre, False, torch.device("cpu"))(batch)
+    assert gpu.images.is_cuda and gpu.images.is_contiguous(memory_format=torch.channels_last)
+    # The truncated one may decode (with grey fill) or fail, depending on the decoder.
+    assert gpu.rows.tolist()[:6] == cpu.rows.tolist()[:6] == list(range(6))
+    assert 7 in {f.row for f in gpu.failures} and len(gpu.rows) + len(gpu.failures) == 8
+    diff = (gpu.images[:6].cpu() - cpu.images[:6]).abs()
+    # nvjpeg and libjpeg-turbo differ in IDCT/upsampling rounding only.
+    assert diff.mean() < 0.05, diff.mean()
+
+
+@pytest.mark.parametrize("decode", ["device", "workers", "pil"])
+def test_bf16_channels_last_training_learns_and_loads_on_cpu(tmp_path: Path, decode: str) -> None:
+    colors = ("red", "green", "blue")
+    paths, labels = write_shape_dataset(tmp_path / "train", 40, colors, size=64, seed=1)
+    for i, path in enumerate(paths[::2]):  # half JPEG (nvjpeg), half PNG (CPU decode)
+        jpeg = Path(path).with_suffix(".jpg")
+        Image.open(path).save(jpeg, quality=95)
+        paths[2 * i] = str(jpeg)
+    roots = ImageRoots.of(tmp_path)
+    result = fit("ConvNeXt_Tiny", paths, labels, roots,
+                 TrainOptions(input_size=64, max_epochs=4, batch_size=16, learning_rate=1e-3,
+                              device="cuda", use_pretrained=False, decode=decode))
+    assert result.data_summary["decode"] == decode
+    assert next(result.model.parameters()).is_cuda
+    test_paths, test_labels = write_shape_dataset(tmp_path / "test", 10, colors, size=64, seed=2)
+    gpu_preds = predict(result.model, result.encoder, result.preprocessing, test_paths, roots,
+                        setup=DeviceSetup.choose("cuda", decode=decode))
+    accuracy = sum(p.label == t for p, t in zip(gpu_preds, test_labels, strict=True)) / 30
+    assert accuracy >= 0.7, accuracy
+
+    save_model(tmp_path / "model", result.model, metadata_from_training(result))
+    loaded = load_model(tmp_path / "model", device="cpu")
+    assert not next(loaded.model.parameters()).is_cuda
+    cpu_preds = predict(loaded.model, loaded.encoder, loaded.preprocessing, test_paths, roots,
+                        setup=DeviceSetup.choose("cpu"))
+    agree = sum(a.label == b.label for a, b in zip(gpu_preds, cpu_preds, strict=True))
+    assert agree >= 27, agree  # bf16 on GPU vs fp32 on CPU, two decoders: near-identical
+
+
+def test_inference_batch_size_falls_back_on_out_of_memory() -> None:
+    from ml.predict import _ChunkLimit, _probabilities
+
+    setup = DeviceSetup.choose("cuda")
+    model = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(12, 3)).cuda()
+    calls: list[int] = []
+
+    def forward(x: torch.Tensor) -> torch.Tensor:
+        calls.append(len(x))
+        if len(x) > 8:
+            raise torch.OutOfMemoryError("CUDA out of memory (simulated)")
+        return model(x)
+
+    limit = _ChunkLimit()
+    probs = _probabilities(forward, torch.randn(32, 3, 2, 2, device="cuda"), setup,  # type: ignore[arg-type]
+                           limit)
+    assert probs.shape == (32, 3) and limit.size == 8
+    assert torch.allclose(probs.sum(1), torch.ones(32, device="cuda"))
