@@ -136,11 +136,7 @@ class _Parser(TokenReader):
 
     def name(self) -> str:
         """An identifier: lower-cased unless it was double-quoted."""
-        tok = self.peek()
-        if tok is None or tok.kind not in (Tok.WORD, Tok.IDENT) or tok.upper in _NOT_NAMES:
-            raise self.error()
-        self.i += 1
-        return tok.text if tok.kind is Tok.IDENT else tok.text.lower()
+        return self.identifier(_NOT_NAMES)
 
     def signed_int(self) -> int | None:
         """``[+|-] digits`` within int4, or None (nothing consumed) when no number is here."""

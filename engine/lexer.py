@@ -204,6 +204,15 @@ class TokenReader:
             raise self.error()
         return w
 
+    def identifier(self, reserved: frozenset[str] = frozenset()) -> str:
+        """An identifier: a word lower-cased, a double-quoted name as written; words in
+        ``reserved`` (the statement's own keywords) are syntax errors here."""
+        tok = self.peek()
+        if tok is None or tok.kind not in (Tok.WORD, Tok.IDENT) or tok.upper in reserved:
+            raise self.error()
+        self.i += 1
+        return tok.text if tok.kind is Tok.IDENT else tok.text.lower()
+
     def is_op(self, text: str) -> bool:
         tok = self.peek()
         return tok is not None and tok.kind is Tok.OP and tok.text == text

@@ -29,9 +29,10 @@ import duckdb
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from engine import catalog, settings
+from engine import catalog, settings, thanosql
 from engine.cursors import CursorManager
 from engine.errors import SqlError, SqlState, from_arrow_stream, from_duckdb
+from engine.ml_exec import MLService, arrow_schema
 from engine.params import infer_param_types
 from engine.results import (
     Batch,
@@ -47,7 +48,8 @@ from engine.results import (
     RowsOutcome,
 )
 from engine.session_commands import SessionCommands, TransactionModes, begin_modes
-from engine.statements import CopyFormat, CopySpec, Kind, StatementInfo
+from engine.statements import CopyFormat, CopySpec, Kind, StatementInfo, split
+from engine.thanosql import Command
 from engine.translate import Translation, translate
 
 T = TypeVar("T")
@@ -63,6 +65,8 @@ DATABASE_NAME = "pixelsql"
 # concurrent clients still use every core, each on its own session thread. Raise it
 # (``--duckdb-threads``) for a server that mostly runs large scans for few users.
 DEFAULT_QUERY_THREADS = 1
+# ML result tables kept registered per session (a portal may still be reading one).
+MAX_REGISTERED_RESULTS = 8
 
 
 class Database:
@@ -89,6 +93,7 @@ class Database:
         self._schema_version = 0
         self._closed = False
         self._catalog_installed = False
+        self.ml: MLService | None = None  # set by the server when ML statements are enabled
 
     @property
     def current_schema_version(self) -> int:
@@ -117,6 +122,8 @@ class Database:
             if self._closed:
                 return
             self._closed = True
+            if self.ml is not None:
+                self.ml.close()
             with contextlib.suppress(duckdb.Error):
                 self._con.execute("CHECKPOINT")
             self._con.close()
@@ -176,6 +183,11 @@ class Session:
         self.commands = SessionCommands(self)
         # What RESET returns a parameter to: the defaults, as the client's startup packet set them.
         self.reset_values: dict[str, str] = dict(self.params)
+        # ML statements: live progress NOTICEs (the server sets this), cancel, result tables.
+        self.notify: Callable[[SqlError], None] = lambda notice: None
+        self.cancel_requested = False
+        self._registered: list[str] = []
+        self._ml_serial = 0
 
     def set_startup_parameter(self, name: str, value: str) -> None:
         """A parameter from the startup packet (or ``options=-c …``): also its RESET value."""
@@ -195,6 +207,7 @@ class Session:
 
     def interrupt(self) -> None:
         """Stop the running statement (called from another thread on CancelRequest)."""
+        self.cancel_requested = True  # an ML job polls this
         with self._cancel_lock:
             if self._running and self._cursor is not None:
                 self._cursor.interrupt()
@@ -317,6 +330,10 @@ class Session:
         handled = self.commands.execute(stmt, params)  # cursors, DISCARD, PREPARE, …
         if handled is not None:
             return handled
+        command = self._thanosql(stmt)
+        if command is not None:
+            return self._run_ml(command, params)
+        stmt = self._with_embedded_ml(stmt, params)
         handled = self._session_command(stmt)
         if handled is not None:
             return handled
@@ -454,6 +471,10 @@ class Session:
         described = self.commands.describe(stmt, given)  # FETCH, DECLARE, EXECUTE, …
         if described is not None:
             return described
+        command = self._thanosql(stmt)
+        if command is not None:
+            return self._describe_ml(command, given)
+        stmt = self._with_embedded_ml(stmt, None)
         version = self.db.current_schema_version
         if version != self._describe_cache_version:
             self._describe_cache.clear()
@@ -534,6 +555,114 @@ class Session:
         args: list[object] = [name, schema] if schema else [name]
         rows = self._guarded(lambda: self.cursor.execute(sql, args).fetchall(), None)
         return {str(r[0]): str(r[1]) for r in rows}
+
+    # -- ThanoSQL statements (engine.thanosql, engine.ml_exec) ----------------------------------
+
+    def _thanosql(self, stmt: StatementInfo) -> Command | None:
+        if stmt.first_word not in thanosql.LEADING_WORDS:
+            return None
+        command = thanosql.parse(stmt.text)
+        if command is None:
+            return None
+        ml = self._ml()
+        if (isinstance(command, thanosql.CopyFrom) and not command.options.values
+                and not ml.is_image_folder(command.path)):
+            return None  # PostgreSQL's COPY t FROM 'file': DuckDB runs it (confined)
+        return command
+
+    def _ml(self) -> MLService:
+        if self.db.ml is None:
+            raise SqlError(SqlState.FEATURE_NOT_SUPPORTED,
+                           "ML statements are not enabled on this server")
+        return self.db.ml
+
+    def _run_ml(self, command: Command, params: Sequence[object]) -> Outcome:
+        tag, table, notices = self._ml().execute(self, command, params)
+        if table is None:
+            return CommandOutcome(tag, tuple(notices))
+        return RowsOutcome("SELECT", self._rows_of_table(table), tuple(notices))
+
+    def _rows_of_table(self, table: pa.Table) -> RowSource:
+        """A result table read back through DuckDB, so it encodes like any query's rows."""
+        name = self.register_table(table)
+        cur = self.cursor
+        self._guarded(lambda: cur.execute(f"SELECT * FROM {name}"), None)
+        return self._row_source(cur, None)
+
+    def register_table(self, table: pa.Table) -> str:
+        """Register ``table`` on this session's connection under a fresh private name.
+
+        The last few stay registered (a portal may still be reading one); older ones go.
+        """
+        self._ml_serial += 1
+        name = f"__pixelsql_result_{self._ml_serial}"
+        self.cursor.register(name, table)
+        self._registered.append(name)
+        while len(self._registered) > MAX_REGISTERED_RESULTS:
+            with contextlib.suppress(duckdb.Error):
+                self.cursor.unregister(self._registered.pop(0))
+        return name
+
+    def _with_embedded_ml(self, stmt: StatementInfo,
+                          params: Sequence[object] | None) -> StatementInfo:
+        """``… (PREDICT …) …`` with each ML subquery replaced by the name of its result table;
+        for Describe (``params`` None) by an empty table of the same columns."""
+        upper = stmt.text.upper()
+        if "PREDICT" not in upper and "EVALUATE" not in upper:
+            return stmt
+        spans = thanosql.find_embedded(stmt.text)
+        if not spans:
+            return stmt
+        ml = self._ml()
+        text = stmt.text
+        for start, end, command in reversed(spans):
+            if params is None:
+                columns = ml.result_columns(self, command) or ()
+                table = arrow_schema(columns).empty_table()
+            else:
+                _tag, result, notices = ml.execute(self, command, params)
+                assert result is not None
+                table = result
+                for notice in notices:
+                    self.notify(notice)
+            text = text[:start] + self.register_table(table) + text[end:]
+        return dataclasses.replace(stmt, text=text)
+
+    def _describe_ml(self, command: Command, given: Sequence[str | None]) -> Description:
+        columns = self._ml().result_columns(self, command)
+        query = getattr(command, "query", None)
+        param_types: Sequence[str] = ()
+        if query is not None:
+            param_types = self.describe(_statement(query), given).param_types
+        return Description(tuple(param_types), columns)
+
+    def describe_query(self, query: str) -> tuple[Column, ...]:
+        """Result columns of ``query`` (an ML statement's AS query) without running it."""
+        return self.describe(_statement(query)).columns or ()
+
+    def query_arrow(self, query: str, params: Sequence[object] = ()) -> pa.Table:
+        """Run ``query`` on this session's connection and return all its rows."""
+        stmt = _statement(query)
+        if not stmt.returns_rows:
+            raise SqlError(SqlState.SYNTAX_ERROR, "the AS part must be a query (SELECT …)",
+                           position=1)
+        stmt = self._with_embedded_ml(stmt, params)
+        duck = self._in_duckdb_dialect(stmt.text)
+        cur = self.cursor
+        args = list(params)[: stmt.param_count] or None
+        try:
+            return self._guarded(lambda: _relation(cur, duck.text, args).to_arrow_table(),
+                                 duck.text)
+        except SqlError as exc:
+            raise _untranslated(exc, duck, stmt.text) from exc
+
+    def table_exists(self, name: str) -> bool:
+        return bool(self._column_types(name))
+
+    def run_guarded(self, sql: str) -> list[tuple[Any, ...]]:
+        """Run internal SQL on this session's connection (its transaction); all rows."""
+        cur = self.cursor
+        return self._guarded(lambda: cur.execute(sql).fetchall(), sql)
 
     # -- session commands (SET / SHOW / RESET of PostgreSQL parameters) -------------------------
 
@@ -870,6 +999,22 @@ def _from_probe(error: SqlError, probe: str, prefix: str, text: str) -> SqlError
 def _untranslated(error: SqlError, duck: Translation, text: str) -> SqlError:
     """An error of a translated statement, positioned on the client's text (or not at all)."""
     return _from_probe(error, duck.text, "", text) if duck.changed else error
+
+
+def _relation(cur: duckdb.DuckDBPyConnection, sql: str,
+              args: list[object] | None) -> duckdb.DuckDBPyRelation:
+    relation = cur.sql(sql, params=args)
+    if relation is None:
+        raise SqlError(SqlState.SYNTAX_ERROR, "the AS part must be a query (SELECT …)")
+    return relation
+
+
+def _statement(query: str) -> StatementInfo:
+    """The one statement of an ML statement's AS query."""
+    parts = split(query)
+    if len(parts) != 1:
+        raise SqlError(SqlState.SYNTAX_ERROR, "the AS part must be a single query", position=1)
+    return parts[0]
 
 
 def _warning(state: str, message: str) -> SqlError:

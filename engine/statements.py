@@ -93,6 +93,14 @@ _FIRST_WORD: dict[str, tuple[Kind, str | None]] = {
     "EXECUTE": (Kind.UTILITY, "EXECUTE"),
     "SAVEPOINT": (Kind.UTILITY, "SAVEPOINT"),
     "RELEASE": (Kind.UTILITY, "RELEASE"),
+    # ThanoSQL statements (engine.thanosql; DELETE/DROP MODEL and COPY … FROM 'folder' are
+    # recognised by the session, their first words being ordinary SQL).
+    "BUILD": (Kind.UTILITY, "BUILD MODEL"),
+    "FIT": (Kind.UTILITY, "FIT MODEL"),
+    "PREDICT": (Kind.QUERY, "SELECT"),
+    "EVALUATE": (Kind.QUERY, "SELECT"),
+    "LIST": (Kind.QUERY, "SELECT"),
+    "PRINT": (Kind.QUERY, "SELECT"),
 }
 
 # Words between CREATE/DROP/ALTER and the object type that the tag leaves out.

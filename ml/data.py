@@ -171,17 +171,14 @@ class Batch:
 Item = tuple[torch.Tensor, int, int] | ImageFailure
 
 
-class ImageDataset(Dataset[Item]):
-    """Rows of image references (and optional encoded labels) as model inputs.
-
-    Paths are checked against the roots when the dataset is built, so a path outside them
-    fails the job before any file is read.
-    """
+class ImageRows:
+    """Rows of image references with optional encoded labels, checked against the image roots
+    when built, so a path outside them fails the job before any file is read. The datasets
+    (this module's, ``ml.device_decode``'s) add how an image becomes a model input."""
 
     def __init__(self, refs: Sequence[ImageRef], labels: Sequence[int] | None,
-                 transform: Callable[[Image.Image], torch.Tensor], roots: ImageRoots,
-                 color: str = "RGB", rows: Sequence[int] | None = None,
-                 draft_size: int | None = None) -> None:
+                 roots: ImageRoots, color: str = "RGB",
+                 rows: Sequence[int] | None = None) -> None:
         if labels is not None and len(labels) != len(refs):
             raise ValueError("refs and labels differ in length")
         for ref in refs:
@@ -189,14 +186,27 @@ class ImageDataset(Dataset[Item]):
                 roots.resolve(ref)
         self.refs = refs
         self.labels = labels
-        self.transform = transform
         self.roots = roots
         self.color = color
         self.rows = list(rows) if rows is not None else list(range(len(refs)))
-        self.draft_size = draft_size
 
     def __len__(self) -> int:
         return len(self.refs)
+
+    def label(self, index: int) -> int:
+        return self.labels[index] if self.labels is not None else -1
+
+
+class ImageDataset(ImageRows, Dataset[Item]):
+    """Images decoded and transformed with Pillow/torchvision (in DataLoader workers)."""
+
+    def __init__(self, refs: Sequence[ImageRef], labels: Sequence[int] | None,
+                 transform: Callable[[Image.Image], torch.Tensor], roots: ImageRoots,
+                 color: str = "RGB", rows: Sequence[int] | None = None,
+                 draft_size: int | None = None) -> None:
+        super().__init__(refs, labels, roots, color, rows)
+        self.transform = transform
+        self.draft_size = draft_size
 
     def __getitem__(self, index: int) -> Item:
         ref = self.refs[index]
@@ -209,8 +219,7 @@ class ImageDataset(Dataset[Item]):
         except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
             # SyntaxError: some Pillow plugins raise it for malformed headers.
             return ImageFailure(row, describe_ref(ref), f"{type(exc).__name__}: {exc}")
-        label = self.labels[index] if self.labels is not None else -1
-        return tensor, label, row
+        return tensor, self.label(index), row
 
 
 def collate(items: list[Item]) -> Batch:

@@ -42,7 +42,15 @@ from torchvision.io import ImageReadMode, decode_jpeg
 from torchvision.ops import roi_align
 from torchvision.transforms import functional as TF
 
-from ml.data import Batch, ImageFailure, ImageRef, ImageRoots, Preprocessing, describe_ref
+from ml.data import (
+    Batch,
+    ImageFailure,
+    ImageRef,
+    ImageRoots,
+    ImageRows,
+    Preprocessing,
+    describe_ref,
+)
 
 # JPEG colour layouts nvjpeg decodes directly; others go through Pillow on the CPU.
 _DEVICE_JPEG_MODES = {"RGB", "L"}
@@ -94,26 +102,14 @@ def _pixels(image: Image.Image, color: str) -> torch.Tensor:
     return tensor.view(converted.height, converted.width, channels).permute(2, 0, 1)
 
 
-class EncodedDataset(Dataset[EncodedItem]):
+class EncodedDataset(ImageRows, Dataset[EncodedItem]):
     """Rows of image references whose decoding is left to ``DeviceTransform``."""
 
     def __init__(self, refs: Sequence[ImageRef], labels: Sequence[int] | None, roots: ImageRoots,
                  color: str = "RGB", rows: Sequence[int] | None = None,
                  decode_in_worker: bool = False) -> None:
-        if labels is not None and len(labels) != len(refs):
-            raise ValueError("refs and labels differ in length")
-        for ref in refs:
-            if not isinstance(ref, bytes | bytearray | memoryview):
-                roots.resolve(ref)
-        self.refs = refs
-        self.labels = labels
-        self.roots = roots
-        self.color = color
-        self.rows = list(rows) if rows is not None else list(range(len(refs)))
+        super().__init__(refs, labels, roots, color, rows)
         self.decode_in_worker = decode_in_worker
-
-    def __len__(self) -> int:
-        return len(self.refs)
 
     def __getitem__(self, index: int) -> EncodedItem:
         ref, row = self.refs[index], self.rows[index]
@@ -124,7 +120,7 @@ class EncodedDataset(Dataset[EncodedItem]):
         except (UnidentifiedImageError, OSError, ValueError, SyntaxError,
                 Image.DecompressionBombError) as exc:
             return ImageFailure(row, describe_ref(ref), f"{type(exc).__name__}: {exc}")
-        return encoded, self.labels[index] if self.labels is not None else -1
+        return encoded, self.label(index)
 
 
 @dataclass

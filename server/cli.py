@@ -16,7 +16,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from engine.ml_exec import MLService
 from engine.session import DEFAULT_QUERY_THREADS, Database
+from ml.pool import WorkerPool
+from ml.roots import IMAGE_ROOTS_ENV
 from server.auth import AuthMethod, UserStore, parse_auth_method, scram_verifier
 from server.codec import DEFAULT_MAX_MESSAGE_SIZE
 from server.handler import ServerState
@@ -56,6 +59,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--allow-dir", type=Path, action="append", default=[],
                        help="a directory (besides --data-dir) whose files SQL may read and "
                             "write, e.g. read_csv(); repeatable. Nothing else is reachable.")
+    serve.add_argument("--image-root", type=Path, action="append", default=[],
+                       help="a directory image paths may point into (repeatable; default: "
+                       "$PIXELSQL_IMAGE_ROOTS, colon-separated, else <data-dir>/images)")
+    serve.add_argument("--ml-workers", type=int,
+                       default=int(os.environ.get("PIXELSQL_ML_WORKERS", "1")),
+                       help="ML worker processes (each runs one training/prediction job)")
     serve.add_argument("--log-level", default=os.environ.get("PIXELSQL_LOG_LEVEL", "INFO"))
     verifier = sub.add_parser("scram-verifier",
                               help="print a SCRAM-SHA-256 verifier for a users file "
@@ -75,6 +84,22 @@ def _tls_context(cert: Path | None, key: Path | None) -> ssl.SSLContext | None:
     return ctx
 
 
+def _image_roots(given: Sequence[Path], data_dir: Path) -> list[Path]:
+    """--image-root, else $PIXELSQL_IMAGE_ROOTS, else <data-dir>/images (created)."""
+    roots = [p.resolve() for p in given]
+    if not roots:
+        env = os.environ.get(IMAGE_ROOTS_ENV, "")
+        roots = [Path(p).resolve() for p in env.split(os.pathsep) if p]
+    if not roots:
+        default = data_dir / "images"
+        default.mkdir(parents=True, exist_ok=True)
+        roots = [default]
+    for root in roots:
+        if not root.is_dir():
+            raise SystemExit(f"image root {root} is not a directory")
+    return roots
+
+
 async def _serve(args: argparse.Namespace) -> None:
     method = parse_auth_method(args.auth)
     users = UserStore.from_sources(users_file=args.users_file, env=os.environ)
@@ -83,8 +108,10 @@ async def _serve(args: argparse.Namespace) -> None:
                          "(and optionally PIXELSQL_USER) or --users-file")
     tls = _tls_context(args.tls_cert, args.tls_key)
     data_dir = args.data_dir.resolve()
+    image_roots = _image_roots(args.image_root, data_dir)
     db = Database(data_dir, threads=args.duckdb_threads,
-                  allowed_dirs=[d.resolve() for d in args.allow_dir])
+                  allowed_dirs=[d.resolve() for d in [*args.allow_dir, *image_roots]])
+    db.ml = MLService(db.cursor(), data_dir, image_roots, WorkerPool(args.ml_workers))
     # Relative file names in SQL (read_csv('train.csv'), COPY … TO 'out.csv') resolve against the
     # working directory: make that the data directory, the one place they are allowed. Every
     # path given on the command line has been used or resolved by now.

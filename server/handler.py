@@ -181,6 +181,23 @@ class SessionHandler:
         if self.session is not None:
             self.session.interrupt()
 
+    def _notice_from_thread(self, loop: asyncio.AbstractEventLoop) -> Callable[[SqlError], None]:
+        """A NOTICE sink for the session thread: each notice goes out at once (ML progress
+        while a statement runs), on the loop thread, between whole messages."""
+
+        def send(notice: SqlError) -> None:
+            self.conn.send_notice(notice)
+            data = self.conn.data_to_send()
+            if data:
+                with contextlib.suppress(ConnectionError, OSError):
+                    self.transport.write(data)
+
+        def from_thread(notice: SqlError) -> None:
+            with contextlib.suppress(RuntimeError):  # the loop is closed: nobody listens
+                loop.call_soon_threadsafe(send, notice)
+
+        return from_thread
+
     # -- lifecycle -----------------------------------------------------------------------------
 
     async def run(self) -> None:
@@ -285,6 +302,7 @@ class SessionHandler:
             raise SqlError(SqlState.TOO_MANY_CONNECTIONS, "sorry, too many clients already",
                            "FATAL")
         self.session = Session(self.state.db, user, params.get("application_name", ""))
+        self.session.notify = self._notice_from_thread(asyncio.get_running_loop())
         self.thread = SessionThread(f"session-{user}")
         self.process_id = self.state.register(self)
         self.session.backend_pid = self.process_id

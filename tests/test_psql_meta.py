@@ -80,6 +80,8 @@ def theirs(pg15: PostgresCluster) -> str:
     pg15.psql(f"CREATE DATABASE {DATABASE}")
     for statement in SCHEMA:
         pg15.psql(statement, dbname=DATABASE)
+    # PixelSQL's model catalog schema exists in every PixelSQL database (engine/ml_exec.py).
+    pg15.psql("CREATE SCHEMA pixelsql_ml", dbname=DATABASE)
     return pg15.dsn(DATABASE, ROLE)
 
 

@@ -1,0 +1,190 @@
+"""A pool of ML worker processes, driven from the server's session threads (torch-free).
+
+Each worker is a process started with the *spawn* method (never fork: the server has threads
+and must not hand CUDA state or locks to a child) running ``ml.worker.main``; the server
+process itself never imports torch. Workers start on first use, one at a time as jobs need
+them, up to ``workers``.
+
+``WorkerPool.run(job, on_progress, cancelled)`` blocks the calling session thread: it takes an
+idle worker (waiting in a bounded queue when all are busy), sends the job, relays ``Progress``
+messages to ``on_progress`` as they arrive, sets the worker's cancel event once
+``cancelled()`` turns true, and returns the ``JobDone`` value or raises ``JobError`` with the
+worker's SQLSTATE. A worker that dies mid-job (segfault, OOM kill) is replaced and its job
+fails with a clear error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing as mp
+import os
+import threading
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from multiprocessing.synchronize import Event
+from typing import Any
+
+from ml.errors import MLError
+from ml.jobs import Job, JobDone, JobFailed, PredictOutcome, Progress, TrainOutcome
+
+POLL_S = 0.1
+
+
+class JobError(MLError):
+    """A job that failed in its worker; carries the worker's SQLSTATE."""
+
+    def __init__(self, sqlstate: str, message: str) -> None:
+        super().__init__(message)
+        self.sqlstate = sqlstate
+
+
+class QueueFullError(MLError):
+    sqlstate = "53400"  # configuration_limit_exceeded
+
+
+def _entry(conn: Connection, cancel: Event, device: str | None, threads: int | None) -> None:
+    """Runs in the child: only here is torch imported."""
+    from ml.worker import main
+
+    main(conn, cancel, device, threads)
+
+
+class _Worker:
+    def __init__(self, ctx: Any, device: str | None, threads: int | None) -> None:
+        self.conn, child = ctx.Pipe()
+        self.cancel: Event = ctx.Event()
+        self.process: BaseProcess = ctx.Process(
+            target=_entry, args=(child, self.cancel, device, threads), daemon=True,
+            name="pixelsql-ml-worker")
+        self.process.start()
+        child.close()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            self.conn.send(None)
+        self.process.join(timeout)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join(timeout)
+        self.conn.close()
+
+
+class WorkerPool:
+    def __init__(self, workers: int = 1, *, device: str | None = None,
+                 threads_per_worker: int | None = None, max_queued: int = 32) -> None:
+        if workers < 1:
+            raise ValueError("workers must be at least 1")
+        self.size = workers
+        self.device = device
+        self.threads = threads_per_worker
+        self.max_queued = max_queued
+        self._ctx = mp.get_context("spawn")
+        self._idle: list[_Worker] = []
+        self._started = 0
+        self._waiting = 0
+        self._closed = False
+        self._cond = threading.Condition()
+
+    # -- taking and returning workers ----------------------------------------------------------
+
+    def _take(self, cancelled: Callable[[], bool]) -> _Worker:
+        with self._cond:
+            if self._closed:
+                raise JobError("57P01", "the server is shutting down")
+            if not self._idle and self._started >= self.size:
+                if self._waiting >= self.max_queued:
+                    raise QueueFullError(
+                        f"too many ML jobs queued ({self._waiting} waiting for {self.size} "
+                        "workers); try again later")
+                self._waiting += 1
+                try:
+                    while not self._idle and self._started >= self.size:
+                        if cancelled():
+                            raise JobError("57014", "canceling statement due to user request")
+                        self._cond.wait(POLL_S)
+                        if self._closed:
+                            raise JobError("57P01", "the server is shutting down")
+                finally:
+                    self._waiting -= 1
+            if self._idle:
+                return self._idle.pop()
+            self._started += 1
+        try:
+            return _Worker(self._ctx, self.device, self.threads)
+        except BaseException:
+            with self._cond:
+                self._started -= 1
+                self._cond.notify()
+            raise
+
+    def _give_back(self, worker: _Worker, healthy: bool) -> None:
+        if not healthy:
+            worker.stop(timeout=1.0)
+        with self._cond:
+            if healthy and not self._closed:
+                worker.cancel.clear()
+                self._idle.append(worker)
+            else:
+                self._started -= 1
+            self._cond.notify()
+        if healthy and self._closed:
+            worker.stop()
+
+    # -- running a job ----------------------------------------------------------------------------
+
+    def run(self, job: Job, on_progress: Callable[[Progress], None] | None = None,
+            cancelled: Callable[[], bool] = lambda: False) -> TrainOutcome | PredictOutcome:
+        worker = self._take(cancelled)
+        healthy = False
+        try:
+            try:
+                worker.conn.send(job)
+            except (OSError, ValueError) as exc:
+                raise JobError("58000", f"could not send the job to its ML worker: {exc}") \
+                    from exc
+            answer = self._relay(worker, on_progress, cancelled)
+            healthy = True
+        finally:
+            self._give_back(worker, healthy)
+        if isinstance(answer, JobFailed):
+            raise JobError(answer.sqlstate, answer.message)
+        return answer.value
+
+    def _relay(self, worker: _Worker, on_progress: Callable[[Progress], None] | None,
+               cancelled: Callable[[], bool]) -> JobDone | JobFailed:
+        while True:
+            if not worker.cancel.is_set() and cancelled():
+                worker.cancel.set()  # the job stops at its next step and reports 57014
+            try:
+                ready = worker.conn.poll(POLL_S)
+                message = worker.conn.recv() if ready else None
+            except (EOFError, OSError):
+                message = None
+                ready = True
+            if (ready and message is None) or (not worker.process.is_alive() and not ready):
+                code = worker.process.exitcode
+                raise JobError("XX000", f"the ML worker process died during the job "
+                                        f"(exit code {code}); it has been replaced")
+            if isinstance(message, Progress):
+                if on_progress is not None:
+                    on_progress(message)
+            elif isinstance(message, JobDone | JobFailed):
+                return message
+
+    def close(self) -> None:
+        with self._cond:
+            self._closed = True
+            idle, self._idle = self._idle, []
+            self._cond.notify_all()
+        for worker in idle:
+            worker.stop()
+
+    @property
+    def started(self) -> int:
+        return self._started
+
+
+def default_workers() -> int:
+    """One worker per visible GPU is issue 6's job; until then one worker, CPU or GPU."""
+    return int(os.environ.get("PIXELSQL_ML_WORKERS", "1"))

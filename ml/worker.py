@@ -1,0 +1,166 @@
+"""The ML worker process: receives jobs over a pipe, runs them with torch, reports back.
+
+Started by ``ml.pool`` with the spawn method, so the server process never imports torch or
+initialises CUDA. One job at a time; while it runs the worker sends ``Progress`` messages and
+checks the pool's cancel event every step. Loaded models stay in a small LRU cache keyed by
+their directory and weights file time, so repeated PREDICTs skip the load.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import OrderedDict
+from multiprocessing.connection import Connection
+from multiprocessing.synchronize import Event
+from pathlib import Path
+
+import torch
+
+from ml.artifacts import (
+    WEIGHTS_FILE,
+    LoadedModel,
+    load_model,
+    metadata_from_training,
+    save_model,
+)
+from ml.data import ImageRoots
+from ml.errors import MLError
+from ml.jobs import (
+    JobDone,
+    JobFailed,
+    PredictJob,
+    PredictOutcome,
+    Progress,
+    TrainJob,
+    TrainOutcome,
+)
+from ml.predict import evaluate_refs, predict
+from ml.train import DeviceSetup, EpochProgress, StepProgress, TrainOptions, fit
+
+MODEL_CACHE_SIZE = 4
+PROGRESS_INTERVAL_S = 1.0  # at most one step notice per second (epoch lines always go out)
+
+
+class Worker:
+    def __init__(self, conn: Connection, cancel: Event, device: str | None) -> None:
+        self.conn = conn
+        self.cancel = cancel
+        self.device = device
+        self.models: OrderedDict[tuple[str, float], LoadedModel] = OrderedDict()
+
+    def serve(self) -> None:
+        while True:
+            try:
+                job = self.conn.recv()
+            except EOFError:
+                return
+            if job is None:
+                return
+            try:
+                answer: JobDone | JobFailed = JobDone(self.run(job))
+            except MLError as exc:
+                answer = JobFailed(exc.sqlstate, str(exc))
+            except torch.OutOfMemoryError:
+                answer = JobFailed("53200", "out of GPU memory; try a smaller batch_size")
+            except Exception as exc:  # reported to the client as an internal error
+                answer = JobFailed("XX000", f"{type(exc).__name__}: {exc}")
+            self.conn.send(answer)
+
+    def run(self, job: TrainJob | PredictJob) -> TrainOutcome | PredictOutcome:
+        if isinstance(job, TrainJob):
+            return self.train(job)
+        return self.predict(job)
+
+    # -- training -------------------------------------------------------------------------------
+
+    def train(self, job: TrainJob) -> TrainOutcome:
+        options = TrainOptions(**{"device": self.device, **job.options})
+        roots = ImageRoots.of(*job.image_roots)
+        last_step = 0.0
+
+        def on_progress(event: StepProgress | EpochProgress) -> None:
+            nonlocal last_step
+            if isinstance(event, StepProgress):
+                now = time.monotonic()
+                if now - last_step < PROGRESS_INTERVAL_S and event.step != event.steps_per_epoch:
+                    return
+                last_step = now
+                done = ((event.epoch - 1) * event.steps_per_epoch + event.step) / (
+                    options.max_epochs * event.steps_per_epoch)
+                self.send_progress(Progress(
+                    f"epoch {event.epoch}/{options.max_epochs} step {event.step}/"
+                    f"{event.steps_per_epoch}: loss {event.loss:.4f}, accuracy "
+                    f"{event.accuracy:.3f}, {event.images_per_s:.1f} images/s, ETA "
+                    f"{_duration(event.eta_s)}", done,
+                    {"epoch": event.epoch, "step": event.step, "loss": event.loss,
+                     "accuracy": event.accuracy, "images_per_s": event.images_per_s,
+                     "eta_s": event.eta_s}))
+            else:
+                val = ("" if event.val_accuracy is None else
+                       f", validation loss {event.val_loss:.4f} accuracy {event.val_accuracy:.3f}")
+                self.send_progress(Progress(
+                    f"epoch {event.epoch}/{event.max_epochs} done: loss {event.train_loss:.4f}, "
+                    f"accuracy {event.train_accuracy:.3f}{val}"
+                    f"{' (best so far)' if event.is_best else ''}",
+                    event.epoch / event.max_epochs,
+                    {"epoch": event.epoch, "val_accuracy": event.val_accuracy}))
+
+        init_state = encoder = None
+        if job.init_model_dir is not None:
+            start = load_model(job.init_model_dir, device="cpu")
+            init_state, encoder = start.model.state_dict(), start.encoder
+        result = fit(job.base, job.refs, job.labels, roots, options, on_progress=on_progress,
+                     should_stop=self.cancel, init_state=init_state, encoder=encoder)
+        target = save_model(job.model_dir, result.model, metadata_from_training(result))
+        size = sum(f.stat().st_size for f in Path(target).iterdir() if f.is_file())
+        return TrainOutcome(result.base, list(result.encoder.classes), dict(result.metrics),
+                            result.options.to_dict(), size, list(result.notices))
+
+    # -- prediction -----------------------------------------------------------------------------
+
+    def predict(self, job: PredictJob) -> PredictOutcome:
+        loaded = self.load(job.model_dir)
+        roots = ImageRoots.of(*job.image_roots)
+        setup = DeviceSetup.choose(job.device or self.device)
+        if job.labels is not None:
+            metrics, preds = evaluate_refs(
+                loaded.model, loaded.encoder, loaded.preprocessing, job.refs, job.labels, roots,
+                batch_size=job.batch_size, setup=setup, should_stop=self.cancel)
+            scores = metrics.to_dict()
+        else:
+            preds = predict(loaded.model, loaded.encoder, loaded.preprocessing, job.refs, roots,
+                            top_k=job.top_k, batch_size=job.batch_size, setup=setup,
+                            should_stop=self.cancel)
+            scores = None
+        return PredictOutcome([p.label for p in preds], [p.probability for p in preds],
+                              [p.error for p in preds], scores)
+
+    def load(self, model_dir: str) -> LoadedModel:
+        stamp = os.stat(Path(model_dir) / WEIGHTS_FILE).st_mtime
+        key = (model_dir, stamp)
+        if key in self.models:
+            self.models.move_to_end(key)
+            return self.models[key]
+        loaded = load_model(model_dir, device="cpu")
+        self.models[key] = loaded
+        while len(self.models) > MODEL_CACHE_SIZE:
+            self.models.popitem(last=False)
+        return loaded
+
+    def send_progress(self, progress: Progress) -> None:
+        self.conn.send(progress)
+
+
+def _duration(seconds: float) -> str:
+    seconds = max(0, round(seconds))
+    minutes, secs = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h{minutes:02d}m{secs:02d}s" if hours else f"{minutes}m{secs:02d}s"
+
+
+def main(conn: Connection, cancel: Event, device: str | None, threads: int | None) -> None:
+    """Process entry point (see ``ml.pool``)."""
+    if threads:
+        torch.set_num_threads(threads)
+    Worker(conn, cancel, device).serve()
