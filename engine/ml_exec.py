@@ -160,6 +160,8 @@ class MLService:
                  image_roots: Sequence[Path], pool: WorkerPool) -> None:
         self.models_dir = data_dir / "models"
         self.roots = ImageRoots.of(*image_roots)
+        # COPY … FROM 'file.csv' may also read the data directory (as DuckDB's COPY may).
+        self.copy_roots = ImageRoots.of(*image_roots, data_dir)
         self.pool = pool
         self._con = con.cursor()  # catalog writes: autocommit, apart from client transactions
         self._lock = threading.Lock()
@@ -511,7 +513,7 @@ class MLService:
 
     def _copy_source(self, path: str) -> Path:
         try:
-            return self.roots.resolve(path)
+            return self.copy_roots.resolve(path)
         except PathOutsideRootsError:
             raise
         except OSError as exc:

@@ -276,3 +276,26 @@ def test_model_catalog_is_browsable_with_psql(ml_server: RunningServer,
     listed = psql(ml_server.dsn(), "-c", r"\dt pixelsql_ml.*")
     assert listed.returncode == 0, listed.stderr
     assert "pixelsql_ml | models" in listed.stdout
+
+
+def test_copy_loads_csv_files_and_predicts_on_bytea_images(ml_server: RunningServer,
+                                                           trained: list[str]) -> None:
+    (ml_server.data_dir / "labels.csv").write_text("id,label\n1,cats\n2,dogs\n")
+    images = sorted((ml_server.data_dir / "images" / "test_set").rglob("*.png"))[::4]
+    with psycopg.connect(ml_server.dsn(), autocommit=True) as conn:
+        assert conn.execute("COPY labels OPTIONS (if_exists='replace') FROM 'labels.csv'"
+                            ).statusmessage == "COPY 2"
+        assert conn.execute("COPY labels OPTIONS (if_exists='append') FROM 'labels.csv'"
+                            ).statusmessage == "COPY 2"
+        assert conn.execute("SELECT count(*) FROM labels").fetchone() == (4,)
+        with pytest.raises(psycopg.errors.DuplicateTable):
+            conn.execute("COPY labels OPTIONS (if_exists='fail') FROM 'labels.csv'")
+        conn.execute("CREATE OR REPLACE TABLE uploaded (image BLOB, label VARCHAR)")
+        with conn.cursor() as cur:
+            cur.executemany("INSERT INTO uploaded VALUES (%s, %s)",
+                            [(p.read_bytes(), p.parent.name) for p in images]
+                            + [(b"not an image", "cats")])
+        rows = conn.execute("PREDICT USING my_image_classifier "
+                            "AS SELECT label, image FROM uploaded").fetchall()
+        assert [r[0] for r in rows] == [p.parent.name for p in images] + ["cats"]
+        assert all(r[2] in CLASSES for r in rows[:-1]) and rows[-1][2] is None
