@@ -20,9 +20,11 @@ training is recorded even when the client's transaction later rolls back.
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 import threading
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,6 +36,7 @@ from engine.errors import SqlError, SqlState
 from engine.results import Column
 from engine.thanosql import (
     BuildModel,
+    CancelJob,
     Command,
     CopyFrom,
     DeleteModel,
@@ -53,14 +56,20 @@ from ml.roots import ImageRoots
 if TYPE_CHECKING:
     from engine.session import Session
 
+log = logging.getLogger("pixelsql.ml")
+
 CATALOG_SCHEMA = "pixelsql_ml"  # (a schema named "pixelsql" would clash with the database)
 MODELS_TABLE = f"{CATALOG_SCHEMA}.models"
+JOBS_TABLE = f"{CATALOG_SCHEMA}.jobs"
 SCALAR_PREDICT = "pixelsql_predict"
+DELETE_WAIT_S = 60.0  # DELETE MODEL of a model in training: how long to wait for the cancel
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff"})
 MAX_FOLDER_IMAGES = 1_000_000
 MAX_PRINT_IMAGES = 1000
 MAX_PRINT_BYTES = 64 << 20
 
+ASYNC_COLUMNS = (Column("job_id", "BIGINT"), Column("model", "VARCHAR"),
+                 Column("state", "VARCHAR"))
 LIST_COLUMNS = (
     Column("name", "VARCHAR"), Column("class_name", "VARCHAR"),
     Column("last_updated_utc", "TIMESTAMP"), Column("status", "VARCHAR"),
@@ -94,7 +103,7 @@ _TRAIN_OPTIONS: dict[str, OptionSpec] = {
     "max_failure_fraction": OptionSpec(float), "weights": OptionSpec(str),
     "use_pretrained": OptionSpec(bool), "device": OptionSpec(str),
     "decode": OptionSpec(str, ("pil", "device", "workers")),
-    "max_steps_per_epoch": OptionSpec(int),
+    "max_steps_per_epoch": OptionSpec(int), "async": OptionSpec(bool),
 }
 _PREDICT_OPTIONS: dict[str, OptionSpec] = {
     "image_col": OptionSpec(str), "result_col": OptionSpec(str),
@@ -109,7 +118,7 @@ _COPY_OPTIONS: dict[str, OptionSpec] = {
     "if_exists": OptionSpec(str, ("fail", "replace", "append")),
 }
 # Options the engine itself uses; the rest go to the trainer.
-_STATEMENT_OPTIONS = frozenset({"image_col", "label_col", "overwrite"})
+_STATEMENT_OPTIONS = frozenset({"image_col", "label_col", "overwrite", "async"})
 
 _TYPE_NAMES = {int: "an integer", float: "a number", str: "a string", bool: "true or false"}
 
@@ -165,6 +174,8 @@ class MLService:
         self.pool = pool
         self._con = con.cursor()  # catalog writes: autocommit, apart from client transactions
         self._lock = threading.Lock()
+        self._cancels: dict[int, threading.Event] = {}  # running job id → its cancel flag
+        self._job_models: dict[int, str] = {}  # running job id → the model it writes
         self._install()
         # The scalar form for BI tools: SELECT image, pixelsql_predict('model', image) FROM t.
         # (DuckDB keeps functions per database instance, so every session sees it.)
@@ -180,10 +191,22 @@ class MLService:
                 options VARCHAR, metrics VARCHAR, status VARCHAR NOT NULL,
                 accuracy DOUBLE, created_utc TIMESTAMP, last_updated_utc TIMESTAMP,
                 artifact_bytes BIGINT, error VARCHAR)""")
-        # A server that died mid-training left 'training' rows: they will never finish.
+        self._con.execute(f"CREATE SEQUENCE IF NOT EXISTS {CATALOG_SCHEMA}.job_ids")
+        self._con.execute(f"""
+            CREATE TABLE IF NOT EXISTS {JOBS_TABLE} (
+                id BIGINT PRIMARY KEY, kind VARCHAR NOT NULL, model VARCHAR,
+                state VARCHAR NOT NULL, progress DOUBLE, epoch INTEGER, loss DOUBLE,
+                accuracy DOUBLE, images_per_s DOUBLE, eta_s DOUBLE, metrics VARCHAR,
+                error VARCHAR, worker INTEGER, device VARCHAR, user_name VARCHAR,
+                created_utc TIMESTAMP, started_utc TIMESTAMP, finished_utc TIMESTAMP)""")
+        # A server that died mid-job left 'training' models and 'running' jobs behind: they
+        # will never finish. Say so rather than show them running forever.
         self._con.execute(f"""UPDATE {MODELS_TABLE} SET status = 'failed',
             error = 'the server stopped while the model was training'
             WHERE status = 'training'""")
+        self._con.execute(f"""UPDATE {JOBS_TABLE} SET state = 'failed',
+            error = 'the server stopped while the job ran', finished_utc = now()
+            WHERE state IN ('queued', 'running')""")
 
     def close(self) -> None:
         self.pool.close()
@@ -198,8 +221,12 @@ class MLService:
         session.cancel_requested = False
         try:
             if isinstance(command, BuildModel | FitModel):
-                tag = self._train(session, command, params, notices)
-                return tag, None, notices
+                trained = self._train(session, command, params, notices)
+                if isinstance(trained, pa.Table):
+                    return "SELECT", trained, notices
+                return trained, None, notices
+            if isinstance(command, CancelJob):
+                return self._cancel_job(command.job_id), None, notices
             if isinstance(command, DeleteModel):
                 return self._delete(command), None, notices
             if isinstance(command, CopyFrom):
@@ -223,7 +250,11 @@ class MLService:
 
     def result_columns(self, session: Session, command: Command) -> tuple[Column, ...] | None:
         """The columns ``command`` returns, without running it (Describe); None: no rows."""
-        if isinstance(command, BuildModel | FitModel | DeleteModel | CopyFrom):
+        if isinstance(command, BuildModel | FitModel):
+            if check_options(command.options, _TRAIN_OPTIONS, "BUILD MODEL").get("async"):
+                return ASYNC_COLUMNS
+            return None
+        if isinstance(command, DeleteModel | CopyFrom | CancelJob):
             return None
         if isinstance(command, Evaluate):
             return (Column("metric", "VARCHAR"), Column("score", "DOUBLE"))
@@ -273,7 +304,9 @@ class MLService:
     # -- BUILD / FIT MODEL -----------------------------------------------------------------------
 
     def _train(self, session: Session, command: BuildModel | FitModel,
-               params: Sequence[object], notices: list[SqlError]) -> str:
+               params: Sequence[object], notices: list[SqlError]) -> str | pa.Table:
+        """BUILD / FIT MODEL: the command tag, or with async=True a row (job_id, model,
+        state) returned at once while the job goes on in the background."""
         statement = "BUILD MODEL" if isinstance(command, BuildModel) else "FIT MODEL"
         opts = check_options(command.options, _TRAIN_OPTIONS, statement)
         name = command.name  # the parser lowercased it unless it was double-quoted
@@ -316,13 +349,31 @@ class MLService:
              existing["artifact_bytes"] if existing else None])
         job = TrainJob(str(self.models_dir / name), base, refs, labels,
                        tuple(str(r) for r in self.roots.roots), train_options, init_dir)
-        try:
-            outcome = self._run_job(session, job)
-        except BaseException as exc:
-            self._training_failed(name, existing, exc)
-            raise
-        assert isinstance(outcome, TrainOutcome)
+        job_id = self._new_job("train", name, session.user)
+
+        def run() -> TrainOutcome:
+            try:
+                outcome = self._run_job(session, job, job_id, background=bool(opts.get("async")))
+            except BaseException as exc:
+                self._training_failed(name, existing, exc)
+                raise
+            assert isinstance(outcome, TrainOutcome)
+            self._training_done(name, outcome, image_col, label_col)
+            return outcome
+
+        if opts.get("async"):
+            threading.Thread(target=_quietly(run), name=f"ml-job-{job_id}", daemon=True).start()
+            notices.append(_notice(f"job {job_id} started; follow it with SELECT * FROM "
+                                   f"{JOBS_TABLE} WHERE id = {job_id}"))
+            return pa.table({"job_id": pa.array([job_id], pa.int64()),
+                             "model": pa.array([name], pa.string()),
+                             "state": pa.array(["started"], pa.string())})
+        outcome = run()
         notices.extend(_notice(n) for n in outcome.notices)
+        return statement
+
+    def _training_done(self, name: str, outcome: TrainOutcome, image_col: str,
+                       label_col: str) -> None:
         metrics = outcome.metrics
         accuracy = metrics.get("val_accuracy")
         if accuracy is None:
@@ -335,7 +386,6 @@ class MLService:
             [outcome.base, outcome.classes, json.dumps(options, default=str),
              json.dumps(metrics, default=str), accuracy, _utc_now(), outcome.artifact_bytes,
              name])
-        return statement
 
     def _training_failed(self, name: str, existing: dict[str, Any] | None,
                          exc: BaseException) -> None:
@@ -366,7 +416,8 @@ class MLService:
                 outcome = self._run_job(session, PredictJob(
                     str(self.models_dir / command.model), refs,
                     tuple(str(r) for r in self.roots.roots),
-                    batch_size=_opt_int(opts, "batch_size"), device=_opt_str(opts, "device")))
+                    batch_size=_opt_int(opts, "batch_size"), device=_opt_str(opts, "device")),
+                    self._new_job("predict", command.model, session.user))
                 assert isinstance(outcome, PredictOutcome)
                 for j, i in enumerate(keep):
                     labels[i], probs[i] = outcome.labels[j], outcome.probabilities[j]
@@ -391,7 +442,8 @@ class MLService:
         outcome = self._run_job(session, PredictJob(
             str(self.models_dir / command.model), refs, tuple(str(r) for r in self.roots.roots),
             labels=[all_labels[i] for i in keep], batch_size=_opt_int(opts, "batch_size"),
-            device=_opt_str(opts, "device")))
+            device=_opt_str(opts, "device")), self._new_job("evaluate", command.model,
+                                                            session.user))
         assert isinstance(outcome, PredictOutcome) and outcome.metrics is not None
         _failure_notice(outcome, keep, notices)
         m = outcome.metrics
@@ -464,9 +516,10 @@ class MLService:
             if command.if_exists:
                 return "DROP MODEL"
             raise SqlError(SqlState.UNDEFINED_OBJECT, f'model "{command.name}" does not exist')
-        if row["status"] == "training":
+        if row["status"] == "training" and not self._cancel_training_of(command.name):
             raise SqlError(SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE,
-                           f'model "{command.name}" is training; cancel its job first')
+                           f'model "{command.name}" is still training; its job did not stop '
+                           f"within {DELETE_WAIT_S:.0f} s")
         self._write_row(f"DELETE FROM {MODELS_TABLE} WHERE name = ?", [command.name])
         shutil.rmtree(self.models_dir / command.name, ignore_errors=True)
         return "DROP MODEL"
@@ -528,19 +581,106 @@ class MLService:
         except SqlError as exc:
             raise exc.shifted(position - 1) from exc
 
-    def _run_job(self, session: Session,
-                 job: TrainJob | PredictJob) -> TrainOutcome | PredictOutcome:
+    def _new_job(self, kind: str, model: str, user: str) -> int:
+        with self._lock:
+            row = self._con.execute(f"""
+                INSERT INTO {JOBS_TABLE} (id, kind, model, state, progress, user_name,
+                                          created_utc)
+                VALUES (nextval('{CATALOG_SCHEMA}.job_ids'), ?, ?, 'queued', 0, ?, ?)
+                RETURNING id""", [kind, model, user, _utc_now()]).fetchall()
+        return int(row[0][0])
+
+    def _run_job(self, session: Session, job: TrainJob | PredictJob, job_id: int,
+                 background: bool = False) -> TrainOutcome | PredictOutcome:
+        """Run ``job`` on a worker, keeping its row in the jobs table current.
+
+        Progress goes to the client as NOTICEs (not for a background job, whose client may be
+        gone) and into the row; the job stops when the session is cancelled (CancelRequest)
+        or ``CANCEL JOB`` / ``DELETE MODEL`` sets its flag.
+        """
+        cancel = threading.Event()
+        with self._lock:
+            self._cancels[job_id] = cancel
+            if isinstance(job, TrainJob):
+                self._job_models[job_id] = Path(job.model_dir).name
+
+        def started(pid: int) -> None:
+            self._write_row(f"UPDATE {JOBS_TABLE} SET state = 'running', worker = ?, "
+                            "device = ?, started_utc = ? WHERE id = ?",
+                            [pid, job.device if isinstance(job, PredictJob) else
+                             job.options.get("device"), _utc_now(), job_id])
+
         def relay(progress: Progress) -> None:
-            session.notify(_notice(progress.message))
+            if not background:
+                session.notify(_notice(progress.message))
+            f = progress.fields
+            self._write_row(
+                f"""UPDATE {JOBS_TABLE} SET progress = coalesce(?, progress),
+                    epoch = coalesce(?, epoch), loss = coalesce(?, loss),
+                    accuracy = coalesce(?, accuracy), images_per_s = coalesce(?, images_per_s),
+                    eta_s = coalesce(?, eta_s) WHERE id = ?""",
+                [progress.fraction, f.get("epoch"), f.get("loss"), f.get("accuracy"),
+                 f.get("images_per_s"), f.get("eta_s"), job_id])
+
+        def cancelled() -> bool:
+            return cancel.is_set() or (not background and session.cancel_requested)
 
         try:
-            return self.pool.run(job, relay, lambda: session.cancel_requested)
+            outcome = self.pool.run(job, relay, cancelled, on_start=started)
         except MLError as exc:
-            state = exc.sqlstate
-            message = str(exc)
-            if state == "57014":
-                message = "canceling statement due to user request"
-            raise SqlError(state, message) from exc
+            state = "cancelled" if exc.sqlstate == "57014" else "failed"
+            message = "canceling statement due to user request" if state == "cancelled" \
+                else str(exc)
+            self._finish_job(job_id, state, error=message)
+            raise SqlError(exc.sqlstate, message) from exc
+        except BaseException as exc:
+            self._finish_job(job_id, "failed", error=f"{type(exc).__name__}: {exc}")
+            raise
+        finally:
+            with self._lock:
+                self._cancels.pop(job_id, None)
+                self._job_models.pop(job_id, None)
+        metrics = outcome.metrics if outcome.metrics is not None else None
+        self._finish_job(job_id, "succeeded", metrics=metrics)
+        return outcome
+
+    def _finish_job(self, job_id: int, state: str, *, error: str | None = None,
+                    metrics: dict[str, Any] | None = None) -> None:
+        self._write_row(
+            f"""UPDATE {JOBS_TABLE} SET state = ?, error = ?, finished_utc = ?,
+                progress = CASE WHEN ? = 'succeeded' THEN 1 ELSE progress END,
+                metrics = coalesce(?, metrics) WHERE id = ?""",
+            [state, error, _utc_now(), state,
+             json.dumps(metrics, default=str) if metrics is not None else None, job_id])
+
+    def _cancel_job(self, job_id: int) -> str:
+        with self._lock:
+            flag = self._cancels.get(job_id)
+        if flag is None:
+            with self._lock:
+                rows = self._con.execute(f"SELECT state FROM {JOBS_TABLE} WHERE id = ?",
+                                         [job_id]).fetchall()
+            if not rows:
+                raise SqlError(SqlState.UNDEFINED_OBJECT, f"job {job_id} does not exist")
+            raise SqlError(SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE,
+                           f"job {job_id} is not running (state {rows[0][0]})")
+        flag.set()
+        return "CANCEL JOB"
+
+    def _cancel_training_of(self, model: str) -> bool:
+        """Cancel the job training ``model`` and wait for it to stop; False if it did not."""
+        with self._lock:
+            jobs = [j for j, m in self._job_models.items() if m == model]
+            flags = [self._cancels[j] for j in jobs if j in self._cancels]
+        for flag in flags:
+            flag.set()
+        deadline = time.monotonic() + DELETE_WAIT_S
+        while time.monotonic() < deadline:
+            with self._lock:
+                if not any(j in self._cancels for j in jobs):
+                    return True
+            time.sleep(0.05)
+        return False
 
 
 # -- helpers -----------------------------------------------------------------------------------
@@ -651,6 +791,18 @@ def _opt_int(opts: dict[str, OptionValue], key: str) -> int | None:
 def _opt_str(opts: dict[str, OptionValue], key: str) -> str | None:
     value = opts.get(key)
     return str(value) if value is not None else None
+
+
+def _quietly(fn: Callable[[], object]) -> Callable[[], None]:
+    """``fn`` for a background thread: its errors are already in the jobs table."""
+
+    def run() -> None:
+        try:
+            fn()
+        except Exception:
+            log.info("background ML job ended with an error", exc_info=True)
+
+    return run
 
 
 def _notice(message: str) -> SqlError:

@@ -101,6 +101,7 @@ _FIRST_WORD: dict[str, tuple[Kind, str | None]] = {
     "EVALUATE": (Kind.QUERY, "SELECT"),
     "LIST": (Kind.QUERY, "SELECT"),
     "PRINT": (Kind.QUERY, "SELECT"),
+    "CANCEL": (Kind.UTILITY, "CANCEL JOB"),
 }
 
 # Words between CREATE/DROP/ALTER and the object type that the tag leaves out.

@@ -7,6 +7,7 @@
     LIST MODEL[S]
     DELETE MODEL [IF EXISTS] name        (DROP MODEL … too)
     PRINT IMAGE [OPTIONS (…)] AS query
+    CANCEL JOB id
     COPY table [OPTIONS (…)] FROM 'path'  (a folder of images, or a csv/parquet file)
 
 ``AS`` takes a bare query or a parenthesised one. Keywords are case-insensitive; model names
@@ -98,7 +99,13 @@ class CopyFrom:
     path: str
 
 
+@dataclass(frozen=True)
+class CancelJob:
+    job_id: int
+
+
 Command = (BuildModel | FitModel | Predict | Evaluate | ListModels | DeleteModel | PrintImage
+           | CancelJob
            | CopyFrom)
 
 
@@ -378,6 +385,15 @@ def _delete(r: _Reader) -> DeleteModel:
     return DeleteModel(r.name(), if_exists)
 
 
+def _cancel_job(r: _Reader) -> CancelJob:
+    """After CANCEL JOB: the job's id (an integer)."""
+    tok = r.peek()
+    if tok is None or tok.kind is not Tok.NUMBER or not tok.text.isdigit():
+        raise r.error()
+    r.i += 1
+    return CancelJob(int(tok.text))
+
+
 def _print_image(r: _Reader) -> PrintImage:
     """After PRINT IMAGE: ``[OPTIONS (…)] AS query``."""
     options = _options(r)
@@ -394,6 +410,7 @@ _STATEMENTS: dict[tuple[str, str], Callable[[_Reader], Command]] = {
     ("DELETE", "MODEL"): _delete,
     ("DROP", "MODEL"): _delete,
     ("PRINT", "IMAGE"): _print_image,
+    ("CANCEL", "JOB"): _cancel_job,
 }
 
 LEADING_WORDS: frozenset[str] = frozenset({first for first, _ in _STATEMENTS} | {"COPY"})

@@ -134,10 +134,14 @@ class WorkerPool:
     # -- running a job ----------------------------------------------------------------------------
 
     def run(self, job: Job, on_progress: Callable[[Progress], None] | None = None,
-            cancelled: Callable[[], bool] = lambda: False) -> TrainOutcome | PredictOutcome:
+            cancelled: Callable[[], bool] = lambda: False,
+            on_start: Callable[[int], None] | None = None) -> TrainOutcome | PredictOutcome:
+        """Run ``job`` on a worker; ``on_start`` gets the worker's process id."""
         worker = self._take(cancelled)
         healthy = False
         try:
+            if on_start is not None:
+                on_start(worker.process.pid or 0)
             try:
                 worker.conn.send(job)
             except (OSError, ValueError) as exc:

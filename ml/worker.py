@@ -65,6 +65,8 @@ class Worker:
                 answer = JobFailed("53200", "out of GPU memory; try a smaller batch_size")
             except Exception as exc:  # reported to the client as an internal error
                 answer = JobFailed("XX000", f"{type(exc).__name__}: {exc}")
+            if torch.cuda.is_available():
+                torch.cuda.empty_cache()  # the job's activations and optimizer state go back
             self.conn.send(answer)
 
     def run(self, job: TrainJob | PredictJob) -> TrainOutcome | PredictOutcome:

@@ -65,6 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--ml-workers", type=int,
                        default=int(os.environ.get("PIXELSQL_ML_WORKERS", "1")),
                        help="ML worker processes (each runs one training/prediction job)")
+    serve.add_argument("--max-queued-jobs", type=int, default=32,
+                       help="ML jobs that may wait for a worker; more are refused (53400)")
     serve.add_argument("--log-level", default=os.environ.get("PIXELSQL_LOG_LEVEL", "INFO"))
     verifier = sub.add_parser("scram-verifier",
                               help="print a SCRAM-SHA-256 verifier for a users file "
@@ -111,7 +113,8 @@ async def _serve(args: argparse.Namespace) -> None:
     image_roots = _image_roots(args.image_root, data_dir)
     db = Database(data_dir, threads=args.duckdb_threads,
                   allowed_dirs=[d.resolve() for d in [*args.allow_dir, *image_roots]])
-    db.ml = MLService(db.cursor(), data_dir, image_roots, WorkerPool(args.ml_workers))
+    pool = WorkerPool(args.ml_workers, max_queued=args.max_queued_jobs)
+    db.ml = MLService(db.cursor(), data_dir, image_roots, pool)
     # Relative file names in SQL (read_csv('train.csv'), COPY … TO 'out.csv') resolve against the
     # working directory: make that the data directory, the one place they are allowed. Every
     # path given on the command line has been used or resolved by now.

@@ -14,6 +14,7 @@ from engine.errors import SqlError
 from engine.thanosql import (
     LEADING_WORDS,
     BuildModel,
+    CancelJob,
     Command,
     CopyFrom,
     DeleteModel,
@@ -108,6 +109,8 @@ PARSED: list[tuple[str, Command]] = [
     ("DROP MODEL if", DeleteModel("if")),
     ("LIST MODELS", ListModels()),
     ("list model;", ListModels()),
+    ("CANCEL JOB 17", CancelJob(17)),
+    ("cancel job 3;", CancelJob(3)),
     # images
     ("PRINT IMAGE OPTIONS (image_col='image_path') AS SELECT * FROM cat_and_dog_test LIMIT 3",
      PrintImage(opts(image_col="image_path"), "SELECT * FROM cat_and_dog_test LIMIT 3", 49)),
@@ -235,6 +238,10 @@ ERRORS: list[tuple[str, int, str]] = [
     ("LIST MODELS;x", 13, 'at or near "x"'),
     ("DROP MODEL IF EXISTS", 21, "at end of input"),
     ("DELETE MODEL a b", 16, 'at or near "b"'),
+    ("CANCEL JOB", 11, "at end of input"),
+    ("CANCEL JOB x", 12, 'at or near "x"'),
+    ("CANCEL JOB 1.5", 12, 'at or near "1.5"'),
+    ("CANCEL JOB 1 2", 14, 'at or near "2"'),
     ("PRINT IMAGE SELECT 1", 13, 'at or near "SELECT"'),
     ("COPY t OPTIONS (a=1) FROM '/x' WITH (FORMAT csv)", 32, 'at or near "WITH"'),
     ("COPY t OPTIONS (a=1) FROM STDIN", 27, 'at or near "STDIN"'),
