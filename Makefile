@@ -12,7 +12,7 @@ VENV     ?= .venv
 HOST     ?= 127.0.0.1
 PORT     ?= 5433
 DATA_DIR ?= ./data
-AUTH     ?= trust
+AUTH     ?= auto
 BENCH_ARGS ?= --quick
 
 BIN    := $(VENV)/bin

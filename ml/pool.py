@@ -19,7 +19,7 @@ import contextlib
 import multiprocessing as mp
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from multiprocessing.synchronize import Event
@@ -43,20 +43,25 @@ class QueueFullError(MLError):
     sqlstate = "53400"  # configuration_limit_exceeded
 
 
-def _entry(conn: Connection, cancel: Event, device: str | None, threads: int | None) -> None:
-    """Runs in the child: only here is torch imported."""
+def _entry(conn: Connection, cancel: Event, device: str | None, threads: int | None,
+           visible_gpus: str | None) -> None:
+    """Runs in the child: only here is torch imported (after the GPU it may see is set)."""
+    if visible_gpus is not None:
+        os.environ["CUDA_VISIBLE_DEVICES"] = visible_gpus
     from ml.worker import main
 
     main(conn, cancel, device, threads)
 
 
 class _Worker:
-    def __init__(self, ctx: Any, device: str | None, threads: int | None) -> None:
+    def __init__(self, ctx: Any, device: str | None, threads: int | None,
+                 visible_gpus: str | None) -> None:
         self.conn, child = ctx.Pipe()
         self.cancel: Event = ctx.Event()
         self.process: BaseProcess = ctx.Process(
-            target=_entry, args=(child, self.cancel, device, threads), daemon=True,
-            name="pixelsql-ml-worker")
+            target=_entry, args=(child, self.cancel, device, threads, visible_gpus),
+            daemon=True, name="pixelsql-ml-worker")
+        self.gpu: int | None = None
         self.process.start()
         child.close()
 
@@ -71,11 +76,16 @@ class _Worker:
 
 
 class WorkerPool:
-    def __init__(self, workers: int = 1, *, device: str | None = None,
-                 threads_per_worker: int | None = None, max_queued: int = 32) -> None:
+    def __init__(self, workers: int = 1, *, gpus: Sequence[int] | None = None,
+                 device: str | None = None, threads_per_worker: int | None = None,
+                 max_queued: int = 32) -> None:
+        """``gpus``: ids the workers take round-robin, each seeing only its own (None: leave
+        the environment alone; empty: no GPU at all, the workers run on the CPU)."""
         if workers < 1:
             raise ValueError("workers must be at least 1")
         self.size = workers
+        self.gpus = list(gpus) if gpus is not None else None
+        self._gpu_load: dict[int, int] = {}  # GPU id → live workers on it
         self.device = device
         self.threads = threads_per_worker
         self.max_queued = max_queued
@@ -110,13 +120,30 @@ class WorkerPool:
             if self._idle:
                 return self._idle.pop()
             self._started += 1
+            gpu = self._least_used_gpu()
+        visible = None if self.gpus is None else ("" if gpu is None else str(gpu))
         try:
-            return _Worker(self._ctx, self.device, self.threads)
+            worker = _Worker(self._ctx, self.device, self.threads, visible)
         except BaseException:
             with self._cond:
                 self._started -= 1
+                self._release_gpu(gpu)
                 self._cond.notify()
             raise
+        worker.gpu = gpu
+        return worker
+
+    def _least_used_gpu(self) -> int | None:
+        """The GPU a new worker takes (the one fewest live workers use); call under the lock."""
+        if not self.gpus:
+            return None
+        gpu = min(self.gpus, key=lambda g: self._gpu_load.get(g, 0))
+        self._gpu_load[gpu] = self._gpu_load.get(gpu, 0) + 1
+        return gpu
+
+    def _release_gpu(self, gpu: int | None) -> None:
+        if gpu is not None:
+            self._gpu_load[gpu] -= 1
 
     def _give_back(self, worker: _Worker, healthy: bool) -> None:
         if not healthy:
@@ -127,6 +154,7 @@ class WorkerPool:
                 self._idle.append(worker)
             else:
                 self._started -= 1
+                self._release_gpu(worker.gpu)
             self._cond.notify()
         if healthy and self._closed:
             worker.stop()
