@@ -219,7 +219,7 @@ class SessionHandler:
         except (ConnectionError, asyncio.IncompleteReadError, TimeoutError):
             pass
         except Exception:
-            log.exception("internal error in session")
+            log.exception("session %d: internal error", self.process_id)
             self.conn.send_error(SqlError(SqlState.INTERNAL_ERROR, "internal server error",
                                           severity="FATAL"))
             await self._safe_flush()
@@ -359,7 +359,7 @@ class SessionHandler:
                     except (ConnectionError, SqlError):
                         raise
                     except Exception as exc:
-                        raise _internal_error(exc) from exc
+                        raise _internal_error(exc, self.process_id) from exc
                 except SqlError as exc:
                     self.conn.send_error(exc)
                     self.conn.extended_error()
@@ -396,7 +396,7 @@ class SessionHandler:
                     except (ConnectionError, SqlError):
                         raise
                     except Exception as exc:
-                        raise _internal_error(exc) from exc
+                        raise _internal_error(exc, self.process_id) from exc
                 except SqlError as exc:
                     self.conn.send_error(exc.shifted(stmt.offset))
                     ok = False
@@ -771,10 +771,11 @@ class _NamedStatements:
             del self._statements[name]
 
 
-def _internal_error(exc: Exception) -> SqlError:
-    """A bug of ours while running one statement: logged with its traceback, reported to the
-    client as XX000, and the session goes on (as PostgreSQL does for an ERROR)."""
-    log.error("internal error while running a statement", exc_info=exc)
+def _internal_error(exc: Exception, session_id: int) -> SqlError:
+    """A bug of ours while running one statement: logged with its traceback and the session's
+    id, reported to the client as XX000 without the traceback, and the session goes on (as
+    PostgreSQL does for an ERROR)."""
+    log.error("session %d: internal error while running a statement", session_id, exc_info=exc)
     return SqlError(SqlState.INTERNAL_ERROR, "internal error while running the statement",
                     detail=f"{type(exc).__name__}: {exc}"[:500])
 
