@@ -166,7 +166,9 @@ class MLService:
     """Model catalog, artifacts, image roots and worker pool of one server."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, data_dir: Path,
-                 image_roots: Sequence[Path], pool: WorkerPool) -> None:
+                 image_roots: Sequence[Path], pool: WorkerPool, *,
+                 max_predict_rows: int = 1_000_000) -> None:
+        self.max_predict_rows = max_predict_rows
         self.models_dir = data_dir / "models"
         self.roots = ImageRoots.of(*image_roots)
         # COPY … FROM 'file.csv' may also read the data directory (as DuckDB's COPY may).
@@ -577,9 +579,15 @@ class MLService:
     def _run_query(self, session: Session, query: str, position: int,
                    params: Sequence[object]) -> pa.Table:
         try:
-            return session.query_arrow(query, params)
+            table = session.query_arrow(query, params)
         except SqlError as exc:
             raise exc.shifted(position - 1) from exc
+        if table.num_rows > self.max_predict_rows:
+            raise SqlError(SqlState.PROGRAM_LIMIT_EXCEEDED,
+                           f"the query returned {table.num_rows} rows; one ML statement takes "
+                           f"at most {self.max_predict_rows}",
+                           hint="split the work with WHERE / LIMIT, or raise --max-predict-rows")
+        return table
 
     def _new_job(self, kind: str, model: str, user: str) -> int:
         with self._lock:

@@ -163,9 +163,11 @@ class Description:
 class Session:
     """One client's session: a DuckDB cursor used from one dedicated thread."""
 
-    def __init__(self, db: Database, user: str, application_name: str = "") -> None:
+    def __init__(self, db: Database, user: str, application_name: str = "",
+                 read_only: bool = False) -> None:
         self.db = db
         self.user = user
+        self.read_only = read_only  # a read-only user: queries and PREDICT, no writes
         self._cursor: duckdb.DuckDBPyConnection | None = None
         self.tx_status = "I"
         self._implicit = False
@@ -188,6 +190,7 @@ class Session:
         self.cancel_requested = False
         self._registered: list[str] = []
         self._ml_serial = 0
+        self._timed_out = False
 
     def set_startup_parameter(self, name: str, value: str) -> None:
         """A parameter from the startup packet (or ``options=-c …``): also its RESET value."""
@@ -327,6 +330,33 @@ class Session:
                 SqlState.IN_FAILED_SQL_TRANSACTION,
                 "current transaction is aborted, commands ignored until end of transaction block",
             )
+        if self.read_only and not _read_only_allowed(stmt):
+            raise SqlError(SqlState.INSUFFICIENT_PRIVILEGE,
+                           f'permission denied: user "{self.user}" is read-only',
+                           hint="read-only users may query, PREDICT, EVALUATE, LIST MODEL "
+                                "and PRINT IMAGE")
+        timeout = settings.milliseconds(self.params.get("statement_timeout", "0")) or 0.0
+        if timeout <= 0:
+            return self._execute(stmt, params)
+        timer = threading.Timer(timeout / 1000, self._statement_timed_out)
+        timer.daemon = True
+        timer.start()
+        try:
+            return self._execute(stmt, params)
+        except SqlError as exc:
+            if exc.sqlstate == SqlState.QUERY_CANCELED and self._timed_out:
+                raise SqlError(SqlState.QUERY_CANCELED,
+                               "canceling statement due to statement timeout") from exc
+            raise
+        finally:
+            timer.cancel()
+            self._timed_out = False
+
+    def _statement_timed_out(self) -> None:
+        self._timed_out = True
+        self.interrupt()
+
+    def _execute(self, stmt: StatementInfo, params: Sequence[object]) -> Outcome:
         handled = self.commands.execute(stmt, params)  # cursors, DISCARD, PREPARE, …
         if handled is not None:
             return handled
@@ -1007,6 +1037,25 @@ def _relation(cur: duckdb.DuckDBPyConnection, sql: str,
     if relation is None:
         raise SqlError(SqlState.SYNTAX_ERROR, "the AS part must be a query (SELECT …)")
     return relation
+
+
+# What a read-only user may run: reading statements, transaction control, session commands,
+# cursors, and the ML statements that only read (PREDICT, EVALUATE, LIST MODEL, PRINT IMAGE).
+_READ_ONLY_WORDS = frozenset({
+    "SELECT", "VALUES", "TABLE", "FROM", "SHOW", "DESCRIBE", "SUMMARIZE", "EXPLAIN", "WITH",
+    "BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT", "SAVEPOINT", "RELEASE", "SET",
+    "RESET", "DISCARD", "DECLARE", "FETCH", "MOVE", "CLOSE", "PREPARE", "EXECUTE",
+    "DEALLOCATE", "LISTEN", "UNLISTEN", "PREDICT", "EVALUATE", "LIST", "PRINT", "(",
+})
+
+
+def _read_only_allowed(stmt: StatementInfo) -> bool:
+    if stmt.kind is Kind.EMPTY or stmt.kind is Kind.COPY_OUT:
+        return True
+    if stmt.kind is Kind.DML or stmt.first_word not in _READ_ONLY_WORDS:
+        return False
+    # EXPLAIN ANALYZE runs the statement it explains.
+    return not (stmt.first_word == "EXPLAIN" and "ANALYZE" in stmt.words[1:3])
 
 
 def _statement(query: str) -> StatementInfo:

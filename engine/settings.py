@@ -35,6 +35,7 @@ DEFAULTS: dict[str, str] = {
     "statement_timeout": "0",
     "lock_timeout": "0",
     "idle_in_transaction_session_timeout": "0",
+    "idle_session_timeout": "0",
     "max_identifier_length": "63",
     "bytea_output": "hex",
     "lc_messages": "C",
@@ -105,6 +106,32 @@ def canonical_value(name: str, value: str) -> str:
     return value
 
 
+TIMEOUTS = frozenset({"statement_timeout", "lock_timeout", "idle_in_transaction_session_timeout",
+                      "idle_session_timeout"})
+_TIME_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "min": 60_000.0, "h": 3_600_000.0,
+               "d": 86_400_000.0}
+
+
+def milliseconds(value: str) -> float | None:
+    """A PostgreSQL time setting (``5000``, ``'5s'``, ``'1.5 min'``) in ms; None if invalid.
+
+    A bare number is milliseconds, as for PostgreSQL's timeouts; 0 means no limit.
+    """
+    text = value.strip().strip("'").strip().lower()
+    number = text.rstrip("abcdefghijklmnopqrstuvwxyz").strip()
+    unit = text[len(number):].strip() or "ms"
+    try:
+        amount = float(number)
+    except ValueError:
+        return None
+    factor = _TIME_UNITS.get(unit)
+    if factor is None or amount < 0:
+        return None
+    return amount * factor
+
+
 def allowed_value(name: str, value: str) -> bool:
+    if name in TIMEOUTS:
+        return milliseconds(value) is not None
     fixed = _FIXED.get(name)
     return fixed is None or value.lower() in fixed

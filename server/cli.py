@@ -21,6 +21,7 @@ from typing import Any
 
 from engine.ml_exec import MLService
 from engine.session import Database
+from engine.settings import milliseconds
 from ml.pool import WorkerPool
 from server import config
 from server.auth import (
@@ -101,6 +102,14 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+def _timeout(settings: dict[str, Any], name: str) -> str:
+    value = str(settings[name])
+    if milliseconds(value) is None:
+        raise SystemExit(f"--{name.replace('_', '-')} must be a time like 30s, 5min or 500ms; "
+                         f"got {value!r}")
+    return value
+
+
 def _users(settings: dict[str, Any]) -> UserStore:
     env = {ENV_USER: settings["user"]}
     password = os.environ.get(ENV_PASSWORD)
@@ -124,6 +133,8 @@ async def _serve(settings: dict[str, Any]) -> None:
         raise SystemExit(f"--auth {method.value} needs users: set PIXELSQL_PASSWORD (or "
                          "password_file; PIXELSQL_USER names the user) or --users-file")
     tls = _tls_context(settings["tls_cert"], settings["tls_key"])
+    if settings["require_tls"] and tls is None:
+        raise SystemExit("--require-tls needs --tls-cert and --tls-key")
     data_dir = Path(settings["data_dir"]).resolve()
     image_roots = _image_roots(settings["image_root"], data_dir)
     db = Database(data_dir, threads=settings["duckdb_threads"],
@@ -132,14 +143,19 @@ async def _serve(settings: dict[str, Any]) -> None:
     workers, gpus = config.worker_plan(settings["gpus"], settings["ml_workers"],
                                        config.visible_gpus(os.environ))
     pool = WorkerPool(workers, gpus=gpus, max_queued=settings["max_queued_jobs"])
-    db.ml = MLService(db.cursor(), data_dir, image_roots, pool)
+    db.ml = MLService(db.cursor(), data_dir, image_roots, pool,
+                      max_predict_rows=settings["max_predict_rows"])
     # Relative file names in SQL (read_csv('train.csv'), COPY … TO 'out.csv') resolve against the
     # working directory: make that the data directory, the one place they are allowed. Every
     # path given on the command line has been used or resolved by now.
     os.chdir(data_dir)
     state = ServerState(db, method, users, max_message_size=settings["max_message_size"],
                         startup_timeout=settings["startup_timeout"],
-                        max_connections=settings["max_connections"])
+                        max_connections=settings["max_connections"],
+                        require_tls=settings["require_tls"],
+                        read_only_users=frozenset(settings["read_only_user"]),
+                        statement_timeout=_timeout(settings, "statement_timeout"),
+                        idle_session_timeout=_timeout(settings, "idle_session_timeout"))
     server = PixelServer(state, ServerConfig(host, settings["port"], tls))
     await server.start()
     # Tests and scripts read this line to learn the port (useful with --port 0).

@@ -64,6 +64,11 @@ SETTINGS: tuple[Setting, ...] = (
             "lines `name:secret`; secret is a SCRAM verifier, `md5…` hash or `plain:<password>`"),
     Setting("tls_cert", Path, None, "PEM certificate; with `tls_key` enables TLS"),
     Setting("tls_key", Path, None, "PEM private key for `tls_cert`"),
+    Setting("require_tls", bool, False,
+            "refuse connections that did not negotiate TLS (28000), loopback ones too"),
+    Setting("read_only_user", str, (),
+            "a user who may query, PREDICT and EVALUATE but not write, build or delete",
+            repeatable=True, env_name="PIXELSQL_READ_ONLY_USERS"),
     Setting("max_connections", int, 100,
             "further clients get `53300 sorry, too many clients already`"),
     Setting("max_message_size", int, DEFAULT_MAX_MESSAGE_SIZE,
@@ -71,6 +76,12 @@ SETTINGS: tuple[Setting, ...] = (
             shown_default="64 MiB"),
     Setting("startup_timeout", float, 60.0,
             "seconds a client has to start up and authenticate"),
+    Setting("statement_timeout", str, "0",
+            "default `statement_timeout` of every session (`30s`, `5min`; 0: none); "
+            "sessions may SET their own"),
+    Setting("idle_session_timeout", str, "0",
+            "close sessions idle this long (57P05); `idle_in_transaction_session_timeout` "
+            "is a session setting too"),
     Setting("duckdb_threads", int, 1,
             "DuckDB worker threads per statement (0 = one per core)"),
     Setting("allow_dir", Path, (), "another directory SQL may read and write files in",
@@ -85,6 +96,8 @@ SETTINGS: tuple[Setting, ...] = (
             "per GPU, else 1"),
     Setting("max_queued_jobs", int, 32,
             "ML jobs that may wait for a free worker; more are refused with 53400"),
+    Setting("max_predict_rows", int, 1_000_000,
+            "most rows one PREDICT / EVALUATE may score (more: 54000)"),
     Setting("log_level", str, "INFO", "DEBUG, INFO, WARNING or ERROR"),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
@@ -101,11 +114,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     for s in SETTINGS:
         default = s.shown_default or (s.default if s.default not in (None, ()) else "none")
         help_text = f"{_plain(s.help)} ({s.env}; default {_plain(str(default))})"
+        convert = _parse_bool if s.kind is bool else s.kind
         if s.repeatable:
-            parser.add_argument(s.flag, dest=s.name, type=s.kind, action="append",
+            parser.add_argument(s.flag, dest=s.name, type=convert, action="append",
                                 default=argparse.SUPPRESS, help=help_text + "; repeatable")
         else:
-            parser.add_argument(s.flag, dest=s.name, type=s.kind, default=argparse.SUPPRESS,
+            parser.add_argument(s.flag, dest=s.name, type=convert, default=argparse.SUPPRESS,
                                 help=help_text)
 
 
@@ -156,8 +170,21 @@ def _from_toml(s: Setting, value: Any) -> Any:
     return _convert(s, value)
 
 
+def _parse_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(value)
+
+
 def _convert(s: Setting, value: Any) -> Any:
     try:
+        if s.kind is bool:
+            return _parse_bool(value)
         if s.kind is int and isinstance(value, bool):
             raise ValueError(value)
         return s.kind(value)

@@ -25,6 +25,7 @@ from typing import Any, Protocol, TypeVar
 
 import pyarrow as pa
 
+from engine import settings
 from engine.errors import SqlError, SqlState
 from engine.results import (
     Batch,
@@ -76,6 +77,9 @@ class Transport(Protocol):
     @property
     def is_secure(self) -> bool: ...
 
+    @property
+    def is_encrypted(self) -> bool: ...
+
     def close(self) -> None: ...
 
 
@@ -89,6 +93,11 @@ class ServerState:
     max_message_size: int = codec.DEFAULT_MAX_MESSAGE_SIZE
     startup_timeout: float = 60.0
     max_connections: int = 100
+    require_tls: bool = False
+    read_only_users: frozenset[str] = frozenset()
+    # Session defaults of PostgreSQL's timeout settings (sessions may SET their own).
+    statement_timeout: str = "0"
+    idle_session_timeout: str = "0"
     sessions: dict[int, SessionHandler] = field(default_factory=dict)
     shutting_down: bool = False
     _next_pid: int = 1000
@@ -213,6 +222,9 @@ class SessionHandler:
         except codec.ProtocolViolation as exc:
             self.conn.send_error(exc)
             await self._safe_flush()
+        except _SessionEnded as ended:
+            self.conn.send_error(ended.error)
+            await self._safe_flush()
         except SqlError as exc:  # FATAL errors during startup/auth
             self.conn.send_error(exc)
             await self._safe_flush()
@@ -280,6 +292,10 @@ class SessionHandler:
             raise SqlError(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
                            "no PostgreSQL user name specified in startup packet", "FATAL")
         database = params.get("database") or user
+        if self.state.require_tls and not self.transport.is_encrypted:
+            raise SqlError(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
+                           "this server accepts only TLS connections",
+                           "FATAL", hint="connect with sslmode=require")
         auth = Authenticator(self.state.auth_method, user, self.state.users,
                              secure_channel=self.transport.is_secure)
         first = auth.start()
@@ -301,7 +317,10 @@ class SessionHandler:
         if len(self.state.sessions) >= self.state.max_connections:
             raise SqlError(SqlState.TOO_MANY_CONNECTIONS, "sorry, too many clients already",
                            "FATAL")
-        self.session = Session(self.state.db, user, params.get("application_name", ""))
+        self.session = Session(self.state.db, user, params.get("application_name", ""),
+                               read_only=user in self.state.read_only_users)
+        for name in ("statement_timeout", "idle_session_timeout"):
+            self.session.set_startup_parameter(name, getattr(self.state, name))
         self.session.notify = self._notice_from_thread(asyncio.get_running_loop())
         self.thread = SessionThread(f"session-{user}")
         self.process_id = self.state.register(self)
@@ -338,7 +357,7 @@ class SessionHandler:
 
     async def _serve(self) -> None:
         while True:
-            event = await self._next_event()
+            event = await self._next_idle_event()
             if isinstance(event, m.Terminate):
                 await self._safe_flush()  # answers to messages pipelined before Terminate
                 return
@@ -367,6 +386,27 @@ class SessionHandler:
                         await self._call(self.session.fail)
             if self.conn.pending_output >= FLUSH_THRESHOLD:
                 await self._flush()
+
+    async def _next_idle_event(self) -> m.FrontendMessage | NegotiatedStartup:
+        """The next message, or the end of the session when it stays idle too long
+        (``idle_session_timeout``, ``idle_in_transaction_session_timeout``, as PostgreSQL)."""
+        assert self.session is not None
+        in_transaction = self.session.tx_status != "I"
+        name = "idle_in_transaction_session_timeout" if in_transaction else \
+            "idle_session_timeout"
+        limit = settings.milliseconds(self.session.params.get(name, "0")) or 0.0
+        if limit <= 0:
+            return await self._next_event()
+        try:
+            return await asyncio.wait_for(self._next_event(), limit / 1000)
+        except TimeoutError:
+            if in_transaction:
+                error = SqlError("25P03", "terminating connection due to idle-in-transaction "
+                                 "timeout", "FATAL")
+            else:
+                error = SqlError("57P05", "terminating connection due to idle-session timeout",
+                                 "FATAL")
+            raise _SessionEnded(error) from None
 
     def _status(self) -> str:
         return self.session.tx_status if self.session is not None else "I"
@@ -769,6 +809,14 @@ class _NamedStatements:
     def clear(self) -> None:
         for name in [n for n in self._statements if n]:
             del self._statements[name]
+
+
+class _SessionEnded(Exception):
+    """The server ends the session with ``error`` (a FATAL ErrorResponse)."""
+
+    def __init__(self, error: SqlError) -> None:
+        super().__init__(error.message)
+        self.error = error
 
 
 def _internal_error(exc: Exception, session_id: int) -> SqlError:

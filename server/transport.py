@@ -63,7 +63,13 @@ class StreamTransport:
 
     @property
     def is_secure(self) -> bool:
+        """TLS, or a loopback connection (nobody else can listen on it)."""
         return self._secure or self._loopback
+
+    @property
+    def is_encrypted(self) -> bool:
+        """TLS was negotiated."""
+        return self._secure
 
     def close(self) -> None:
         with contextlib.suppress(Exception):

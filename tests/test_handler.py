@@ -45,6 +45,10 @@ class MemoryTransport:
     def is_secure(self) -> bool:
         return True
 
+    @property
+    def is_encrypted(self) -> bool:
+        return False
+
     def close(self) -> None:
         pass
 
