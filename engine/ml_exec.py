@@ -25,6 +25,7 @@ import shutil
 import threading
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -63,6 +64,7 @@ MODELS_TABLE = f"{CATALOG_SCHEMA}.models"
 JOBS_TABLE = f"{CATALOG_SCHEMA}.jobs"
 SCALAR_PREDICT = "pixelsql_predict"
 DELETE_WAIT_S = 60.0  # DELETE MODEL of a model in training: how long to wait for the cancel
+MIN_IMAGES_PER_PART = 256  # a PREDICT is split across workers only in parts at least this big
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff"})
 MAX_FOLDER_IMAGES = 1_000_000
 MAX_PRINT_IMAGES = 1000
@@ -415,12 +417,7 @@ class MLService:
             image_col = _image_column(table, opts.get("image_col"), command.query_position)
             refs, keep = _image_refs(table.column(image_col).to_pylist())
             if refs:
-                outcome = self._run_job(session, PredictJob(
-                    str(self.models_dir / command.model), refs,
-                    tuple(str(r) for r in self.roots.roots),
-                    batch_size=_opt_int(opts, "batch_size"), device=_opt_str(opts, "device")),
-                    self._new_job("predict", command.model, session.user))
-                assert isinstance(outcome, PredictOutcome)
+                outcome = self._predict_spread(session, command.model, refs, opts)
                 for j, i in enumerate(keep):
                     labels[i], probs[i] = outcome.labels[j], outcome.probabilities[j]
                 _failure_notice(outcome, keep, notices)
@@ -428,6 +425,31 @@ class MLService:
         if opts.get("probability"):
             table = table.append_column("probability", pa.array(probs, pa.float64()))
         return table
+
+    def _predict_spread(self, session: Session, model: str, refs: list[str | bytes],
+                        opts: dict[str, OptionValue]) -> PredictOutcome:
+        """Predict ``refs``, split across the pool's workers when there are several and
+        enough images (each part is a job of its own); the parts come back in order."""
+        parts = max(1, min(self.pool.size, len(refs) // MIN_IMAGES_PER_PART))
+        size = -(-len(refs) // parts)
+        chunks = [refs[i:i + size] for i in range(0, len(refs), size)]
+
+        def run(chunk: list[str | bytes]) -> PredictOutcome:
+            outcome = self._run_job(session, PredictJob(
+                str(self.models_dir / model), chunk, tuple(str(r) for r in self.roots.roots),
+                batch_size=_opt_int(opts, "batch_size"), device=_opt_str(opts, "device")),
+                self._new_job("predict", model, session.user))
+            assert isinstance(outcome, PredictOutcome)
+            return outcome
+
+        if len(chunks) == 1:
+            return run(chunks[0])
+        with ThreadPoolExecutor(len(chunks), thread_name_prefix="predict-part") as executor:
+            outcomes = list(executor.map(run, chunks))
+        return PredictOutcome(
+            [label for o in outcomes for label in o.labels],
+            [p for o in outcomes for p in o.probabilities],
+            [e for o in outcomes for e in o.errors])
 
     def _evaluate(self, session: Session, command: Evaluate, params: Sequence[object],
                   notices: list[SqlError]) -> pa.Table:

@@ -196,3 +196,25 @@ def test_server_killed_mid_job_leaves_nothing_running(tmp_path: Path) -> None:
                                 "WHERE state IN ('queued', 'running')").fetchone() == (0,)
     finally:
         srv.stop()
+
+
+def test_a_large_predict_spreads_over_idle_workers(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    write_tutorial_images(data / "images")
+    srv = start_server(data, "--ml-workers", "2")
+    try:
+        with psycopg.connect(srv.dsn(), autocommit=True) as conn:
+            conn.execute("COPY train FROM 'training_set'")
+            conn.execute(f"BUILD MODEL m USING ConvNeXt_Tiny OPTIONS ({QUICK}) {QUERY}")
+            single = dict(conn.execute("PREDICT USING m AS SELECT image_path FROM train"
+                                       ).fetchall())
+            rows = conn.execute("PREDICT USING m AS SELECT t.image_path, r.range AS copy "
+                                "FROM train t, range(13) r ORDER BY r.range, t.image_path"
+                                ).fetchall()
+            assert len(rows) == 520
+            assert all(predicted == single[path] for path, _, predicted in rows)
+            parts = conn.execute("SELECT count(*), count(DISTINCT worker) FROM pixelsql_ml.jobs "
+                                 "WHERE kind = 'predict' AND state = 'succeeded'").fetchone()
+            assert parts == (3, 2)  # the 40-row PREDICT, then two parts of 260 on two workers
+    finally:
+        srv.stop()
