@@ -211,6 +211,27 @@ class MLService:
         self._con.execute(f"""UPDATE {JOBS_TABLE} SET state = 'failed',
             error = 'the server stopped while the job ran', finished_utc = now()
             WHERE state IN ('queued', 'running')""")
+        self._repair_artifacts()
+
+    def _repair_artifacts(self) -> None:
+        """Make the catalog and the model directories agree after a crash.
+
+        ``save_model`` writes into ``.<name>.tmp-*`` and renames; a crash can leave such a
+        directory (or a ``.<name>.old-*`` one) behind: they are removed. A ready model whose
+        directory is gone is marked ``missing`` rather than failing at its next PREDICT.
+        """
+        if self.models_dir.is_dir():
+            for leftover in self.models_dir.iterdir():
+                if leftover.name.startswith(".") and (".tmp-" in leftover.name
+                                                      or ".old-" in leftover.name):
+                    shutil.rmtree(leftover, ignore_errors=True)
+        rows = self._con.execute(f"SELECT name FROM {MODELS_TABLE} WHERE status = 'ready'"
+                                 ).fetchall()
+        for (name,) in rows:
+            if not (self.models_dir / name / "weights.pt").is_file():
+                self._con.execute(
+                    f"UPDATE {MODELS_TABLE} SET status = 'missing', error = ? WHERE name = ?",
+                    [f"its files are gone from {self.models_dir / name}", name])
 
     def close(self) -> None:
         self.pool.close()

@@ -218,3 +218,33 @@ def test_a_large_predict_spreads_over_idle_workers(tmp_path: Path) -> None:
             assert parts == (3, 2)  # the 40-row PREDICT, then two parts of 260 on two workers
     finally:
         srv.stop()
+
+
+def test_startup_repairs_the_model_directory(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    write_tutorial_images(data / "images")
+    srv = start_server(data)
+    try:
+        with psycopg.connect(srv.dsn(), autocommit=True) as conn:
+            conn.execute("COPY train FROM 'training_set'")
+            for name in ("kept", "lost"):
+                conn.execute(f"BUILD MODEL {name} USING ConvNeXt_Tiny OPTIONS ({QUICK}) {QUERY}")
+    finally:
+        srv.stop()
+    models = data / "models"
+    (models / ".kept.tmp-crash").mkdir()  # a save interrupted by a crash
+    (models / ".kept.tmp-crash" / "weights.pt").write_bytes(b"partial")
+    import shutil
+
+    shutil.rmtree(models / "lost")
+    srv = start_server(data)
+    try:
+        with psycopg.connect(srv.dsn(), autocommit=True) as conn:
+            status = dict(conn.execute("SELECT name, status FROM pixelsql_ml.models").fetchall())
+            assert status == {"kept": "ready", "lost": "missing"}
+            with pytest.raises(psycopg.errors.ObjectNotInPrerequisiteState, match="missing"):
+                conn.execute("PREDICT USING lost AS SELECT * FROM train")
+            assert len(conn.execute("PREDICT USING kept AS SELECT * FROM train").fetchall()) == 40
+        assert not (models / ".kept.tmp-crash").exists()
+    finally:
+        srv.stop()
