@@ -7,6 +7,8 @@ itself; any other ``SET`` goes to DuckDB (its own settings, e.g. ``threads``).
 
 from __future__ import annotations
 
+import functools
+
 SERVER_VERSION = "16.0"
 
 # name (lower case) -> default value
@@ -112,6 +114,7 @@ _TIME_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "min": 60_000.0, "h": 3_600_
                "d": 86_400_000.0}
 
 
+@functools.lru_cache(maxsize=64)
 def milliseconds(value: str) -> float | None:
     """A PostgreSQL time setting (``5000``, ``'5s'``, ``'1.5 min'``) in ms; None if invalid.
 

@@ -465,15 +465,13 @@ class SessionHandler:
             batch = rows.next_batch()
             first = b""
             if batch is not None:
-                first = types.encode_data_rows(_arrow(batch, col_types, names), col_types,
-                                               formats)
+                first = _encode(batch, col_types, names, formats)
                 if isinstance(batch, PyRowBatch) and batch.num_rows < SMALL_RESULT_ROWS:
                     # A short first fetch is normally all there is: this closes the source now.
                     # (Nothing promises it, so rows that do follow go out with it.)
                     more = rows.next_batch()
                     if more is not None:
-                        first += types.encode_data_rows(_arrow(more, col_types, names),
-                                                        col_types, formats)
+                        first += _encode(more, col_types, names, formats)
             else:
                 rows.close()
         return _Executed(outcome, col_types, formats, first)
@@ -520,7 +518,7 @@ class SessionHandler:
             batch = rows.next_batch()
             if batch is None:
                 return None
-            return types.encode_data_rows(_arrow(batch, col_types, names), col_types, formats)
+            return _encode(batch, col_types, names, formats)
 
         await self._pipe(produce)
 
@@ -762,8 +760,7 @@ class SessionHandler:
 
         def take() -> tuple[bytes, int]:
             batches = rows.take(msg.max_rows)
-            data = b"".join(types.encode_data_rows(_arrow(b, col_types, names), col_types,
-                                                   formats) for b in batches)
+            data = b"".join(_encode(b, col_types, names, formats) for b in batches)
             return data, sum(b.num_rows for b in batches)
 
         data, count = await self._call(take)
@@ -858,6 +855,16 @@ def _rows_tag(tag: str, count: int) -> str:
     if tag in ("SELECT", "INSERT", "UPDATE", "DELETE", "MERGE", "COPY", "FETCH", "MOVE"):
         return f"INSERT 0 {count}" if tag == "INSERT" else f"{tag} {count}"
     return tag
+
+
+def _encode(batch: Batch, col_types: Sequence[types.ColumnType], names: Sequence[str],
+            formats: Sequence[int]) -> bytes:
+    """DataRows for one batch: a few Python rows of simple types directly, else via Arrow."""
+    if isinstance(batch, PyRowBatch):
+        fast = types.encode_py_rows(batch.rows, col_types, formats)
+        if fast is not None:
+            return fast
+    return types.encode_data_rows(_arrow(batch, col_types, names), col_types, formats)
 
 
 def _arrow(batch: Batch, col_types: Sequence[types.ColumnType],

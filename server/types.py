@@ -1691,6 +1691,42 @@ def encode_data_rows(batch: Any, types: Sequence[ColumnType], formats: Sequence[
     return out[0] if len(out) == 1 else b"".join(out)
 
 
+# Small results of the simplest types skip Arrow: building Arrow arrays from a handful of Python
+# values costs more (~60-100 µs) than the whole encoding below; the bytes are the same (tested
+# against encode_data_rows over batch_from_rows).
+_PY_INT_BINARY = {"int2": struct.Struct("!h"), "int4": struct.Struct("!i"),
+                  "int8": struct.Struct("!q")}
+_PY_FAST_KINDS = frozenset({"BOOLEAN", "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "VARCHAR"})
+
+
+def encode_py_rows(rows: Sequence[tuple[object, ...]], types: Sequence[ColumnType],
+                   formats: Sequence[int]) -> bytes | None:
+    """DataRows straight from Python values, or None when a column is not one of the simple
+    types this handles (booleans, signed integers up to BIGINT, VARCHAR)."""
+    plan: list[tuple[str, int, struct.Struct | None]] = []
+    for t, fmt in zip(types, formats, strict=True):
+        kind = _duck_of(t).kind
+        if kind not in _PY_FAST_KINDS:
+            return None
+        plan.append((kind, fmt, _PY_INT_BINARY.get(t.pg.name)))
+    out: list[bytes] = []
+    for row in rows:
+        cells: list[bytes | None] = []
+        for value, (kind, fmt, packer) in zip(row, plan, strict=True):
+            if value is None:
+                cells.append(None)
+            elif kind == "VARCHAR":
+                cells.append(str(value).encode("utf-8"))
+            elif kind == "BOOLEAN":
+                cells.append((b"\x01" if value else b"\x00") if fmt else (b"t" if value else b"f"))
+            elif fmt and packer is not None:
+                cells.append(packer.pack(value))
+            else:
+                cells.append(str(int(value)).encode("ascii"))  # type: ignore[call-overload]
+        out.append(encode_data_row(cells))
+    return b"".join(out)
+
+
 # --- COPY TO STDOUT -------------------------------------------------------------------------------
 
 _COPY_TEXT_ESCAPES = (("\\", "\\\\"), ("\b", "\\b"), ("\f", "\\f"), ("\n", "\\n"),
