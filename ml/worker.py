@@ -3,7 +3,8 @@
 Started by ``ml.pool`` with the spawn method, so the server process never imports torch or
 initialises CUDA. One job at a time; while it runs the worker sends ``Progress`` messages and
 checks the pool's cancel event every step. Loaded models stay in a small LRU cache keyed by
-their directory and weights file time, so repeated PREDICTs skip the load.
+their directory and weights file time (at most 4 models and ``PIXELSQL_MODEL_CACHE_MB``, default
+2048, of parameters), so repeated PREDICTs skip the load.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from ml.predict import evaluate_refs, predict
 from ml.train import DeviceSetup, EpochProgress, StepProgress, TrainOptions, fit
 
 MODEL_CACHE_SIZE = 4
+MODEL_CACHE_BYTES = int(os.environ.get("PIXELSQL_MODEL_CACHE_MB", "2048")) << 20
 PROGRESS_INTERVAL_S = 1.0  # at most one step notice per second (epoch lines always go out)
 
 
@@ -146,9 +148,17 @@ class Worker:
             return self.models[key]
         loaded = load_model(model_dir, device="cpu")
         self.models[key] = loaded
-        while len(self.models) > MODEL_CACHE_SIZE:
+        # Bounded by count and by parameter bytes; an evicted model's GPU memory goes back.
+        while len(self.models) > 1 and (len(self.models) > MODEL_CACHE_SIZE
+                                        or self._cached_bytes() > MODEL_CACHE_BYTES):
             self.models.popitem(last=False)
+            if torch.cuda.is_available():
+                torch.cuda.empty_cache()
         return loaded
+
+    def _cached_bytes(self) -> int:
+        return sum(p.numel() * p.element_size() for m in self.models.values()
+                   for p in m.model.parameters())
 
     def send_progress(self, progress: Progress) -> None:
         self.conn.send(progress)

@@ -1,0 +1,45 @@
+"""The worker's model cache: hits, and bounds by count and by parameter bytes."""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+from pathlib import Path
+
+import pytest
+
+from ml import worker as worker_module
+from ml.artifacts import ModelMetadata, save_model
+from ml.data import Preprocessing
+from ml.models import build_for_checkpoint
+from ml.testing import register_tiny_model
+
+
+def _saved(tmp_path: Path, name: str) -> str:
+    base = register_tiny_model()
+    model = build_for_checkpoint(base, 2)
+    meta = ModelMetadata(base=base, classes=["a", "b"],
+                         preprocessing=Preprocessing(input_size=32).to_dict())
+    return str(save_model(tmp_path / name, model, meta))
+
+
+def test_cache_hits_and_its_bounds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    parent, _child = mp.Pipe()
+    w = worker_module.Worker(parent, mp.get_context("spawn").Event(), "cpu")
+    first, second = _saved(tmp_path, "one"), _saved(tmp_path, "two")
+    loaded = w.load(first)
+    assert w.load(first) is loaded  # a hit: no second load
+    w.load(second)
+    assert len(w.models) == 2
+    monkeypatch.setattr(worker_module, "MODEL_CACHE_BYTES", 1)  # smaller than any model
+    w.load(first)  # touched: now the most recent
+    third = _saved(tmp_path, "three")
+    w.load(third)
+    assert [key[0] for key in w.models] == [third]  # bytes bound: only the newest stays
+    monkeypatch.setattr(worker_module, "MODEL_CACHE_BYTES", 1 << 40)
+    monkeypatch.setattr(worker_module, "MODEL_CACHE_SIZE", 2)
+    for path in (first, second, third):
+        w.load(path)
+    assert [key[0] for key in w.models] == [second, third]  # count bound, least recent out
+    before = w.load(second)
+    _saved(tmp_path, "two")  # the model is rebuilt (BUILD MODEL … overwrite=True)
+    assert w.load(second) is not before  # its new weights file is loaded, not the cached one
