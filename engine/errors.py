@@ -211,9 +211,27 @@ def _position(message: str, statement: str | None) -> tuple[str, int | None]:
     return text, offset + 1
 
 
+class UdfError(Exception):
+    """An SqlError raised inside a Python function DuckDB calls (a scalar UDF).
+
+    DuckDB turns it into ``Invalid Input Error: Python exception occurred while executing the
+    UDF: UdfError: [SQLSTATE] message``; :func:`from_duckdb` reads the SQLSTATE back.
+    """
+
+    def __init__(self, error: SqlError) -> None:
+        super().__init__(f"[{error.sqlstate}] {error.message}")
+
+
+_UDF_ERROR = re.compile(r"Python exception occurred while executing the UDF: "
+                        r"UdfError: \[([0-9A-Z]{5})\] (.*)", re.DOTALL)
+
+
 def from_duckdb(exc: BaseException, statement: str | None = None) -> SqlError:
     """Translate a DuckDB exception into an SqlError with SQLSTATE and, where known, position."""
     raw = str(exc)
+    udf = _UDF_ERROR.search(raw)
+    if udf is not None:
+        return SqlError(udf.group(1), udf.group(2))
     sqlstate = SqlState.INTERNAL_ERROR
     for cls, state in _CLASS_STATES:
         if isinstance(exc, cls):

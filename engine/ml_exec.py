@@ -33,7 +33,8 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 import pyarrow as pa
 
-from engine.errors import SqlError, SqlState
+from engine.errors import SqlError, SqlState, UdfError
+from engine.layout import FILES_DIR, MODELS_DIR
 from engine.results import Column
 from engine.thanosql import (
     BuildModel,
@@ -171,10 +172,10 @@ class MLService:
                  image_roots: Sequence[Path], pool: WorkerPool, *,
                  max_predict_rows: int = 1_000_000) -> None:
         self.max_predict_rows = max_predict_rows
-        self.models_dir = data_dir / "models"
+        self.models_dir = data_dir / MODELS_DIR
         self.roots = ImageRoots.of(*image_roots)
-        # COPY … FROM 'file.csv' may also read the data directory (as DuckDB's COPY may).
-        self.copy_roots = ImageRoots.of(*image_roots, data_dir)
+        # COPY … FROM 'file.csv' may also read the SQL files folder (as DuckDB's COPY may).
+        self.copy_roots = ImageRoots.of(*image_roots, data_dir / FILES_DIR)
         self.pool = pool
         self._con = con.cursor()  # catalog writes: autocommit, apart from client transactions
         self._lock = threading.Lock()
@@ -501,7 +502,16 @@ class MLService:
 
     def _scalar_predict(self, models: pa.Array, images: pa.Array) -> pa.Array:
         """``pixelsql_predict(model, image_path)`` over one DuckDB chunk (≤ 2048 rows): one
-        job per distinct model; an image that cannot be used gives NULL."""
+        job per distinct model; an image that cannot be used gives NULL. Errors leave through
+        DuckDB as :class:`UdfError`, which keeps their SQLSTATE."""
+        try:
+            return self._scalar_predict_chunk(models, images)
+        except MLError as exc:
+            raise UdfError(SqlError(exc.sqlstate, str(exc))) from exc
+        except SqlError as exc:
+            raise UdfError(exc) from exc
+
+    def _scalar_predict_chunk(self, models: pa.Array, images: pa.Array) -> pa.Array:
         names, refs = models.to_pylist(), images.to_pylist()
         out: list[str | None] = [None] * len(names)
         for model in sorted({m for m in names if m is not None}):

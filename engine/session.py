@@ -32,6 +32,7 @@ import pyarrow.csv as pacsv
 from engine import catalog, settings, thanosql
 from engine.cursors import CursorManager
 from engine.errors import SqlError, SqlState, from_arrow_stream, from_duckdb
+from engine.layout import FILES_DIR
 from engine.ml_exec import MLService, arrow_schema
 from engine.params import infer_param_types
 from engine.results import (
@@ -70,7 +71,11 @@ MAX_REGISTERED_RESULTS = 8
 
 
 class Database:
-    """The one embedded DuckDB database a server serves, stored in ``data_dir``."""
+    """The one embedded DuckDB database a server serves, stored in ``data_dir``.
+
+    SQL reaches files only in ``data_dir/files`` and ``allowed_dirs``: the database file, its
+    WAL and the model store beside it stay out of reach of ``COPY … TO`` and ``read_*``.
+    """
 
     def __init__(self, data_dir: Path | None, *, filename: str = "pixelsql.duckdb",
                  threads: int = DEFAULT_QUERY_THREADS, confine_files: bool = True,
@@ -79,7 +84,7 @@ class Database:
             self.path: Path | None = None
             self._con = duckdb.connect(":memory:")
         else:
-            data_dir.mkdir(parents=True, exist_ok=True)
+            (data_dir / FILES_DIR).mkdir(parents=True, exist_ok=True)
             self.path = data_dir / filename
             self._con = duckdb.connect(str(self.path))
         if threads > 0:
@@ -135,14 +140,14 @@ def _sql_string(text: str) -> str:
 
 def _confine(con: duckdb.DuckDBPyConnection, data_dir: Path | None,
              allowed_dirs: Sequence[Path]) -> None:
-    """Clients may read and write files only under the data directory (and ``allowed_dirs``).
+    """Clients may read and write files only under ``data_dir/files`` (and ``allowed_dirs``).
 
     DuckDB's own switches, in the order that makes them stick: the allowed directories, then no
     other file system access (also no ATTACH of files, no INSTALL), then the configuration locked
-    so that no client can switch it back. (The server also makes the data directory its
+    so that no client can switch it back. (The server also makes ``data_dir/files`` its
     working directory, so that relative paths in SQL resolve there.)
     """
-    roots = [p.resolve() for p in ([data_dir] if data_dir is not None else [])]
+    roots = [(data_dir / FILES_DIR).resolve()] if data_dir is not None else []
     roots += [p.resolve() for p in allowed_dirs]
     listed = ", ".join(_sql_string(str(r) + "/") for r in roots)
     con.execute(f"SET allowed_directories = [{listed}]")
@@ -977,6 +982,9 @@ def _cast_expr(col: Column) -> str:
     if col.duck_type.endswith("[]"):
         return (f"CAST(regexp_replace(regexp_replace({name}, '^\\{{', '['), '\\}}$', ']') "
                 f"AS {col.duck_type})")
+    if col.duck_type == "BLOB":  # PostgreSQL's bytea text: \x + hex (its default output)
+        return (f"CASE WHEN starts_with({name}, '\\x') THEN unhex(substr({name}, 3)) "
+                f"ELSE CAST({name} AS BLOB) END")
     return f"CAST({name} AS {col.duck_type})"
 
 

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from engine.layout import FILES_DIR
 from engine.ml_exec import MLService
 from engine.session import Database
 from engine.settings import milliseconds
@@ -146,9 +147,9 @@ async def _serve(settings: dict[str, Any]) -> None:
     db.ml = MLService(db.cursor(), data_dir, image_roots, pool,
                       max_predict_rows=settings["max_predict_rows"])
     # Relative file names in SQL (read_csv('train.csv'), COPY … TO 'out.csv') resolve against the
-    # working directory: make that the data directory, the one place they are allowed. Every
-    # path given on the command line has been used or resolved by now.
-    os.chdir(data_dir)
+    # working directory: make that the data directory's files folder, where they are allowed.
+    # Every path given on the command line has been used or resolved by now.
+    os.chdir(data_dir / FILES_DIR)
     state = ServerState(db, method, users, max_message_size=settings["max_message_size"],
                         startup_timeout=settings["startup_timeout"],
                         max_connections=settings["max_connections"],

@@ -19,6 +19,7 @@ import dataclasses
 import functools
 import logging
 import secrets
+import ssl
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
@@ -230,6 +231,8 @@ class SessionHandler:
             await self._safe_flush()
         except (ConnectionError, asyncio.IncompleteReadError, TimeoutError):
             pass
+        except ssl.SSLError as exc:  # a client that does not trust us, or not TLS at all
+            log.info("session %d: TLS handshake failed: %s", self.process_id, exc.reason)
         except Exception:
             log.exception("session %d: internal error", self.process_id)
             self.conn.send_error(SqlError(SqlState.INTERNAL_ERROR, "internal server error",
@@ -269,6 +272,8 @@ class SessionHandler:
         while True:
             event = await self._next_event()
             if isinstance(event, m.SSLRequest):
+                if self.transport.is_encrypted:
+                    raise codec.ProtocolViolation("SSL request on an already encrypted connection")
                 if self.conn.decoder.buffered:
                     raise codec.ProtocolViolation("unencrypted data after SSL request")
                 if self.transport.tls_available:

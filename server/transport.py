@@ -90,7 +90,7 @@ class PixelServer:
         self.state = state
         self.config = config
         self._server: asyncio.Server | None = None
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks: dict[asyncio.Task[None], SessionHandler] = {}
         self._stopped = asyncio.Event()
 
     async def start(self) -> None:
@@ -109,12 +109,12 @@ class PixelServer:
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         task = asyncio.current_task()
         assert task is not None
-        self._tasks.add(task)
         handler = SessionHandler(self.state, StreamTransport(reader, writer, self.config.tls))
+        self._tasks[task] = handler
         try:
             await handler.run()
         finally:
-            self._tasks.discard(task)
+            self._tasks.pop(task, None)
 
     def request_stop(self) -> None:
         self._stopped.set()
@@ -133,9 +133,15 @@ class PixelServer:
         self.state.shutting_down = True
         if self._server is not None:
             self._server.close()
-        for handler in list(self.state.sessions.values()):
+        sessions = list(self.state.sessions.values())
+        for handler in sessions:
             await handler.shutdown()
+        for handler in list(self._tasks.values()):  # still in startup: nothing to tell them
+            if handler not in sessions:
+                handler.transport.close()
         if self._tasks:
-            await asyncio.wait(list(self._tasks), timeout=10)
+            _, pending = await asyncio.wait(list(self._tasks), timeout=10)
+            for task in pending:
+                task.cancel()
         self.state.db.close()
         log.info("database closed cleanly")

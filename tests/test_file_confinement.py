@@ -17,7 +17,7 @@ def confined(tmp_path: Path) -> Iterator[tuple[RunningServer, Path]]:
     extra.mkdir()
     (extra / "shared.csv").write_text("a,b\n1,x\n")
     srv = start_server(tmp_path / "data", "--allow-dir", str(extra))
-    (tmp_path / "data" / "inside.csv").write_text("a,b\n1,x\n2,y\n")
+    (tmp_path / "data" / "files" / "inside.csv").write_text("a,b\n1,x\n2,y\n")
     (tmp_path / "outside.csv").write_text("a,b\n1,x\n")
     yield srv, tmp_path
     srv.stop()
@@ -63,4 +63,4 @@ def test_files_inside_the_roots_work(confined: tuple[RunningServer, Path]) -> No
         path = tmp / "shared" / "shared.csv"
         assert conn.execute(f"SELECT count(*) FROM read_csv('{path}')").fetchone() == (1,)
         conn.execute("COPY (SELECT 42 AS x) TO 'exported.csv'")
-    assert (tmp / "data" / "exported.csv").read_text().splitlines() == ["x", "42"]
+    assert (tmp / "data" / "files" / "exported.csv").read_text().splitlines() == ["x", "42"]

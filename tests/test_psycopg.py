@@ -369,6 +369,32 @@ def test_copy_raw_round_trip(conn: psycopg.Connection[Any], options: str) -> Non
     assert conn.execute(f"SELECT * FROM {target} ORDER BY id").fetchall() == COPY_ROWS
 
 
+@pytest.mark.parametrize("options", ["", "(FORMAT csv)"], ids=["text", "csv"])
+def test_copy_bytea_round_trip_and_matches_postgres(conn: psycopg.Connection[Any],
+                                                    pg_conn: psycopg.Connection[Any],
+                                                    options: str) -> None:
+    """bytea travels in COPY text/csv as PostgreSQL writes it (``\\x`` + hex) and loads back."""
+    blobs = [b"", b"\x00\xff\\x41,\n\t", bytes(range(256)), None]
+    outputs = []
+    for c in (conn, pg_conn):
+        source, target = unique("copy_bytea"), unique("copy_bytea_in")
+        for name in (source, target):
+            c.execute(f"CREATE TABLE {name} (id INTEGER, b BYTEA)")
+        with c.cursor() as cur:
+            with cur.copy(f"COPY {source} FROM STDIN") as copy:
+                for i, blob in enumerate(blobs):
+                    copy.write_row((i, blob))
+            with cur.copy(f"COPY (SELECT * FROM {source} ORDER BY id) TO STDOUT {options}"
+                          ) as copy:
+                data = b"".join(bytes(chunk) for chunk in copy)
+            with cur.copy(f"COPY {target} FROM STDIN {options}") as copy:
+                copy.write(data)
+        got = [row[0] for row in c.execute(f"SELECT b FROM {target} ORDER BY id")]
+        assert got == blobs
+        outputs.append(data)
+    assert outputs[0] == outputs[1]
+
+
 def test_copy_out_sends_one_row_per_message(conn: psycopg.Connection[Any]) -> None:
     # PostgreSQL's protocol promises that each CopyData from the server is exactly one row;
     # psycopg's read_row()/rows() and other drivers depend on it.

@@ -280,7 +280,7 @@ def test_model_catalog_is_browsable_with_psql(ml_server: RunningServer,
 
 def test_copy_loads_csv_files_and_predicts_on_bytea_images(ml_server: RunningServer,
                                                            trained: list[str]) -> None:
-    (ml_server.data_dir / "labels.csv").write_text("id,label\n1,cats\n2,dogs\n")
+    (ml_server.data_dir / "files" / "labels.csv").write_text("id,label\n1,cats\n2,dogs\n")
     images = sorted((ml_server.data_dir / "images" / "test_set").rglob("*.png"))[::4]
     with psycopg.connect(ml_server.dsn(), autocommit=True) as conn:
         assert conn.execute("COPY labels OPTIONS (if_exists='replace') FROM 'labels.csv'"
