@@ -106,7 +106,7 @@ _TRAIN_OPTIONS: dict[str, OptionSpec] = {
     "max_failure_fraction": OptionSpec(float), "weights": OptionSpec(str),
     "use_pretrained": OptionSpec(bool), "device": OptionSpec(str),
     "decode": OptionSpec(str, ("pil", "device", "workers")),
-    "max_steps_per_epoch": OptionSpec(int), "async": OptionSpec(bool),
+    "max_steps_per_epoch": OptionSpec(int), "async": OptionSpec(bool), "gpus": OptionSpec(int),
 }
 _PREDICT_OPTIONS: dict[str, OptionSpec] = {
     "image_col": OptionSpec(str), "result_col": OptionSpec(str),
@@ -306,6 +306,21 @@ class MLService:
             names = [d[0] for d in cur.description or []]
         return dict(zip(names, rows[0], strict=True)) if rows else None
 
+    def _check_gpus(self, gpus: OptionValue | None, position: int | None) -> None:
+        """``OPTIONS (gpus=N)``: at least 1 and no more than the GPUs the workers use."""
+        if gpus is None:
+            return
+        have = self.pool.gpu_count
+        if not isinstance(gpus, int) or gpus < 1:
+            problem = "gpus must be at least 1"
+        elif have == 0:
+            problem = "gpus needs GPUs, but this server's ML workers run on the CPU"
+        elif have is not None and gpus > have:
+            problem = f"gpus={gpus}, but the server has {have} GPUs"
+        else:
+            return
+        raise SqlError(SqlState.INVALID_PARAMETER_VALUE, problem, position=position)
+
     def _ready_model(self, name: str) -> dict[str, Any]:
         row = self.model_row(name)
         if row is None:
@@ -342,6 +357,7 @@ class MLService:
             base, init_dir = str(source["base"]), str(self.models_dir / command.existing)
         else:
             base = _known_base(command.base)
+        self._check_gpus(opts.get("gpus"), command.options.positions.get("gpus"))
         existing = self.model_row(name)
         if existing is not None and not opts.get("overwrite"):
             raise SqlError(SqlState.DUPLICATE_OBJECT, f'model "{name}" already exists',
@@ -665,11 +681,10 @@ class MLService:
             if isinstance(job, TrainJob):
                 self._job_models[job_id] = Path(job.model_dir).name
 
-        def started(pid: int) -> None:
+        def started(pid: int, device: str) -> None:
             self._write_row(f"UPDATE {JOBS_TABLE} SET state = 'running', worker = ?, "
                             "device = ?, started_utc = ? WHERE id = ?",
-                            [pid, job.device if isinstance(job, PredictJob) else
-                             job.options.get("device"), _utc_now(), job_id])
+                            [pid, device, _utc_now(), job_id])
 
         def relay(progress: Progress) -> None:
             if not background:
@@ -860,8 +875,10 @@ def _quietly(fn: Callable[[], object]) -> Callable[[], None]:
     def run() -> None:
         try:
             fn()
+        except SqlError as exc:  # cancelled, bad images, …: an outcome, not a bug of ours
+            log.info("background ML job ended: %s", exc)
         except Exception:
-            log.info("background ML job ended with an error", exc_info=True)
+            log.exception("background ML job ended with an internal error")
 
     return run
 

@@ -24,6 +24,7 @@ class TrainJob:
     image_roots: tuple[str, ...]
     options: dict[str, Any]  # ml.train.TrainOptions fields
     init_model_dir: str | None = None
+    gpu_ids: tuple[int, ...] | None = None  # OPTIONS (gpus=N): set by the pool, worker's first
 
 
 @dataclass(frozen=True)

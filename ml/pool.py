@@ -16,6 +16,7 @@ fails with a clear error.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import multiprocessing as mp
 import os
 import threading
@@ -26,7 +27,16 @@ from multiprocessing.synchronize import Event
 from typing import Any
 
 from ml.errors import MLError
-from ml.jobs import Job, JobDone, JobFailed, PredictOutcome, Progress, TrainOutcome
+from ml.jobs import (
+    Job,
+    JobDone,
+    JobFailed,
+    PredictJob,
+    PredictOutcome,
+    Progress,
+    TrainJob,
+    TrainOutcome,
+)
 
 POLL_S = 0.1
 
@@ -141,6 +151,34 @@ class WorkerPool:
         self._gpu_load[gpu] = self._gpu_load.get(gpu, 0) + 1
         return gpu
 
+    def _gpus_for(self, worker: _Worker, count: int) -> tuple[int, ...]:
+        """GPUs for a DDP job on ``worker``: its own first, then the least used others. They
+        are shared with the workers already on them, not reserved."""
+        assert self.gpus
+        if count > len(self.gpus):
+            raise JobError("22023", f"gpus={count}, but the server has {len(self.gpus)} GPUs")
+        with self._cond:
+            others = sorted((g for g in self.gpus if g != worker.gpu),
+                            key=lambda g: self._gpu_load.get(g, 0))
+        own = [worker.gpu] if worker.gpu is not None else []
+        return tuple([*own, *others][:count])
+
+    def _where(self, worker: _Worker, job: Job) -> str:
+        """Where ``job`` runs on ``worker``, for the jobs table."""
+        asked = job.device if isinstance(job, PredictJob) else job.options.get("device")
+        if asked == "cpu" or self.gpus == [] or self.device == "cpu":
+            return "cpu"
+        if isinstance(job, TrainJob) and job.gpu_ids:
+            return "cuda:" + ",".join(map(str, job.gpu_ids))
+        if worker.gpu is not None:
+            return f"cuda:{worker.gpu}"
+        return str(asked or self.device or "auto")
+
+    @property
+    def gpu_count(self) -> int | None:
+        """GPUs the pool assigns (None: it leaves the workers' environment alone)."""
+        return None if self.gpus is None else len(self.gpus)
+
     def _release_gpu(self, gpu: int | None) -> None:
         if gpu is not None:
             self._gpu_load[gpu] -= 1
@@ -163,13 +201,18 @@ class WorkerPool:
 
     def run(self, job: Job, on_progress: Callable[[Progress], None] | None = None,
             cancelled: Callable[[], bool] = lambda: False,
-            on_start: Callable[[int], None] | None = None) -> TrainOutcome | PredictOutcome:
-        """Run ``job`` on a worker; ``on_start`` gets the worker's process id."""
+            on_start: Callable[[int, str], None] | None = None
+            ) -> TrainOutcome | PredictOutcome:
+        """Run ``job`` on a worker; ``on_start`` gets the worker's process id and where the
+        job runs (``cpu``, ``cuda:3``, ``cuda:0,1`` for DDP, or ``auto``)."""
         worker = self._take(cancelled)
         healthy = False
         try:
+            if isinstance(job, TrainJob) and job.options.get("gpus") and self.gpus:
+                job = dataclasses.replace(job, gpu_ids=self._gpus_for(worker,
+                                                                      int(job.options["gpus"])))
             if on_start is not None:
-                on_start(worker.process.pid or 0)
+                on_start(worker.process.pid or 0, self._where(worker, job))
             try:
                 worker.conn.send(job)
             except (OSError, ValueError) as exc:

@@ -45,6 +45,7 @@ from ml.device_decode import (
     collate_encoded,
     device_decode_available,
 )
+from ml.distributed import Group, shard
 from ml.errors import Cancelled, InvalidOptionError, TrainingDivergedError
 from ml.models import get_model, get_spec
 
@@ -88,6 +89,7 @@ class TrainOptions:
     allow_download: bool = False
     max_steps_per_epoch: int | None = None  # cap (tests, quick trials)
     progress_every: int = 1  # steps between step callbacks (each one synchronises the GPU)
+    gpus: int | None = None  # None: one device; N: DistributedDataParallel over N GPUs
 
     def __post_init__(self) -> None:
         checks = [
@@ -98,6 +100,7 @@ class TrainOptions:
             (0.0 <= self.label_smoothing < 1.0, "label_smoothing must be in [0, 1)"),
             (0.0 <= self.warmup_fraction < 1.0, "warmup_fraction must be in [0, 1)"),
             (self.progress_every >= 1, "progress_every must be at least 1"),
+            (self.gpus is None or self.gpus >= 1, "gpus must be at least 1"),
         ]
         for ok, message in checks:
             if not ok:
@@ -304,9 +307,12 @@ def train_one_epoch(model: nn.Module, loader: BatchSource, optimizer: torch.opti
                     setup: DeviceSetup, *, epoch: int = 1,
                     on_step: Callable[[StepProgress], None] | None = None,
                     should_stop: StopCheck = None, failures: FailureTracker | None = None,
-                    max_steps: int | None = None,
-                    remaining_steps_after: int = 0, progress_every: int = 1) -> EpochStats:
-    """One pass over ``loader``; returns mean loss, accuracy, images and seconds."""
+                    max_steps: int | None = None, remaining_steps_after: int = 0,
+                    progress_every: int = 1, replicas: int = 1) -> EpochStats:
+    """One pass over ``loader``; returns mean loss, accuracy, images and seconds.
+
+    ``replicas``: processes training the same model on other shards (DDP); the images/s
+    reported is this process's rate times that."""
     model.train()
     steps = len(loader) if max_steps is None else min(len(loader), max_steps)
     total_loss = torch.zeros((), device=setup.device)
@@ -331,7 +337,7 @@ def train_one_epoch(model: nn.Module, loader: BatchSource, optimizer: torch.opti
         if on_step is not None and (step % progress_every == 0 or step == steps):
             # .item() synchronises the GPU; only pay for it when someone listens.
             elapsed = time.perf_counter() - start
-            rate = seen / elapsed if elapsed > 0 else 0.0
+            rate = seen * replicas / elapsed if elapsed > 0 else 0.0
             per_step = elapsed / step
             eta = per_step * (max(0, steps - step) + remaining_steps_after)
             step_loss = _finite_loss(float(loss.item()), epoch, step)
@@ -393,11 +399,15 @@ def split_indices(n: int, fraction: float, seed: int) -> tuple[list[int], list[i
 def fit(base: str, refs: Sequence[ImageRef], labels: Sequence[object], roots: ImageRoots,
         options: TrainOptions | None = None, *, on_progress: ProgressCallback | None = None,
         should_stop: StopCheck = None, init_state: dict[str, torch.Tensor] | None = None,
-        encoder: LabelEncoder | None = None) -> TrainResult:
+        encoder: LabelEncoder | None = None, gpu_ids: Sequence[int] | None = None,
+        group: Group | None = None) -> TrainResult:
     """Train ``base`` on rows (refs[i], labels[i]); the whole BUILD/FIT MODEL job.
 
     ``init_state`` + ``encoder`` fine-tune an existing model (FIT MODEL) instead of starting
-    from the base's pretrained weights.
+    from the base's pretrained weights. With ``options.gpus`` set this process becomes rank 0
+    of a DistributedDataParallel job over that many GPUs (``gpu_ids``: which ones, this
+    process's first; None: ``cuda:0..N-1``) — see ``ml.distributed``; ``group`` is set in the
+    ranks of such a job.
     """
     options = options or TrainOptions()
     if len(refs) != len(labels):
@@ -405,6 +415,10 @@ def fit(base: str, refs: Sequence[ImageRef], labels: Sequence[object], roots: Im
     torch.manual_seed(options.seed)
     spec = get_spec(base)
     setup = DeviceSetup.choose(options.device, options.num_workers, options.decode)
+    if options.gpus is not None and group is None:
+        return _fit_distributed(base, refs, labels, roots, options, setup, gpu_ids,
+                                on_progress=on_progress, should_stop=should_stop,
+                                init_state=init_state, encoder=encoder)
     preprocessing = Preprocessing(input_size=options.input_size, color=options.color)
     notices: list[str] = []
 
@@ -414,6 +428,9 @@ def fit(base: str, refs: Sequence[ImageRef], labels: Sequence[object], roots: Im
     encoder = encoder or LabelEncoder.fit(labels[i] for i in keep)
     encoded = [encoder.encode(labels[i]) for i in keep]
     train_pos, val_pos = split_indices(len(keep), options.validation_split, options.seed)
+    train_pos = shard(train_pos, group)  # the same split on every rank, then this rank's part
+    if group is not None and not group.is_main:
+        val_pos = []  # validation and the choice of epoch are rank 0's
 
     def loader(positions: list[int], train: bool, batch_size: int) -> BatchSource:
         return setup.image_loader(
@@ -441,6 +458,13 @@ def fit(base: str, refs: Sequence[ImageRef], labels: Sequence[object], roots: Im
     model.to(setup.device)
     if setup.channels_last:
         model.to(memory_format=torch.channels_last)
+    trained: nn.Module = model
+    if group is not None:  # gradients averaged over the ranks; rank 0's weights copied to all
+        from torch.nn.parallel import DistributedDataParallel
+
+        trained = DistributedDataParallel(
+            model, device_ids=[setup.device] if setup.device.type == "cuda" else None,
+            gradient_as_bucket_view=True)  # no copy between gradients and the all-reduce
 
     lr = options.learning_rate or spec.default_learning_rate
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=options.weight_decay,
@@ -460,13 +484,14 @@ def fit(base: str, refs: Sequence[ImageRef], labels: Sequence[object], roots: Im
     stale = 0
     job_start = time.perf_counter()
     on_step = on_progress
+    replicas = group.world_size if group is not None else 1
     for epoch in range(1, options.max_epochs + 1):
         stats = train_one_epoch(
-            model, train_loader, optimizer, scheduler, loss_fn, setup, epoch=epoch,
+            trained, train_loader, optimizer, scheduler, loss_fn, setup, epoch=epoch,
             on_step=on_step, should_stop=should_stop, failures=failures,
             max_steps=options.max_steps_per_epoch,
             remaining_steps_after=steps_per_epoch * (options.max_epochs - epoch),
-            progress_every=options.progress_every)
+            progress_every=options.progress_every, replicas=replicas)
         val: EvalStats | None = None
         if val_pos:
             val = evaluate(model, val_loader, setup, failures=failures, should_stop=should_stop)
@@ -482,7 +507,7 @@ def fit(base: str, refs: Sequence[ImageRef], labels: Sequence[object], roots: Im
         progress = EpochProgress(
             epoch, options.max_epochs, stats.loss, stats.accuracy,
             val.loss if val else None, val.accuracy if val else None,
-            stats.images / stats.seconds if stats.seconds > 0 else 0.0,
+            stats.images * replicas / stats.seconds if stats.seconds > 0 else 0.0,
             elapsed / epoch * (options.max_epochs - epoch), is_best)
         history.append(progress)
         if on_progress is not None:
@@ -509,5 +534,30 @@ def fit(base: str, refs: Sequence[ImageRef], labels: Sequence[object], roots: Im
                "failures": failures.to_dict(), "device": str(setup.device),
                "decode": setup.decode,
                "learning_rate": lr}
+    if group is not None:
+        summary["distributed"] = {"world_size": group.world_size, "backend": group.backend,
+                                  "rows_per_rank": len(train_pos)}
     return TrainResult(model, spec.name, encoder, preprocessing, options, metrics, summary,
                        notices, history)
+
+
+def _fit_distributed(base: str, refs: Sequence[ImageRef], labels: Sequence[object],
+                     roots: ImageRoots, options: TrainOptions, setup: DeviceSetup,
+                     gpu_ids: Sequence[int] | None, *, on_progress: ProgressCallback | None,
+                     should_stop: StopCheck, init_state: dict[str, torch.Tensor] | None,
+                     encoder: LabelEncoder | None) -> TrainResult:
+    """``fit`` as rank 0 of ``options.gpus`` processes (``ml.distributed``)."""
+    from ml.distributed import launched
+
+    world = options.gpus or 1
+    if setup.device.type == "cuda":
+        available = len(gpu_ids) if gpu_ids is not None else torch.cuda.device_count()
+        if world > available:
+            raise InvalidOptionError(f"gpus={world}, but only {available} GPUs are available")
+    encoder = encoder or LabelEncoder.fit(label for label in labels if label is not None)
+    job = {"base": base, "refs": list(refs), "labels": list(labels), "roots": roots,
+           "options": options, "encoder": encoder}
+    with launched(world, setup.device.type, gpu_ids, job) as group:
+        return fit(base, refs, labels, roots, options, on_progress=on_progress,
+                   should_stop=should_stop, init_state=init_state, encoder=encoder,
+                   group=group)

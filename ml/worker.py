@@ -115,7 +115,8 @@ class Worker:
             start = load_model(job.init_model_dir, device="cpu")
             init_state, encoder = start.model.state_dict(), start.encoder
         result = fit(job.base, job.refs, job.labels, roots, options, on_progress=on_progress,
-                     should_stop=self.cancel, init_state=init_state, encoder=encoder)
+                     should_stop=self.cancel, init_state=init_state, encoder=encoder,
+                     gpu_ids=job.gpu_ids)
         target = save_model(job.model_dir, result.model, metadata_from_training(result))
         size = sum(f.stat().st_size for f in Path(target).iterdir() if f.is_file())
         return TrainOutcome(result.base, list(result.encoder.classes), dict(result.metrics),

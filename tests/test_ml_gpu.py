@@ -106,3 +106,19 @@ def test_inference_batch_size_falls_back_on_out_of_memory() -> None:
                            limit)
     assert probs.shape == (32, 3) and limit.size == 8
     assert torch.allclose(probs.sum(1), torch.ones(32, device="cuda"))
+
+
+@pytest.mark.parametrize("gpus", [1, 2])
+def test_ddp_over_nccl_learns(tmp_path: Path, gpus: int) -> None:
+    """OPTIONS (gpus=N): DistributedDataParallel over NCCL (one GPU: the same path, world 1)."""
+    if gpus > torch.cuda.device_count():
+        pytest.skip(f"needs {gpus} GPUs; this machine has {torch.cuda.device_count()}")
+    colors = ("red", "green", "blue")
+    paths, labels = write_shape_dataset(tmp_path / "train", 40, colors, size=64, seed=1)
+    result = fit("ConvNeXt_Tiny", paths, labels, ImageRoots.of(tmp_path),
+                 TrainOptions(input_size=64, max_epochs=4, batch_size=16, learning_rate=1e-3,
+                              device="cuda", use_pretrained=False, gpus=gpus))
+    assert result.data_summary["distributed"]["backend"] == "nccl"
+    assert result.data_summary["distributed"]["world_size"] == gpus
+    assert not torch.distributed.is_initialized()
+    assert (result.metrics["val_accuracy"] or 0) >= 0.7, result.metrics

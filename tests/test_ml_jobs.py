@@ -84,6 +84,7 @@ def test_async_build_and_the_jobs_table(jobs_server: RunningServer) -> None:
         assert job["state"] == "succeeded", job
         assert job["kind"] == "train" and job["model"] == "quick" and job["progress"] == 1.0
         assert job["worker"] and job["started_utc"] and job["finished_utc"]
+        assert job["device"] == "cpu"  # where it ran: this machine's workers have no GPU
         assert conn.execute("SELECT status FROM pixelsql_ml.models WHERE name = 'quick'"
                             ).fetchone() == ("ready",)
         conn.execute("PREDICT USING quick AS SELECT * FROM train LIMIT 2").fetchall()
