@@ -466,9 +466,11 @@ class MLService:
 
     def _predict_spread(self, session: Session, model: str, refs: list[str | bytes],
                         opts: dict[str, OptionValue]) -> PredictOutcome:
-        """Predict ``refs``, split across the pool's workers when there are several and
-        enough images (each part is a job of its own); the parts come back in order."""
-        parts = max(1, min(self.pool.size, len(refs) // MIN_IMAGES_PER_PART))
+        """Predict ``refs``, split across the pool's idle workers when there are several and
+        enough images (each part is a job of its own); the parts come back in order. Only
+        workers already running count: starting one (torch, CUDA, the model) takes longer
+        than a PREDICT of this size, and would take it from a job that needs it."""
+        parts = max(1, min(self.pool.idle_workers, len(refs) // MIN_IMAGES_PER_PART))
         size = -(-len(refs) // parts)
         chunks = [refs[i:i + size] for i in range(0, len(refs), size)]
 

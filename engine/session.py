@@ -855,7 +855,8 @@ class _CopyLoader:
     def _insert(self, table: pa.Table) -> None:
         cur = self.session.cursor
         names = ", ".join(_quote(c.name) for c in self.columns)
-        casts = ", ".join(_cast_expr(c) for c in self.columns)
+        casts = ", ".join(_cast_expr(c, pa.types.is_string(table.schema.field(i).type))
+                          for i, c in enumerate(self.columns))
         cur.register(self.view, table)
         try:
             self.session._guarded(
@@ -976,13 +977,14 @@ def _unescape_text_columns(table: pa.Table) -> pa.Table:
     return table
 
 
-def _cast_expr(col: Column) -> str:
-    """A SELECT expression converting a COPY text column to the target type (PG array → list)."""
+def _cast_expr(col: Column, from_text: bool = True) -> str:
+    """A SELECT expression converting a COPY column to the target type (PG array → list;
+    bytea's text form; ``from_text`` False: values decoded already, as in COPY BINARY)."""
     name = _quote(col.name)
     if col.duck_type.endswith("[]"):
         return (f"CAST(regexp_replace(regexp_replace({name}, '^\\{{', '['), '\\}}$', ']') "
                 f"AS {col.duck_type})")
-    if col.duck_type == "BLOB":  # PostgreSQL's bytea text: \x + hex (its default output)
+    if col.duck_type == "BLOB" and from_text:  # bytea text: \x + hex (its default output)
         return (f"CASE WHEN starts_with({name}, '\\x') THEN unhex(substr({name}, 3)) "
                 f"ELSE CAST({name} AS BLOB) END")
     return f"CAST({name} AS {col.duck_type})"

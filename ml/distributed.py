@@ -76,7 +76,8 @@ def shard(positions: Sequence[int], group: Group | None) -> list[int]:
             for i in range(per_rank)]
 
 
-def _die_with_parent() -> None:  # runs in the child between fork and exec (Linux)
+def die_with_parent() -> None:
+    """Have the kernel SIGKILL this process when its parent dies (Linux; elsewhere nothing)."""
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
 
@@ -110,7 +111,7 @@ def launched(world_size: int, device_type: str, gpu_ids: Sequence[int] | None,
                     [sys.executable, "-m", "ml.distributed", str(workdir), str(rank),
                      str(world_size), backend, "1" if gpu_ids is not None else "0"],
                     env=env, stdin=subprocess.DEVNULL, stdout=log_out,
-                    stderr=subprocess.STDOUT, preexec_fn=_die_with_parent), log))
+                    stderr=subprocess.STDOUT, preexec_fn=die_with_parent), log))
         group = _join(0, world_size, workdir / "store", backend)
         try:
             yield group

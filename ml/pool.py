@@ -70,7 +70,11 @@ class _Worker:
         self.cancel: Event = ctx.Event()
         self.process: BaseProcess = ctx.Process(
             target=_entry, args=(child, self.cancel, device, threads, visible_gpus),
-            daemon=True, name="pixelsql-ml-worker")
+            # Not a daemon: a daemonic process may not start children, and a worker starts
+            # DataLoader decode workers and DDP ranks. It still ends with the server: pool
+            # shutdown stops it, and it exits at EOF on its pipe. (No PR_SET_PDEATHSIG: the
+            # kernel would fire it when the *thread* that started the worker ends.)
+            daemon=False, name="pixelsql-ml-worker")
         self.gpu: int | None = None
         self.process.start()
         child.close()
@@ -173,6 +177,12 @@ class WorkerPool:
         if worker.gpu is not None:
             return f"cuda:{worker.gpu}"
         return str(asked or self.device or "auto")
+
+    @property
+    def idle_workers(self) -> int:
+        """Workers started and waiting for a job."""
+        with self._cond:
+            return len(self._idle)
 
     @property
     def gpu_count(self) -> int | None:

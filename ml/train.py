@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import math
+import multiprocessing
 import os
 import random
 import time
@@ -177,6 +178,10 @@ DECODE_ENV = "PIXELSQL_DECODE"
 #   workers - workers decode to uint8 pixels (libjpeg-turbo), crop/resize/normalise run on the
 #             device.
 DECODE_MODES = ("pil", "device", "workers")
+# Decode workers are forked where the OS can: an ML worker process was itself spawned, and
+# would otherwise pass "spawn" on to them, so that each re-imports torch (tens of seconds of
+# start-up per loader). They never touch CUDA, so forking a CUDA process is safe for them.
+LOADER_START = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
 
 
 @dataclass(frozen=True)
@@ -240,6 +245,7 @@ class DeviceSetup:
         encoded = isinstance(dataset, EncodedDataset)
         return DataLoader(dataset, batch_size=batch_size, shuffle=shuffle,  # type: ignore[arg-type]
                           collate_fn=collate_encoded if encoded else collate,
+                          multiprocessing_context=LOADER_START if self.num_workers > 0 else None,
                           num_workers=self.num_workers, pin_memory=self.pin_memory,
                           persistent_workers=self.num_workers > 0, generator=generator,
                           prefetch_factor=4 if self.num_workers > 0 else None)

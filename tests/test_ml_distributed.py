@@ -135,7 +135,8 @@ def test_more_gpus_than_there_are_is_refused(shapes: tuple[Path, list[str], list
 def test_a_pool_worker_runs_a_ddp_job_and_saves_the_model(
         shapes: tuple[Path, list[str], list[str]], tmp_path: Path) -> None:
     """The real path below BUILD MODEL … OPTIONS (gpus=2): a spawned (daemon) ML worker is
-    rank 0 and starts its helper rank as a subprocess."""
+    rank 0 and starts its helper rank as a subprocess; DataLoader workers start below it too
+    (a daemonic worker could not: that broke every GPU BUILD MODEL once)."""
     from ml.artifacts import load_model
     from ml.jobs import TrainJob, TrainOutcome
     from ml.pool import WorkerPool
@@ -147,7 +148,8 @@ def test_a_pool_worker_runs_a_ddp_job_and_saves_the_model(
         outcome = pool.run(TrainJob(str(tmp_path / "model"), "ConvNeXt_Tiny", list(paths),
                                     list(labels), (str(root),),
                                     {"input_size": 32, "max_epochs": 1, "batch_size": 8,
-                                     "gpus": 2, "max_steps_per_epoch": 2}),
+                                     "gpus": 2, "max_steps_per_epoch": 2,
+                                     "num_workers": 1}),  # decode workers: grandchildren
                            on_progress=lambda p: progress.append(p.message))
     finally:
         pool.close()

@@ -207,11 +207,19 @@ def test_a_large_predict_spreads_over_idle_workers(tmp_path: Path) -> None:
         with psycopg.connect(srv.dsn(), autocommit=True) as conn:
             conn.execute("COPY train FROM 'training_set'")
             conn.execute(f"BUILD MODEL m USING ConvNeXt_Tiny OPTIONS ({QUICK}) {QUERY}")
+            big = ("PREDICT USING m AS SELECT t.image_path, r.range AS copy "
+                   "FROM train t, range(13) r ORDER BY r.range, t.image_path")
+            assert len(conn.execute(big).fetchall()) == 520
+            assert conn.execute("SELECT count(*) FROM pixelsql_ml.jobs WHERE kind = 'predict'"
+                                ).fetchone() == (1,)  # one part: no worker is started for it
+            conn.execute("DELETE FROM pixelsql_ml.jobs WHERE kind = 'predict'")
+            # Two jobs at once start the second worker: only running, idle workers take parts.
+            warm = [_start(conn, name, QUICK) for name in ("warm_a", "warm_b")]
+            for job_id in warm:
+                assert _wait_state(conn, job_id, {"succeeded", "failed"})["state"] == "succeeded"
             single = dict(conn.execute("PREDICT USING m AS SELECT image_path FROM train"
                                        ).fetchall())
-            rows = conn.execute("PREDICT USING m AS SELECT t.image_path, r.range AS copy "
-                                "FROM train t, range(13) r ORDER BY r.range, t.image_path"
-                                ).fetchall()
+            rows = conn.execute(big).fetchall()
             assert len(rows) == 520
             assert all(predicted == single[path] for path, _, predicted in rows)
             parts = conn.execute("SELECT count(*), count(DISTINCT worker) FROM pixelsql_ml.jobs "
