@@ -257,6 +257,12 @@ class SessionHandler:
             self.thread.stop()
         self.transport.close()
 
+    async def refuse(self, error: SqlError) -> None:
+        """Answer a connection we will not serve with ``error`` and close it."""
+        self.conn.send_error(error)
+        await self._safe_flush()
+        self.transport.close()
+
     async def shutdown(self) -> None:
         """Server shutdown: stop what runs and tell the client (57P01)."""
         self.cancel()
@@ -838,6 +844,8 @@ def _expand_formats(formats: Sequence[int], n: int) -> list[int]:
     if not formats:
         return [0] * n
     if len(formats) == 1:
+        if formats[0] not in (0, 1):
+            raise SqlError(SqlState.PROTOCOL_VIOLATION, f"unsupported format code: {formats[0]}")
         return [formats[0]] * n
     if len(formats) != n:
         raise SqlError(SqlState.PROTOCOL_VIOLATION,

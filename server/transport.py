@@ -18,6 +18,7 @@ import socket
 import ssl
 from dataclasses import dataclass
 
+from engine.errors import SqlError, SqlState
 from server.handler import READ_SIZE, ServerState, SessionHandler
 
 log = logging.getLogger("pixelsql.server")
@@ -76,6 +77,11 @@ class StreamTransport:
             self._writer.close()
 
 
+def pending_limit(state: ServerState) -> int:
+    """Connections that may be logging in at once (startup, TLS, authentication)."""
+    return 2 * state.max_connections + 64
+
+
 @dataclass
 class ServerConfig:
     host: str = "127.0.0.1"
@@ -110,6 +116,13 @@ class PixelServer:
         task = asyncio.current_task()
         assert task is not None
         handler = SessionHandler(self.state, StreamTransport(reader, writer, self.config.tls))
+        if len(self._tasks) - len(self.state.sessions) >= pending_limit(self.state):
+            # Too many connections still logging in: refuse at once, so that silent peers
+            # cannot use up file descriptors until their startup timeout.
+            await handler.refuse(SqlError(SqlState.TOO_MANY_CONNECTIONS,
+                                          "sorry, too many clients are logging in",
+                                          severity="FATAL"))
+            return
         self._tasks[task] = handler
         try:
             await handler.run()

@@ -408,3 +408,33 @@ def test_a_silent_client_does_not_delay_shutdown(tmp_path: Path) -> None:
         srv.stop(signal.SIGKILL)
     assert code == 0, f"shutdown took {took:.1f} s"
     assert "Traceback" not in "".join(srv.log)
+
+
+@pytest.mark.slow
+def test_connections_still_logging_in_are_bounded(tmp_path: Path) -> None:
+    """At most 2 x max_connections + 64 peers may sit in startup; the next is told 53300 at
+    once (not left holding a file descriptor), and the server serves again when they go."""
+    srv = start_server(tmp_path / "data", "--max-connections", "2")
+    silent = []
+    try:
+        silent = [socket.create_connection((srv.host, srv.port), timeout=10)
+                  for _ in range(2 * 2 + 64)]
+        time.sleep(0.5)
+        with pytest.raises(psycopg.OperationalError, match="too many clients"):
+            psycopg.connect(srv.dsn(), connect_timeout=10, sslmode="disable")
+        # (A client that asks for TLS first sees libpq's "error response during SSL exchange".)
+        for sock in silent:
+            sock.close()
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                with psycopg.connect(srv.dsn(), connect_timeout=10) as conn:
+                    assert conn.execute("SELECT 1").fetchone() == (1,)
+                break
+            except psycopg.OperationalError:
+                assert time.monotonic() < deadline
+                time.sleep(0.1)
+    finally:
+        for sock in silent:
+            sock.close()
+        srv.stop()

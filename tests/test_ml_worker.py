@@ -43,3 +43,24 @@ def test_cache_hits_and_its_bounds(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     before = w.load(second)
     _saved(tmp_path, "two")  # the model is rebuilt (BUILD MODEL … overwrite=True)
     assert w.load(second) is not before  # its new weights file is loaded, not the cached one
+
+
+def test_out_of_memory_becomes_an_error_that_suggests_a_smaller_batch(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import torch
+
+    from ml.jobs import JobFailed, PredictJob
+
+    ours, theirs = mp.Pipe()
+    w = worker_module.Worker(theirs, mp.get_context("spawn").Event(), "cpu")
+
+    def full(job: object) -> None:
+        raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
+
+    monkeypatch.setattr(w, "run", full)
+    ours.send(PredictJob("model", ["a.png"], ("/tmp",)))
+    ours.send(None)  # then stop
+    w.serve()
+    answer = ours.recv()
+    assert isinstance(answer, JobFailed) and answer.sqlstate == "53200"
+    assert "smaller batch_size" in answer.message

@@ -338,3 +338,21 @@ def test_startup_that_never_completes_is_dropped(tmp_path: Path) -> None:
             assert c.execute("SELECT 2").fetchone() == (2,)
     finally:
         assert srv.stop() == 0
+
+
+def test_bind_with_an_unknown_result_format_is_refused(server: RunningServer,
+                                                       bystander: Any) -> None:
+    """One result-format code for all columns must be 0 or 1, as PostgreSQL checks."""
+    raw = RawClient(server)
+    try:
+        raw.start()
+        raw.send(b"P", b"\0SELECT 1\0" + struct.pack("!H", 0))
+        raw.send(b"B", b"\0\0" + struct.pack("!HHHH", 0, 0, 1, 7))  # result format 7
+        raw.send(b"E", b"\0" + struct.pack("!I", 0))
+        raw.send(b"S", b"")
+        reply = raw.read_until(b"Z")
+    finally:
+        raw.close()
+    errors = errors_in(reply)
+    assert [e["C"] for e in errors] == ["08P01"] and "format code: 7" in errors[0]["M"]
+    assert b"D" not in [kind for kind, _ in reply]
