@@ -37,10 +37,15 @@ class Setting:
     repeatable: bool = False  # a list: repeated flag / colon-separated variable / TOML list
     shown_default: str | None = None  # how the table shows a computed default
     env_name: str | None = None  # when the variable is not PIXELSQL_<NAME>
+    alias: str | None = None  # another flag spelling, e.g. --workers for --ml-workers
 
     @property
     def flag(self) -> str:
         return "--" + self.name.replace("_", "-")
+
+    @property
+    def flags(self) -> tuple[str, ...]:
+        return (self.flag, self.alias) if self.alias else (self.flag,)
 
     @property
     def env(self) -> str:
@@ -93,7 +98,7 @@ SETTINGS: tuple[Setting, ...] = (
             "GPUs the ML workers use: `auto` (every visible one), `none`, or ids `0,1`"),
     Setting("ml_workers", str, "auto",
             "ML worker processes, each running one training or prediction job; `auto`: one "
-            "per GPU, else 1"),
+            "per GPU, else 1", alias="--workers"),
     Setting("max_queued_jobs", int, 32,
             "ML jobs that may wait for a free worker; more are refused with 53400"),
     Setting("max_predict_rows", int, 1_000_000,
@@ -116,10 +121,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help_text = f"{_plain(s.help)} ({s.env}; default {_plain(str(default))})"
         convert = _parse_bool if s.kind is bool else s.kind
         if s.repeatable:
-            parser.add_argument(s.flag, dest=s.name, type=convert, action="append",
+            parser.add_argument(*s.flags, dest=s.name, type=convert, action="append",
                                 default=argparse.SUPPRESS, help=help_text + "; repeatable")
         else:
-            parser.add_argument(s.flag, dest=s.name, type=convert, default=argparse.SUPPRESS,
+            parser.add_argument(*s.flags, dest=s.name, type=convert, default=argparse.SUPPRESS,
                                 help=help_text)
 
 
@@ -207,7 +212,7 @@ def markdown_table() -> str:
             default = "—"
         else:
             default = f"`{s.default}`"
-        flag = f"`{s.flag}`" + (" (repeatable)" if s.repeatable else "")
+        flag = " / ".join(f"`{f}`" for f in s.flags) + (" (repeatable)" if s.repeatable else "")
         lines.append(f"| {flag} | `{s.env}` | {default} | {s.help} |")
     return "\n".join(lines) + "\n"
 

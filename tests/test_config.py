@@ -49,6 +49,7 @@ def test_flag_beats_environment_beats_file_beats_default(tmp_path: Path) -> None
     assert values["image_root"] == [Path("/a"), Path("/b")]
     assert values["allow_dir"] == [Path("/x"), Path("/y")]
     assert values["startup_timeout"] == 60.0  # default
+    assert _resolve(["--workers", "3"])["ml_workers"] == "3"  # --ml-workers' other spelling
     assert _resolve(["--image-root", "/c", "--image-root", "/d"])["image_root"] == [
         Path("/c"), Path("/d")]
 
