@@ -16,7 +16,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from ml.data import FailureTracker, ImageRef, ImageRoots, LabelEncoder, Preprocessing
+from ml.data import Batch, FailureTracker, ImageRef, ImageRoots, LabelEncoder, Preprocessing
 from ml.errors import Cancelled
 from ml.train import DeviceSetup, StopCheck, iter_batches, stop_requested
 
@@ -51,23 +51,35 @@ def predict(model: nn.Module, encoder: LabelEncoder, preprocessing: Preprocessin
     results: dict[int, Prediction] = {}
     k = min(top_k, len(encoder.classes))
     limit = _ChunkLimit()
+    pending: tuple[Batch, torch.Tensor] | None = None
+
+    def collect(batch: Batch, probs_on_device: torch.Tensor) -> None:
+        probs = probs_on_device.cpu()  # waits for that batch's forward pass
+        best_p, best_i = probs.max(1)
+        if k:
+            top_p, top_i = probs.topk(k, dim=1)
+        for j, row in enumerate(batch.rows.tolist()):
+            top: tuple[tuple[str, float], ...] = ()
+            if k:
+                top = tuple((encoder.decode(int(i)), float(p))
+                            for p, i in zip(top_p[j].tolist(), top_i[j].tolist(), strict=True))
+            results[row] = Prediction(row, encoder.decode(int(best_i[j])), float(best_p[j]),
+                                      top)
+
+    # One batch of lag: batch k's results are read only after batch k+1 has been fetched
+    # (and, with device decoding, its JPEGs decoded) and its forward pass queued, so that the
+    # host-side work of one batch overlaps the device's work on the previous one.
     with torch.inference_mode():
         for batch in iter_batches(loader, failures, None):
             if stop_requested(should_stop):
                 raise Cancelled("prediction cancelled")
             images, _ = setup.to_device(batch)
-            probs = _probabilities(model, images, setup, limit).cpu()
-            best_p, best_i = probs.max(1)
-            if k:
-                top_p, top_i = probs.topk(k, dim=1)
-            for j, row in enumerate(batch.rows.tolist()):
-                top: tuple[tuple[str, float], ...] = ()
-                if k:
-                    top = tuple((encoder.decode(int(i)), float(p))
-                                for p, i in zip(top_p[j].tolist(), top_i[j].tolist(),
-                                                strict=True))
-                results[row] = Prediction(row, encoder.decode(int(best_i[j])),
-                                          float(best_p[j]), top)
+            probs = _probabilities(model, images, setup, limit)
+            if pending is not None:
+                collect(*pending)
+            pending = (batch, probs)
+        if pending is not None:
+            collect(*pending)
     failures.check()
     for failure in failures.examples_all():
         results[failure.row] = Prediction(failure.row, None, None, error=failure.reason)

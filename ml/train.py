@@ -90,6 +90,7 @@ class TrainOptions:
     allow_download: bool = False
     max_steps_per_epoch: int | None = None  # cap (tests, quick trials)
     progress_every: int = 1  # steps between step callbacks (each one synchronises the GPU)
+    progress_interval_s: float = 0.0  # and at least this long between them (epoch ends: always)
     gpus: int | None = None  # None: one device; N: DistributedDataParallel over N GPUs
 
     def __post_init__(self) -> None:
@@ -314,8 +315,13 @@ def train_one_epoch(model: nn.Module, loader: BatchSource, optimizer: torch.opti
                     on_step: Callable[[StepProgress], None] | None = None,
                     should_stop: StopCheck = None, failures: FailureTracker | None = None,
                     max_steps: int | None = None, remaining_steps_after: int = 0,
-                    progress_every: int = 1, replicas: int = 1) -> EpochStats:
+                    progress_every: int = 1, progress_interval_s: float = 0.0,
+                    replicas: int = 1) -> EpochStats:
     """One pass over ``loader``; returns mean loss, accuracy, images and seconds.
+
+    ``on_step`` gets every ``progress_every``-th step, at most one per
+    ``progress_interval_s`` (and always the last). Each call reads the loss, which waits for
+    the device; between calls the host runs ahead (decoding the next batches).
 
     ``replicas``: processes training the same model on other shards (DDP); the images/s
     reported is this process's rate times that."""
@@ -324,7 +330,7 @@ def train_one_epoch(model: nn.Module, loader: BatchSource, optimizer: torch.opti
     total_loss = torch.zeros((), device=setup.device)
     correct = torch.zeros((), device=setup.device, dtype=torch.long)
     seen = 0
-    start = time.perf_counter()
+    start = last_report = time.perf_counter()
     for step, batch in enumerate(iter_batches(loader, failures, max_steps), start=1):
         if stop_requested(should_stop):
             raise Cancelled(f"training cancelled in epoch {epoch}, step {step}")
@@ -340,7 +346,10 @@ def train_one_epoch(model: nn.Module, loader: BatchSource, optimizer: torch.opti
         seen += n
         total_loss += loss.detach() * n
         correct += (logits.detach().argmax(1) == labels).sum()
-        if on_step is not None and (step % progress_every == 0 or step == steps):
+        if on_step is not None and (step == steps or (
+                step % progress_every == 0
+                and time.perf_counter() - last_report >= progress_interval_s)):
+            last_report = time.perf_counter()
             # .item() synchronises the GPU; only pay for it when someone listens.
             elapsed = time.perf_counter() - start
             rate = seen * replicas / elapsed if elapsed > 0 else 0.0
@@ -497,7 +506,8 @@ def fit(base: str, refs: Sequence[ImageRef], labels: Sequence[object], roots: Im
             on_step=on_step, should_stop=should_stop, failures=failures,
             max_steps=options.max_steps_per_epoch,
             remaining_steps_after=steps_per_epoch * (options.max_epochs - epoch),
-            progress_every=options.progress_every, replicas=replicas)
+            progress_every=options.progress_every,
+            progress_interval_s=options.progress_interval_s, replicas=replicas)
         val: EvalStats | None = None
         if val_pos:
             val = evaluate(model, val_loader, setup, failures=failures, should_stop=should_stop)

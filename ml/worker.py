@@ -10,7 +10,6 @@ their directory and weights file time (at most 4 models and ``PIXELSQL_MODEL_CAC
 from __future__ import annotations
 
 import os
-import time
 from collections import OrderedDict
 from multiprocessing.connection import Connection
 from multiprocessing.synchronize import Event
@@ -79,17 +78,12 @@ class Worker:
     # -- training -------------------------------------------------------------------------------
 
     def train(self, job: TrainJob) -> TrainOutcome:
-        options = TrainOptions(**{"device": self.device, **job.options})
+        options = TrainOptions(**{"device": self.device,
+                                   "progress_interval_s": PROGRESS_INTERVAL_S, **job.options})
         roots = ImageRoots.of(*job.image_roots)
-        last_step = 0.0
 
         def on_progress(event: StepProgress | EpochProgress) -> None:
-            nonlocal last_step
-            if isinstance(event, StepProgress):
-                now = time.monotonic()
-                if now - last_step < PROGRESS_INTERVAL_S and event.step != event.steps_per_epoch:
-                    return
-                last_step = now
+            if isinstance(event, StepProgress):  # at most one a second (progress_interval_s)
                 done = ((event.epoch - 1) * event.steps_per_epoch + event.step) / (
                     options.max_epochs * event.steps_per_epoch)
                 self.send_progress(Progress(

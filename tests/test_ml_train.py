@@ -174,3 +174,34 @@ def test_a_diverging_loss_stops_training_with_a_clear_error(
             TrainOptions(input_size=32, max_epochs=1, batch_size=16, learning_rate=1e30,
                          warmup_fraction=0.0))
     assert err.value.sqlstate == "22000"
+
+
+def test_prediction_is_the_same_in_any_batch_size_and_keeps_input_order(
+        shapes: tuple[Path, list[str], list[str]]) -> None:
+    """``predict`` reads a batch's results one batch late (to overlap host and device work):
+    every row still gets its own prediction, in input order, whatever the batch size."""
+    root, paths, labels = shapes
+    result = fit(register_tiny_model(), paths, labels, ImageRoots.of(root),
+                 TrainOptions(input_size=32, max_epochs=1, batch_size=16))
+    refs = [*paths[::-1][:23], "missing.png"]
+    runs = [predict(result.model, result.encoder, result.preprocessing, refs,
+                    ImageRoots.of(root), top_k=2, batch_size=size) for size in (1, 5, 64)]
+    assert [p.row for p in runs[0]] == list(range(len(refs)))
+    assert runs[0][-1].label is None and runs[0][-1].error
+    for other in runs[1:]:
+        assert [(p.label, p.top_k and p.top_k[0][0]) for p in other] == \
+            [(p.label, p.top_k and p.top_k[0][0]) for p in runs[0]]
+        assert all(a.probability == pytest.approx(b.probability, abs=1e-5)
+                   for a, b in zip(runs[0], other, strict=True) if a.probability is not None)
+
+
+def test_step_progress_is_rate_limited_but_every_epoch_end_is_reported(
+        shapes: tuple[Path, list[str], list[str]]) -> None:
+    """Each step report waits for the device; ``progress_interval_s`` keeps them rare."""
+    root, paths, labels = shapes
+    events: list[Progress] = []
+    fit(register_tiny_model(), paths, labels, ImageRoots.of(root),
+        TrainOptions(input_size=32, max_epochs=2, batch_size=8, progress_interval_s=3600),
+        on_progress=events.append)
+    steps = [(e.epoch, e.step, e.steps_per_epoch) for e in events if isinstance(e, StepProgress)]
+    assert steps == [(1, 11, 11), (2, 11, 11)]  # 81 training rows in batches of 8
