@@ -53,7 +53,7 @@ from engine.thanosql import (
 from ml.errors import MLError, PathOutsideRootsError
 from ml.jobs import PredictJob, PredictOutcome, Progress, TrainJob, TrainOutcome
 from ml.pool import WorkerPool
-from ml.roots import ImageRoots
+from ml.roots import ImageFileTooLargeError, ImageRoots, read_image_file
 
 if TYPE_CHECKING:
     from engine.session import Session
@@ -576,7 +576,10 @@ class MLService:
             return bytes(value)
         path = self.roots.resolve(str(value))  # PathOutsideRootsError: 42501
         try:
-            return path.read_bytes()
+            return read_image_file(path)
+        except ImageFileTooLargeError as exc:
+            raise SqlError(SqlState.PROGRAM_LIMIT_EXCEEDED,
+                           f'image "{value}" is {exc}') from exc
         except OSError as exc:
             raise SqlError(SqlState.IO_ERROR,
                            f'could not read image "{value}": {exc.strerror}') from exc

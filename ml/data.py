@@ -29,6 +29,7 @@ from torchvision import transforms as T
 
 from ml.errors import InvalidOptionError, TooManyBadImagesError
 from ml.roots import IMAGE_ROOTS_ENV as IMAGE_ROOTS_ENV  # re-exported
+from ml.roots import MAX_IMAGE_FILE_BYTES, ImageFileTooLargeError
 from ml.roots import ImageRoots as ImageRoots  # re-exported
 
 ImageRef = str | bytes | os.PathLike[str]
@@ -134,7 +135,10 @@ def open_image(ref: ImageRef, roots: ImageRoots, color: str,
     if isinstance(ref, bytes | bytearray | memoryview):
         image = Image.open(io.BytesIO(bytes(ref)))
     else:
-        image = Image.open(roots.resolve(ref))
+        path = roots.resolve(ref)
+        if os.stat(path).st_size > MAX_IMAGE_FILE_BYTES:
+            raise ImageFileTooLargeError(f"larger than {MAX_IMAGE_FILE_BYTES >> 20} MiB")
+        image = Image.open(path)
     mode = "L" if color == "GRAY" else "RGB"
     if draft_size is not None and image.format == "JPEG":
         image.draft(mode, (draft_size, draft_size))

@@ -51,6 +51,7 @@ from ml.data import (
     Preprocessing,
     describe_ref,
 )
+from ml.roots import read_image_file
 
 # JPEG colour layouts nvjpeg decodes directly; others go through Pillow on the CPU.
 _DEVICE_JPEG_MODES = {"RGB", "L"}
@@ -76,8 +77,7 @@ def read_encoded(ref: ImageRef, roots: ImageRoots, color: str, row: int,
     if isinstance(ref, bytes | bytearray | memoryview):
         raw = bytes(ref)
     else:
-        with open(roots.resolve(ref), "rb") as handle:
-            raw = handle.read()
+        raw = read_image_file(roots.resolve(ref))
     # Image.open parses the header only; it raises DecompressionBombError for huge images.
     image = Image.open(io.BytesIO(raw))
     if image.format == "JPEG" and image.mode in _DEVICE_JPEG_MODES:

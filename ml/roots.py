@@ -10,6 +10,22 @@ from pathlib import Path
 from ml.errors import PathOutsideRootsError
 
 IMAGE_ROOTS_ENV = "PIXELSQL_IMAGE_ROOTS"
+MAX_IMAGE_FILE_BYTES = 64 << 20  # an image file larger than this is refused unread
+
+
+class ImageFileTooLargeError(ValueError):
+    """An image file over MAX_IMAGE_FILE_BYTES (counts as a bad image, like a corrupt one)."""
+
+
+def read_image_file(path: str | os.PathLike[str], limit: int | None = None) -> bytes:
+    """The bytes of an image file, never more than ``limit`` (default MAX_IMAGE_FILE_BYTES)
+    of them read into memory."""
+    limit = MAX_IMAGE_FILE_BYTES if limit is None else limit
+    with open(path, "rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise ImageFileTooLargeError(f"larger than {limit >> 20} MiB")
+    return data
 
 
 @dataclass(frozen=True)

@@ -113,7 +113,8 @@ def _timeout(settings: dict[str, Any], name: str) -> str:
 
 def _users(settings: dict[str, Any]) -> UserStore:
     env = {ENV_USER: settings["user"]}
-    password = os.environ.get(ENV_PASSWORD)
+    # Taken out of the environment, so that the ML workers (started later) do not inherit it.
+    password = os.environ.pop(ENV_PASSWORD, None)
     if password is None and settings["password_file"] is not None:
         try:
             password = Path(settings["password_file"]).read_text().splitlines()[0]

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import signal
 import socket
 import ssl
@@ -438,3 +439,16 @@ def test_connections_still_logging_in_are_bounded(tmp_path: Path) -> None:
         for sock in silent:
             sock.close()
         srv.stop()
+
+
+def test_the_password_variable_leaves_the_environment_before_workers_start(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """ML workers are started later by the server and inherit its environment."""
+    from server import cli, config
+
+    monkeypatch.setenv("PIXELSQL_PASSWORD", ALICE_PW)
+    settings = config.resolve(cli.build_parser().parse_args(["serve", "--auth", "password"]),
+                              {"PIXELSQL_USER": ALICE})
+    users = cli._users(settings)
+    assert "PIXELSQL_PASSWORD" not in os.environ
+    assert ALICE in users

@@ -138,3 +138,27 @@ def test_missing_and_corrupt_images_are_reported_and_skipped(tmp_path: Path) -> 
     with pytest.raises(TooManyBadImagesError) as err:
         _load_all(dataset, strict)
     assert "could not be loaded" in str(err.value) and "max_failure_fraction=0.2" in str(err.value)
+
+
+def test_an_oversized_image_file_is_a_bad_image_and_is_never_read_whole(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ml import data as data_module
+    from ml import roots as roots_module
+    from ml.device_decode import EncodedDataset
+
+    paths, _ = write_shape_dataset(tmp_path, 2)
+    big = tmp_path / "huge.png"
+    big.write_bytes(shape_image("red") + b"\0" * 5000)  # a valid PNG with trailing bytes
+    monkeypatch.setattr(roots_module, "MAX_IMAGE_FILE_BYTES", 4096)
+    monkeypatch.setattr(data_module, "MAX_IMAGE_FILE_BYTES", 4096)
+    refs: list[str | bytes] = [*paths, str(big)]
+    roots = ImageRoots.of(tmp_path)
+    for dataset in (ImageDataset(refs, None, Preprocessing(input_size=32).eval_transform(),
+                                 roots),
+                    EncodedDataset(refs, None, roots, "RGB")):
+        items = [dataset[i] for i in range(len(refs))]
+        assert [getattr(item, "reason", None) for item in items] == [None] * len(paths) + [
+            "ImageFileTooLargeError: larger than 0 MiB"], type(dataset)
+    assert roots_module.read_image_file(paths[0]) == Path(paths[0]).read_bytes()
+    with pytest.raises(roots_module.ImageFileTooLargeError):
+        roots_module.read_image_file(big)

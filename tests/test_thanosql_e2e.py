@@ -303,3 +303,16 @@ def test_copy_loads_csv_files_and_predicts_on_bytea_images(ml_server: RunningSer
                             "AS SELECT label, image FROM uploaded").fetchall()
         assert [r[0] for r in rows] == [p.parent.name for p in images] + ["cats"]
         assert all(r[2] in CLASSES for r in rows[:-1]) and rows[-1][2] is None
+
+
+def test_print_image_refuses_a_huge_file_without_reading_it(ml_server: RunningServer) -> None:
+    huge = ml_server.data_dir / "images" / "huge.png"
+    with open(huge, "wb") as out:
+        out.truncate((64 << 20) + 1)  # sparse: one byte over the 64 MiB limit
+    try:
+        with psycopg.connect(ml_server.dsn(), autocommit=True) as conn:
+            with pytest.raises(psycopg.Error) as err:
+                conn.execute("PRINT IMAGE AS SELECT 'huge.png' AS image")
+            assert err.value.sqlstate == "54000" and "larger than 64 MiB" in str(err.value)
+    finally:
+        huge.unlink()
