@@ -767,9 +767,6 @@ class Session:
     # -- COPY ----------------------------------------------------------------------------------
 
     def _copy_out_rows(self, spec: CopySpec, text: str) -> RowSource:
-        if spec.format is CopyFormat.BINARY:
-            raise SqlError(SqlState.FEATURE_NOT_SUPPORTED, "COPY TO STDOUT in binary format is "
-                           "not supported yet; use text or csv")
         if spec.query is not None:
             sql = spec.query
         else:
@@ -981,7 +978,7 @@ def _cast_expr(col: Column, from_text: bool = True) -> str:
     """A SELECT expression converting a COPY column to the target type (PG array → list;
     bytea's text form; ``from_text`` False: values decoded already, as in COPY BINARY)."""
     name = _quote(col.name)
-    if col.duck_type.endswith("[]"):
+    if col.duck_type.endswith("[]") and from_text:
         return (f"CAST(regexp_replace(regexp_replace({name}, '^\\{{', '['), '\\}}$', ']') "
                 f"AS {col.duck_type})")
     if col.duck_type == "BLOB" and from_text:  # bytea text: \x + hex (its default output)

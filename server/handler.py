@@ -557,6 +557,9 @@ class SessionHandler:
         col_types = [types.column_type(c.duck_type) for c in rows.columns]
         names = [c.name for c in rows.columns]
         csv = spec.format is CopyFormat.CSV
+        if spec.format is CopyFormat.BINARY:
+            await self._copy_out_binary(rows, col_types, names)
+            return
         self.conn.send(codec.encode_copy_out_response(0, [0] * len(col_types)))
         encode = functools.partial(types.encode_copy_data_rows, csv=csv,
                                    delimiter=spec.delimiter, null=spec.null, quote=spec.quote,
@@ -573,6 +576,28 @@ class SessionHandler:
             return encode(_arrow(batch, col_types, names), col_types)
 
         await self._pipe(produce)  # already framed: one CopyData message per row
+        self.conn.send(codec.encode_copy_done())
+        self.conn.send(codec.encode_command_complete(f"COPY {rows.rows_sent}"))
+
+    async def _copy_out_binary(self, rows: RowSource, col_types: list[types.ColumnType],
+                               names: list[str]) -> None:
+        """COPY … TO STDOUT (FORMAT binary): header with the first row, a trailer message."""
+        self.conn.send(codec.encode_copy_out_response(1, [1] * len(col_types)))
+        header_pending = True
+
+        def produce() -> bytes | None:
+            nonlocal header_pending
+            batch = rows.next_batch()
+            if batch is None:
+                return None
+            data = types.encode_copy_binary_rows(_arrow(batch, col_types, names), col_types,
+                                                 header_pending)
+            header_pending = header_pending and not data
+            return data
+
+        await self._pipe(produce)
+        self.conn.send(codec.encode_copy_data(
+            (types.COPY_BINARY_HEADER if header_pending else b"") + types.COPY_BINARY_TRAILER))
         self.conn.send(codec.encode_copy_done())
         self.conn.send(codec.encode_command_complete(f"COPY {rows.rows_sent}"))
 

@@ -1634,7 +1634,8 @@ def _length_words(lengths: _Arr) -> _Arr:
     return lengths.astype(">i4").view("V4")
 
 
-def _encode_slice(batch: Any, ducks: Sequence[_Duck], formats: Sequence[int]) -> bytes:
+def _encode_slice(batch: Any, ducks: Sequence[_Duck], formats: Sequence[int],
+                  tag: bytes = b"D") -> bytes:
     n, columns = batch.num_rows, batch.columns
     rows = _RowPieces(n)
     for arr, d, fmt in zip(columns, ducks, formats, strict=True):
@@ -1653,7 +1654,7 @@ def _encode_slice(batch: Any, ducks: Sequence[_Duck], formats: Sequence[int]) ->
         rows.fixed(_length_words(lengths))
         rows.variable(_as_array(values), lengths)
     # 'D', then the message length (counting itself and the column count), then the count.
-    return rows.join([b"D", _length_words(rows.sizes + 6), struct.pack("!h", len(columns))])
+    return rows.join([tag, _length_words(rows.sizes + 6), struct.pack("!h", len(columns))])
 
 
 def _slices(batch: Any, extra_per_row: int) -> Iterable[Any]:
@@ -1670,25 +1671,47 @@ def _slices(batch: Any, extra_per_row: int) -> Iterable[Any]:
 _FEW_ROWS = 16
 
 
-def _encode_few(batch: Any, ducks: Sequence[_Duck], formats: Sequence[int]) -> bytes:
+def _encode_few(batch: Any, ducks: Sequence[_Duck], formats: Sequence[int],
+                tag: bytes = b"D") -> bytes:
     cells: list[list[bytes | None]] = []
     for arr, d, fmt in zip(batch.columns, ducks, formats, strict=True):
         values = _binary_values(arr, d) if fmt == 1 else _text_values(arr, d)
         cells.append(_as_binary(_as_array(values)).to_pylist())
-    return b"".join(encode_data_row(row) for row in zip(*cells, strict=True))
+    return b"".join(tag + encode_data_row(row)[1:] for row in zip(*cells, strict=True))
 
 
-def encode_data_rows(batch: Any, types: Sequence[ColumnType], formats: Sequence[int]) -> bytes:
-    """All the DataRow messages for the rows of batch, concatenated and ready to send."""
+def encode_data_rows(batch: Any, types: Sequence[ColumnType], formats: Sequence[int],
+                     tag: bytes = b"D") -> bytes:
+    """All the DataRow messages for the rows of batch, concatenated and ready to send.
+
+    ``tag`` b"d": the same rows as CopyData messages — a binary COPY tuple is a DataRow's
+    body (column count, then each value's length and bytes) with all formats binary."""
     if batch.num_rows == 0:
         return b""
     ducks = [_duck_of(t) for t in types]
     if batch.num_rows <= _FEW_ROWS:
-        return _encode_few(batch, ducks, formats)
+        return _encode_few(batch, ducks, formats, tag)
     out = []
     for part in _slices(batch, 7 + 40 * batch.num_columns):
-        out.append(_encode_slice(part, ducks, formats))
+        out.append(_encode_slice(part, ducks, formats, tag))
     return out[0] if len(out) == 1 else b"".join(out)
+
+
+# COPY's binary format: the signature, flags (none) and the header extension's length (0),
+# sent in front of the first row; -1 as a column count ends the data.
+COPY_BINARY_HEADER = b"PGCOPY\n\xff\r\n\x00" + b"\x00" * 8
+COPY_BINARY_TRAILER = b"\xff\xff"
+
+
+def encode_copy_binary_rows(batch: Any, types: Sequence[ColumnType], header: bool) -> bytes:
+    """The rows of batch as binary-format CopyData messages, one per row; ``header`` puts
+    the file header in front of the first row, in its message, as PostgreSQL does."""
+    data = encode_data_rows(batch, types, [1] * len(types), tag=b"d")
+    if not header or not data:
+        return data
+    (length,) = struct.unpack_from("!i", data, 1)
+    return (b"d" + struct.pack("!i", length + len(COPY_BINARY_HEADER)) + COPY_BINARY_HEADER
+            + data[5:])
 
 
 # Small results of the simplest types skip Arrow: building Arrow arrays from a handful of Python

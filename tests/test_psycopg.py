@@ -335,8 +335,9 @@ def test_copy_write_row(conn: psycopg.Connection[Any]) -> None:
 
 
 @pytest.mark.parametrize("options", ["", "(FORMAT csv)", "(FORMAT csv, HEADER true)",
-                                     "(FORMAT csv, DELIMITER ';', NULL 'NULL')"],
-                         ids=["text", "csv", "csv-header", "csv-options"])
+                                     "(FORMAT csv, DELIMITER ';', NULL 'NULL')",
+                                     "(FORMAT binary)"],
+                         ids=["text", "csv", "csv-header", "csv-options", "binary"])
 def test_copy_out_raw_matches_postgres(conn: psycopg.Connection[Any],
                                        pg_conn: psycopg.Connection[Any], options: str) -> None:
     table = unique("copy_out")
@@ -393,6 +394,26 @@ def test_copy_bytea_round_trip_and_matches_postgres(conn: psycopg.Connection[Any
         assert got == blobs
         outputs.append(data)
     assert outputs[0] == outputs[1]
+
+
+@pytest.mark.parametrize("where", ["", "WHERE false"], ids=["rows", "no-rows"])
+def test_copy_binary_out_round_trips_and_reads_as_rows(conn: psycopg.Connection[Any],
+                                                       where: str) -> None:
+    source, target = unique("copy_bin_a"), unique("copy_bin_b")
+    _copy_in_rows(conn, source)
+    conn.execute(COPY_TABLE.format(name=target))
+    expected = [] if where else COPY_ROWS
+    with conn.cursor() as cur:
+        with cur.copy(f"COPY (SELECT * FROM {source} {where} ORDER BY id) TO STDOUT "
+                      "(FORMAT binary)") as copy:
+            copy.set_types(["int4", "text", "numeric", "date", "bool", "int4[]"])
+            assert list(copy.rows()) == expected
+        with cur.copy(f"COPY {source} TO STDOUT (FORMAT binary)") as copy:
+            data = b"".join(bytes(chunk) for chunk in copy)
+        assert data.startswith(b"PGCOPY\n\xff\r\n\x00") and data.endswith(b"\xff\xff")
+        with cur.copy(f"COPY {target} FROM STDIN (FORMAT binary)") as copy:
+            copy.write(data)
+    assert conn.execute(f"SELECT * FROM {target} ORDER BY id").fetchall() == COPY_ROWS
 
 
 def test_copy_out_sends_one_row_per_message(conn: psycopg.Connection[Any]) -> None:
