@@ -118,6 +118,8 @@ def test_compose_matches_the_image_and_the_settings() -> None:
     assert {image_env["PIXELSQL_DATA_DIR"], image_env["PIXELSQL_IMAGE_ROOTS"]} <= mounts
     devices = server["deploy"]["resources"]["reservations"]["devices"]
     assert devices[0]["capabilities"] == ["gpu"] and devices[0]["driver"] == "nvidia"
+    # Decode workers and NCCL need more shared memory than Docker's 64 MiB default.
+    assert re.fullmatch(r"\d+gb", server["shm_size"]) and int(server["shm_size"][:-2]) >= 1
     secret = Path(image_env["PIXELSQL_PASSWORD_FILE"]).name
     assert secret in server["secrets"] and secret in data["secrets"]
     stages = {s.name for s in dockerfile_stages()}
