@@ -81,12 +81,15 @@ def _image_roots(given: Sequence[Path], data_dir: Path) -> list[Path]:
     return roots
 
 
-def _auth_method(auth: str, host: str) -> AuthMethod:
-    """``auto`` → trust on loopback, SCRAM elsewhere; trust on a non-loopback address is
-    refused (anyone who can reach the port would be in)."""
+def _auth_method(auth: str, host: str, have_users: bool) -> AuthMethod:
+    """``auto`` → SCRAM, except trust on a loopback address when no user is configured (a
+    password set is a password enforced); trust on a non-loopback address is refused (anyone
+    who can reach the port would be in)."""
     loopback = _is_loopback(host)
     if auth == "auto":
-        return AuthMethod.TRUST if loopback else parse_auth_method("scram-sha-256")
+        if loopback and not have_users:
+            return AuthMethod.TRUST
+        return parse_auth_method("scram-sha-256")
     method = parse_auth_method(auth)
     if method is AuthMethod.TRUST and not loopback:
         raise SystemExit(f"--auth trust is only allowed on a loopback address, not {host}; "
@@ -129,8 +132,8 @@ def _users(settings: dict[str, Any]) -> UserStore:
 
 async def _serve(settings: dict[str, Any]) -> None:
     host = str(settings["host"])
-    method = _auth_method(str(settings["auth"]), host)
     users = _users(settings)
+    method = _auth_method(str(settings["auth"]), host, len(users) > 0)
     if method is not AuthMethod.TRUST and len(users) == 0:
         raise SystemExit(f"--auth {method.value} needs users: set PIXELSQL_PASSWORD (or "
                          "password_file; PIXELSQL_USER names the user) or --users-file")

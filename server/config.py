@@ -60,8 +60,8 @@ SETTINGS: tuple[Setting, ...] = (
             shown_default="`./data`"),
     Setting("auth", str, "auto",
             "`trust`, `password` (= `scram-sha-256`), `scram-sha-256`, `md5`, `cleartext`; "
-            "`auto`: trust on a loopback address, SCRAM-SHA-256 on any other (trust is "
-            "refused there)"),
+            "`auto`: SCRAM-SHA-256, or trust on a loopback address while no user is "
+            "configured (trust is refused on any other)"),
     Setting("user", str, "pixelsql", "the user that `PIXELSQL_PASSWORD` / `password_file` define"),
     Setting("password_file", Path, None,
             "file whose first line is that user's password (e.g. a Docker secret)"),

@@ -77,18 +77,22 @@ def test_bad_values_stop_the_server_with_a_message(tmp_path: Path) -> None:
     assert done.returncode != 0 and "PIXELSQL_PORT" in done.stderr
 
 
-@pytest.mark.parametrize(("auth", "host", "expected"), [
-    ("auto", "127.0.0.1", "trust"), ("auto", "::1", "trust"), ("auto", "localhost", "trust"),
-    ("auto", "0.0.0.0", "scram-sha-256"), ("auto", "10.1.2.3", "scram-sha-256"),
-    ("md5", "0.0.0.0", "md5"), ("trust", "127.0.0.1", "trust"),
+@pytest.mark.parametrize(("auth", "host", "users", "expected"), [
+    ("auto", "127.0.0.1", False, "trust"), ("auto", "::1", False, "trust"),
+    ("auto", "localhost", False, "trust"),
+    ("auto", "127.0.0.1", True, "scram-sha-256"),  # a password set is a password enforced
+    ("auto", "0.0.0.0", True, "scram-sha-256"), ("auto", "10.1.2.3", True, "scram-sha-256"),
+    ("auto", "0.0.0.0", False, "scram-sha-256"),  # (and the server then refuses to start)
+    ("md5", "0.0.0.0", True, "md5"), ("trust", "127.0.0.1", True, "trust"),
 ])
-def test_authentication_is_on_off_loopback(auth: str, host: str, expected: str) -> None:
-    assert _auth_method(auth, host).value == expected
+def test_authentication_is_on_off_loopback_and_whenever_users_exist(
+        auth: str, host: str, users: bool, expected: str) -> None:
+    assert _auth_method(auth, host, users).value == expected
 
 
 def test_trust_is_refused_on_a_public_address() -> None:
     with pytest.raises(SystemExit, match="only allowed on a loopback"):
-        _auth_method("trust", "0.0.0.0")
+        _auth_method("trust", "0.0.0.0", False)
 
 
 @pytest.mark.parametrize(("gpus", "workers", "visible", "expected"), [
