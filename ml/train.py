@@ -46,7 +46,7 @@ from ml.device_decode import (
     collate_encoded,
     device_decode_available,
 )
-from ml.distributed import Group, shard
+from ml.distributed import Group, launched, shard
 from ml.errors import Cancelled, InvalidOptionError, TrainingDivergedError
 from ml.models import get_model, get_spec
 
@@ -563,8 +563,6 @@ def _fit_distributed(base: str, refs: Sequence[ImageRef], labels: Sequence[objec
                      should_stop: StopCheck, init_state: dict[str, torch.Tensor] | None,
                      encoder: LabelEncoder | None) -> TrainResult:
     """``fit`` as rank 0 of ``options.gpus`` processes (``ml.distributed``)."""
-    from ml.distributed import launched
-
     world = options.gpus or 1
     if setup.device.type == "cuda":
         available = len(gpu_ids) if gpu_ids is not None else torch.cuda.device_count()
