@@ -115,16 +115,14 @@ def launched(world_size: int, device_type: str, gpu_ids: Sequence[int] | None,
         group = _join(0, world_size, workdir / "store", backend)
         try:
             yield group
-        except BaseException as exc:
+        except BaseException as exc:  # read the helpers' exit codes before ending them
             failed = _failed_helpers(helpers)
             if failed and not isinstance(exc, MLError | KeyboardInterrupt):
                 raise DistributedError(f"distributed training failed: {failed}") from exc
             raise
-        finally:
-            _end(helpers)
-            _leave()
     finally:
-        _end(helpers)
+        _end(helpers)  # first, so that no rank is left waiting on a collective
+        _leave()
         shutil.rmtree(workdir, ignore_errors=True)
 
 

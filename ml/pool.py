@@ -156,11 +156,10 @@ class WorkerPool:
         return gpu
 
     def _gpus_for(self, worker: _Worker, count: int) -> tuple[int, ...]:
-        """GPUs for a DDP job on ``worker``: its own first, then the least used others. They
-        are shared with the workers already on them, not reserved."""
+        """GPUs for a DDP job on ``worker`` (at most ``count``; ``ml.train.fit`` refuses a
+        job given fewer): its own first, then the least used others. They are shared with the
+        workers already on them, not reserved."""
         assert self.gpus
-        if count > len(self.gpus):
-            raise JobError("22023", f"gpus={count}, but the server has {len(self.gpus)} GPUs")
         with self._cond:
             others = sorted((g for g in self.gpus if g != worker.gpu),
                             key=lambda g: self._gpu_load.get(g, 0))
