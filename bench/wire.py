@@ -9,6 +9,9 @@ Theory of operation. Each *target* gets the same table ``t`` (BIGINT id primary 
   (extended protocol), and with asyncpg (binary); rows/s, best of ``--repeats``;
 - COPY t TO STDOUT (read everything) and COPY t2 FROM STDIN (the same rows as text, written in
   1 MiB chunks); rows/s, best of ``--repeats``;
+- the server's memory while it sends a binary fetch of every row: how far its resident set rose
+  above where it stood (Linux ``VmHWM``, reset through ``/proc/PID/clear_refs``; the PixelSQL
+  server this script starts, PostgreSQL's backend process);
 - ``SELECT 1`` round trips (autocommit; simple protocol, and prepared extended protocol):
   median and p99;
 - a prepared point lookup ``SELECT * FROM t WHERE id = %s``: median;
@@ -154,6 +157,7 @@ METRICS: tuple[Metric, ...] = (
     Metric("fetch_text", "fetch, psycopg text", "rows/s", True, _vs_pg(0.7)),
     Metric("fetch_binary", "fetch, psycopg binary", "rows/s", True, _vs_pg(0.7)),
     Metric("fetch_asyncpg", "fetch, asyncpg binary", "rows/s", True, _vs_pg(0.7)),
+    Metric("fetch_peak_mib", "server memory growth, binary fetch", "MiB", False),
     Metric("copy_out", "COPY TO STDOUT", "rows/s", True),
     Metric("copy_in", "COPY FROM STDIN", "rows/s", True, _vs_pg(0.5)),
     Metric("select1_median", "SELECT 1 median (simple)", "ms", False,
@@ -226,6 +230,21 @@ def best_of(repeats: int, run: Callable[[], int]) -> Throughput:
     return Throughput(rows, best)
 
 
+def peak_growth_mib(pid: int, run: Callable[[], None]) -> float:
+    """How far process ``pid``'s resident set rose above its level before ``run`` (Linux)."""
+
+    def kib(field: str) -> int:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+        raise RuntimeError(f"no {field} for process {pid}")
+
+    Path(f"/proc/{pid}/clear_refs").write_text("5")  # VmHWM := VmRSS
+    before = kib("VmRSS")
+    run()
+    return (kib("VmHWM") - before) / 1024
+
+
 def time_each(iterations: int, call: Callable[[], object], warmup: int = 50) -> Latency:
     for _ in range(warmup):
         call()
@@ -279,8 +298,10 @@ def concurrency(workload: Workload, connect: Callable[[], Any],
 class WireBench:
     """The workload against one server, through psycopg 3 and asyncpg."""
 
-    def __init__(self, name: str, url: str, workload: Workload, copy_data: bytes) -> None:
+    def __init__(self, name: str, url: str, workload: Workload, copy_data: bytes,
+                 server_pid: int | None = None) -> None:
         self.url = url
+        self.server_pid = server_pid  # None: the backend of the connection (PostgreSQL)
         self.workload = workload
         self.copy_data = copy_data
         self.results = TargetResults(name)
@@ -292,6 +313,7 @@ class WireBench:
         r.record(("fetch_text",), lambda: (self.fetch(binary=False).rows_per_s,))
         r.record(("fetch_binary",), lambda: (self.fetch(binary=True).rows_per_s,))
         r.record(("fetch_asyncpg",), lambda: (asyncio.run(self.fetch_asyncpg()).rows_per_s,))
+        r.record(("fetch_peak_mib",), lambda: (self.fetch_memory(),))
         r.record(("copy_out",), lambda: (self.copy_out().rows_per_s,))
         r.record(("copy_in",), lambda: (self.copy_in().rows_per_s,))
         r.record(("select1_median", "select1_p99"), lambda: self.select1(prepared=False))
@@ -323,6 +345,28 @@ class WireBench:
                 return len(cur.fetchall())
 
             return self._checked(best_of(self.workload.repeats, run))
+
+    def fetch_memory(self) -> float:
+        """MiB the server's resident set rose while it sent every row (binary)."""
+        with self.connect() as conn:
+            pid = self.server_pid
+            if pid is None and self.results.name != POSTGRES:
+                raise RuntimeError("only for a server this script started")
+            if pid is None:
+                row = conn.execute("SELECT pg_backend_pid()").fetchone()
+                pid = int(row[0]) if row else 0
+            cur = conn.cursor(binary=True)
+            cur.execute("SELECT 1", prepare=False).fetchall()  # the session is set up
+            rows = 0
+
+            def run() -> None:
+                nonlocal rows
+                cur.execute("SELECT * FROM t", prepare=False)
+                rows = len(cur.fetchall())
+
+            grown = peak_growth_mib(pid, run)
+            self._checked(Throughput(rows, 1.0))
+            return grown
 
     async def fetch_asyncpg(self) -> Throughput:
         conn = await asyncpg.connect(self.url, timeout=10)
@@ -491,8 +535,8 @@ def wait_for_port(host: str, port: int, process: subprocess.Popen[bytes], timeou
 
 
 @contextmanager
-def pixelsql_server(tmp: Path) -> Iterator[str]:
-    """Start `python -m server.cli serve` on a free port; yields its URL."""
+def pixelsql_server(tmp: Path) -> Iterator[tuple[str, int]]:
+    """Start `python -m server.cli serve` on a free port; yields its URL and process id."""
     host, port = "127.0.0.1", free_port()
     log_path = tmp / "pixelsql.log"
     command = [sys.executable, "-m", "server.cli", "serve", "--host", host, "--port", str(port),
@@ -508,7 +552,7 @@ def pixelsql_server(tmp: Path) -> Iterator[str]:
             raise RuntimeError(
                 f"PixelSQL did not start ({exc}): {last}\n" + "\n".join(tail)
             ) from exc
-        yield f"postgresql://bench@{host}:{port}/pixelsql"
+        yield f"postgresql://bench@{host}:{port}/pixelsql", process.pid
     finally:
         process.terminate()
         try:
@@ -519,12 +563,13 @@ def pixelsql_server(tmp: Path) -> Iterator[str]:
 
 
 def open_targets(stack: ExitStack, wanted: list[str], pixelsql_url: str | None,
-                 tmp: Path, skipped: dict[str, str]) -> dict[str, str]:
-    """URL of each wire target that is wanted and could be started; `skipped` gets the rest."""
-    urls: dict[str, str] = {}
+                 tmp: Path, skipped: dict[str, str]) -> dict[str, tuple[str, int | None]]:
+    """URL of each wire target that is wanted and could be started, with the server's process
+    id where this script started it; `skipped` gets the rest."""
+    urls: dict[str, tuple[str, int | None]] = {}
     if PIXELSQL in wanted:
         if pixelsql_url:
-            urls[PIXELSQL] = pixelsql_url
+            urls[PIXELSQL] = pixelsql_url, None
         else:
             try:
                 urls[PIXELSQL] = stack.enter_context(pixelsql_server(tmp))
@@ -532,7 +577,7 @@ def open_targets(stack: ExitStack, wanted: list[str], pixelsql_url: str | None,
                 skipped[PIXELSQL] = str(exc)
     if POSTGRES in wanted:
         if pg15_available():
-            urls[POSTGRES] = stack.enter_context(PostgresCluster()).dsn()
+            urls[POSTGRES] = stack.enter_context(PostgresCluster()).dsn(), None
         else:
             skipped[POSTGRES] = "PostgreSQL 15 is not installed (make system-deps)"
     for name, reason in skipped.items():
@@ -552,6 +597,8 @@ def format_value(value: float | None, unit: str) -> str:
         return f"{value:.3f} ms"
     if unit == "s":
         return f"{value:.2f} s"
+    if unit == "MiB":
+        return f"{value:,.0f} MiB"
     return f"{value:.2f}x"
 
 
@@ -674,9 +721,9 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="pixelsql-bench-") as tmp, ExitStack() as stack:
         urls = open_targets(stack, wanted, args.pixelsql_url, Path(tmp), skipped)
         copy_data = copy_text(workload.rows) if urls else b""
-        for name, url in urls.items():
+        for name, (url, pid) in urls.items():
             print(f"benchmarking {name} at {url}", file=sys.stderr)
-            results[name] = WireBench(name, url, workload, copy_data).run()
+            results[name] = WireBench(name, url, workload, copy_data, pid).run()
         if DUCKDB in wanted:
             print(f"benchmarking {DUCKDB}", file=sys.stderr)
             results[DUCKDB] = DuckDBBench(workload).run()

@@ -13,11 +13,13 @@ asks for them: reading forward never holds more than one Arrow batch.
 *Sharing the connection.* A DuckDB connection has one open result at a time. While a cursor
 streams, the connection is lent to it (:attr:`CursorManager.live`); as soon as the session needs
 the connection for anything else — another statement, a Describe probe, ``COMMIT`` — the session
-calls :meth:`CursorManager.detach`, which spills the rest of that cursor's rows (in memory up to
-``SPILL_MEMORY_BYTES``, beyond that into an unlinked Arrow IPC temporary file) and the cursor goes
-on reading from the spill. PostgreSQL does the same to a ``WITH HOLD`` cursor at ``COMMIT`` (it
-materialises what is left into a tuplestore); here it also happens when statements interleave
-with a cursor that is still being read, and costs nothing when they do not.
+calls :meth:`CursorManager.detach`, which spills the rest of that cursor's rows
+(``RowSource.detach``: in memory up to ``results.SPILL_MEMORY_BYTES``, beyond that into an
+unlinked Arrow IPC temporary file) and the cursor goes on reading from the spill. PostgreSQL does
+the same to a ``WITH HOLD`` cursor at ``COMMIT`` (it materialises what is left into a
+tuplestore); here it also happens when statements interleave with a cursor that is still being
+read, and costs nothing when they do not. A protocol portal's rows share the connection the
+same way (``Session.cursor``).
 
 *Positions.* Every direction is carried out exactly as PostgreSQL's portal code does it
 (``DoPortalRunFetch`` / ``PortalRunSelect`` / ``DoPortalRewind`` in ``pquery.c``): a position,
@@ -46,10 +48,7 @@ protocol's result formats instead), and reaching a SQL cursor with the protocol'
 from __future__ import annotations
 
 import bisect
-import contextlib
 import enum
-import os
-import tempfile
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -67,6 +66,7 @@ from engine.results import (
     PyRowBatch,
     RowSource,
     RowsOutcome,
+    batch_bytes,
 )
 from engine.statements import Kind, StatementInfo, split
 
@@ -74,8 +74,6 @@ FETCH_ALL: Final = 2**63 - 1  # PostgreSQL's FETCH_ALL (LONG_MAX): "every remain
 _INT4_MAX: Final = 2**31 - 1  # FETCH counts are int4 literals in PostgreSQL's grammar
 
 SCROLL_KEEP_BYTES = 256 * 1024 * 1024  # rows a SCROLL cursor may keep for moving backward
-SPILL_MEMORY_BYTES = 32 * 1024 * 1024  # a detached cursor's rows kept in memory before disk
-_PY_ROW_BYTES = 64  # rough size of one value of a Python row, for the bounds above
 
 # --- grammar -----------------------------------------------------------------------------------
 
@@ -253,77 +251,10 @@ def _fetch(p: _Parser, move: bool) -> Fetch:
 # --- rows -------------------------------------------------------------------------------------
 
 
-def _batch_bytes(batch: Batch) -> int:
-    if isinstance(batch, PyRowBatch):
-        width = len(batch.rows[0]) if batch.rows else 1
-        return batch.num_rows * width * _PY_ROW_BYTES
-    return int(batch.nbytes)
-
-
 def _reversed(batch: Batch) -> Batch:
     if isinstance(batch, PyRowBatch):
         return PyRowBatch(batch.rows[::-1])
     return batch.take(pa.array(range(batch.num_rows - 1, -1, -1), pa.int64()))
-
-
-def _spill(front: Batch | None, source: RowSource) -> RowSource:
-    """Read everything left in ``source`` now; give it back as a RowSource of its own.
-
-    Batches stay in memory up to SPILL_MEMORY_BYTES; the rest go to an Arrow IPC stream in a
-    temporary file that is unlinked as soon as it is reopened for reading, so nothing outlives
-    the process.
-    """
-    memory: list[Batch] = [front] if front is not None else []
-    size = sum(_batch_bytes(b) for b in memory)
-    path: str | None = None
-    sink: pa.NativeFile | None = None
-    writer: pa.ipc.RecordBatchStreamWriter | None = None
-    try:
-        while True:
-            batch = source.next_batch()
-            if batch is None:
-                break
-            nbytes = _batch_bytes(batch)
-            if writer is None and (isinstance(batch, PyRowBatch) or
-                                   size + nbytes <= SPILL_MEMORY_BYTES):
-                memory.append(batch)
-                size += nbytes
-                continue
-            # Cursors stream Arrow batches (Session.stream_query); a PyRowBatch, the small-result
-            # path of Session.execute, only ever comes first and so stays in memory.
-            assert not isinstance(batch, PyRowBatch)
-            if writer is None:
-                fd, path = tempfile.mkstemp(prefix="pixelsql-cursor-", suffix=".arrows")
-                os.close(fd)
-                sink = pa.OSFile(path, "wb")
-                writer = pa.ipc.new_stream(sink, batch.schema)
-            writer.write_batch(batch)
-        if writer is not None and sink is not None:
-            writer.close()
-            sink.close()
-    except BaseException:
-        if sink is not None:
-            with contextlib.suppress(OSError, pa.ArrowException):
-                sink.close()
-        if path is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(path)
-        raise
-    mapped: pa.MemoryMappedFile | None = None
-    if path is not None:
-        mapped = pa.memory_map(path)
-        os.unlink(path)
-
-    def batches() -> Iterator[Batch]:
-        yield from memory
-        if mapped is None:
-            return
-        try:
-            yield from pa.ipc.open_stream(mapped)
-        finally:
-            mapped.close()
-
-    return RowSource(source.columns, batches())
 
 
 class _RowStore:
@@ -363,7 +294,7 @@ class _RowStore:
         return batch
 
     def _keep(self, batch: Batch) -> None:
-        self._kept_bytes += _batch_bytes(batch)
+        self._kept_bytes += batch_bytes(batch)
         if self._kept_bytes > SCROLL_KEEP_BYTES:
             raise SqlError(
                 SqlState.PROGRAM_LIMIT_EXCEEDED,
@@ -414,8 +345,7 @@ class _RowStore:
         """Free the DuckDB connection: read the rest of the stream into a spill of our own."""
         if self.done or self.spilled:
             return
-        front, self._front = self._front, None
-        self.source = _spill(front, self.source)
+        self.source.detach()  # the unread tail of a cut batch (_front) is in memory already
         self.spilled = True
 
     def close(self) -> None:

@@ -3,12 +3,17 @@
 The server never sees DuckDB objects. A row-returning statement yields a :class:`RowSource`: the
 column names and DuckDB types, plus a way to take the next rows as Arrow record batches. Small
 results arrive already fetched (DuckDB's row fetch is much cheaper than its Arrow export for a
-handful of rows); large ones stream from DuckDB's Arrow reader batch by batch, so memory stays
-bounded by one batch. All ``take`` calls must run on the session's own thread.
+handful of rows); large ones stream from DuckDB's Arrow reader batch by batch (see
+``Session._row_source`` for when memory stays bounded by one batch). A result still streaming
+when its session needs the DuckDB connection for something else is read out first
+(:meth:`RowSource.detach`). All ``take`` calls must run on the session's own thread.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import tempfile
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
@@ -17,6 +22,9 @@ import pyarrow as pa
 
 from engine.errors import SqlError
 from engine.statements import CopySpec
+
+SPILL_MEMORY_BYTES = 32 * 1024 * 1024  # a detached result's rows kept in memory before disk
+_PY_ROW_BYTES = 64  # rough size of one value of a Python row, for the bounds on kept rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +53,81 @@ class PyRowBatch:
 
 
 Batch: TypeAlias = "pa.RecordBatch | PyRowBatch"
+
+
+def batch_bytes(batch: Batch) -> int:
+    """About how much memory ``batch`` holds."""
+    if isinstance(batch, PyRowBatch):
+        width = len(batch.rows[0]) if batch.rows else 1
+        return batch.num_rows * width * _PY_ROW_BYTES
+    return int(batch.nbytes)
+
+
+def spill(batches: Iterator[Batch]) -> Iterator[Batch]:
+    """Read everything left in ``batches`` now; give the rows back from a store of our own.
+
+    Batches stay in memory up to SPILL_MEMORY_BYTES; the rest go to an Arrow IPC stream in a
+    temporary file that is unlinked as soon as it is reopened for reading, so nothing outlives
+    the process. Errors met while reading raise here.
+    """
+    memory: list[Batch] = []
+    size = 0
+    path: str | None = None
+    sink: pa.NativeFile | None = None
+    writer: pa.ipc.RecordBatchStreamWriter | None = None
+    try:
+        for batch in batches:
+            nbytes = batch_bytes(batch)
+            if writer is None and (isinstance(batch, PyRowBatch) or
+                                   size + nbytes <= SPILL_MEMORY_BYTES):
+                memory.append(batch)
+                size += nbytes
+                continue
+            # Past the first rows everything streams as Arrow batches: a PyRowBatch (the
+            # small-result fetch) only ever comes first, and so stays in memory.
+            assert not isinstance(batch, PyRowBatch)
+            if writer is None:
+                fd, path = tempfile.mkstemp(prefix="pixelsql-rows-", suffix=".arrows")
+                os.close(fd)
+                sink = pa.OSFile(path, "wb")
+                writer = pa.ipc.new_stream(sink, batch.schema)
+            writer.write_batch(batch)
+        if writer is not None and sink is not None:
+            writer.close()
+            sink.close()
+    except BaseException:
+        if sink is not None:
+            with contextlib.suppress(OSError, pa.ArrowException):
+                sink.close()
+        if path is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+        raise
+    mapped: pa.MemoryMappedFile | None = None
+    if path is not None:
+        mapped = pa.memory_map(path)
+        os.unlink(path)
+
+    def spilled() -> Iterator[Batch]:
+        yield from memory
+        if mapped is None:
+            return
+        try:
+            yield from pa.ipc.open_stream(mapped)
+        finally:
+            mapped.close()
+
+    return spilled()
+
+
+class _Failed(Iterator[Batch]):
+    """The rows of a result whose query failed: reading them raises its error, every time."""
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+    def __next__(self) -> Batch:
+        raise self.error
 
 
 class RowSource:
@@ -99,6 +182,24 @@ class RowSource:
             return None
         self.rows_sent += batch.num_rows
         return batch
+
+    def detach(self) -> None:
+        """Read every row left now (see :func:`spill`), so that the DuckDB connection the rows
+        stream from is free for another statement; taking rows then reads the spill.
+
+        An error of the query raises here, and again whenever the rows are read after it.
+        """
+        if self.exhausted:
+            return
+        source = self._batches
+        try:
+            self._batches = spill(source)
+        except BaseException as exc:
+            self._batches = _Failed(exc)
+            raise
+        finally:
+            if isinstance(source, Generator):
+                source.close()
 
     def close(self) -> None:
         if not self.exhausted:

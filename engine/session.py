@@ -20,6 +20,8 @@ import contextlib
 import dataclasses
 import io
 import threading
+import time
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,8 +57,17 @@ from engine.translate import Translation, translate
 
 T = TypeVar("T")
 
+# DuckDB warns that a DB-API result's Arrow export copies the rows; _row_source knows, and takes
+# that path only for results it cannot stream otherwise.
+warnings.filterwarnings("ignore", message="Arrow output on a DB-API result", category=UserWarning)
+
 SMALL_RESULT_ROWS = 256  # fetched as Python rows first; larger results stream as Arrow batches
 ARROW_BATCH_ROWS = 65_536
+# A query with more rows than the first fetch is run again as a streaming relation (bounded
+# memory) when its first run took less than this; past it, running it twice would cost more.
+RESTREAM_BUDGET_S = 0.05
+# Text that makes a query unsafe or costly to run twice: sequences, the ML scalar function.
+_RUN_ONCE_WORDS = ("nextval", "pixelsql_predict")
 _LOSSY_PY_TYPES = ("INTERVAL", "TIME WITH TIME ZONE")  # type names whose Python values lose data
 COPY_CHUNK_BYTES = 8 * 1024 * 1024  # COPY FROM STDIN data is parsed and inserted in chunks
 DATABASE_NAME = "pixelsql"
@@ -196,6 +207,9 @@ class Session:
         self._registered: list[str] = []
         self._ml_serial = 0
         self._timed_out = False
+        # A protocol result still reading from the connection (a suspended portal, a result
+        # being sent): it is read out into a spill before the connection runs anything else.
+        self._lent: RowSource | None = None
 
     def set_startup_parameter(self, name: str, value: str) -> None:
         """A parameter from the startup packet (or ``options=-c …``): also its RESET value."""
@@ -211,7 +225,24 @@ class Session:
         if self.cursors.live is not None:
             # A SQL cursor is streaming on this connection; it must let go of it first.
             self.cursors.detach()
+        if self._lent is not None:
+            self._take_back()
         return self._cursor
+
+    def _take_back(self) -> None:
+        """Portals are independent in PostgreSQL: a client may run other statements while one
+        is suspended (JDBC's fetch size, asyncpg's cursors). The connection runs one result at a
+        time, so the suspended one's rows are read out first, and its portal goes on from them.
+        """
+        lent, self._lent = self._lent, None
+        assert lent is not None
+        try:
+            lent.detach()
+        except SqlError as exc:
+            # The portal's query failed: its next Execute reports that (RowSource.detach); the
+            # statement that needed the connection goes ahead — unless it was cancelled.
+            if exc.sqlstate == SqlState.QUERY_CANCELED:
+                raise
 
     def interrupt(self) -> None:
         """Stop the running statement (called from another thread on CancelRequest)."""
@@ -234,6 +265,7 @@ class Session:
     def close(self) -> None:
         """Roll back what is open and release the cursor (on the session thread)."""
         self.cursors.close_all()
+        self._lent = None  # its portal's owner closes it
         if self._cursor is not None:
             if self.tx_status != "I":
                 with contextlib.suppress(duckdb.Error):
@@ -386,14 +418,20 @@ class Session:
             )
         cur = self.cursor
         duck = self._in_duckdb_dialect(stmt.text)
+        values = list(params) or None
+        started = time.perf_counter()
         try:
-            self._guarded(lambda: cur.execute(duck.text, list(params) or None), duck.text)
+            self._guarded(lambda: cur.execute(duck.text, values), duck.text)
         except SqlError as exc:
             raise _untranslated(exc, duck, stmt.text) from exc
         if stmt.changes_schema:
             self.db.bump_schema_version()
         if stmt.returns_rows:
-            return RowsOutcome(stmt.tag, self._row_source(cur, stmt.text))
+            again = None
+            if stmt.kind is Kind.QUERY and _may_run_twice(duck.text):
+                def again() -> RowSource:
+                    return self._relation_rows(duck, values, stmt.text)
+            return RowsOutcome(stmt.tag, self._row_source(cur, stmt.text, started, again))
         return CommandOutcome(self._completion_tag(stmt, cur))
 
     def _in_duckdb_dialect(self, text: str) -> Translation:
@@ -422,12 +460,18 @@ class Session:
             return f"{stmt.tag} {count}"
         return stmt.tag
 
-    def _row_source(self, cur: duckdb.DuckDBPyConnection, text: str | None) -> RowSource:
-        """Rows of the statement just executed on ``cur``.
+    def _row_source(self, cur: duckdb.DuckDBPyConnection, text: str | None,
+                    started: float = 0.0,
+                    again: Callable[[], RowSource] | None = None) -> RowSource:
+        """Rows of the statement just executed on ``cur`` (at ``started``, perf_counter).
 
         The first rows come from a small ``fetchmany`` (DuckDB's row fetch costs far less than
-        setting up its Arrow export, which decides ``SELECT 1`` latency); a larger result then
-        streams as Arrow batches from the same cursor.
+        setting up its Arrow export, which decides ``SELECT 1`` latency). When more follow, the
+        rest comes from DuckDB's Arrow export of the same result — which DuckDB 2.0 builds by
+        copying the whole result first (memory grows with it) — unless ``again`` may run the
+        query a second time as a relation that streams batch by batch: a query that is safe to
+        run twice and whose first rows came within RESTREAM_BUDGET_S, so the repeat costs little
+        next to sending the rows. All rows then come from that second run.
         """
         description = cur.description or []
         columns = tuple(Column(str(d[0]), str(d[1])) for d in description)
@@ -435,41 +479,50 @@ class Session:
         # offsets; such results take the Arrow path from the first row.
         exact = not any(lossy in c.duck_type for c in columns for lossy in _LOSSY_PY_TYPES)
         first = self._guarded(lambda: cur.fetchmany(SMALL_RESULT_ROWS), text) if exact else []
+        if exact and len(first) < SMALL_RESULT_ROWS:
+            return RowSource(columns, iter((PyRowBatch(first),) if first else ()))
+        if again is not None and time.perf_counter() - started < RESTREAM_BUDGET_S:
+            self._guarded(cur.abort, text)  # a query: nothing it did is undone
+            source = again()
+        else:
+            source = RowSource(columns, self._export_batches(cur, first, text))
+        self._lent = source
+        return source
 
-        def batches() -> Iterator[Batch]:
-            if first:
-                yield PyRowBatch(first)
-            if exact and len(first) < SMALL_RESULT_ROWS:
+    def _export_batches(self, cur: duckdb.DuckDBPyConnection, first: list[tuple[Any, ...]],
+                        text: str | None) -> Iterator[Batch]:
+        """``first`` and then the rest of ``cur``'s result through DuckDB's Arrow export."""
+        if first:
+            yield PyRowBatch(first)
+        reader = self._guarded(lambda: cur.to_arrow_reader(ARROW_BATCH_ROWS), text)
+        if reader is None:
+            return
+        while True:
+            try:
+                batch = self._guarded(reader.read_next_batch, text)
+            except StopIteration:
                 return
-            reader = self._guarded(lambda: cur.to_arrow_reader(ARROW_BATCH_ROWS), text)
-            if reader is None:
-                return
-            while True:
-                try:
-                    batch = self._guarded(reader.read_next_batch, text)
-                except StopIteration:
-                    return
-                yield batch
-
-        return RowSource(columns, batches())
+            yield batch
 
     def stream_query(self, stmt: StatementInfo, params: Sequence[object] = ()) -> RowSource:
-        """A query's rows streamed batch by batch through DuckDB's relation API (SQL cursors).
+        """A query's rows streamed batch by batch through DuckDB's relation API (SQL cursors)."""
+        return self._relation_rows(self._in_duckdb_dialect(stmt.text), list(params) or None,
+                                   stmt.text)
 
-        ``execute`` fetches from a DB-API result, which DuckDB 2.0 copies whole when it is turned
-        into Arrow; a relation's Arrow reader streams instead, holding the connection until it
-        is read out or closed.
+    def _relation_rows(self, duck: Translation, values: list[object] | None,
+                       text: str) -> RowSource:
+        """Run ``duck`` as a relation whose Arrow reader streams: one batch in memory at a time
+        (a DB-API result's Arrow export copies the whole result first). The reader holds the
+        connection until it is read out or closed. Errors are placed on the client's ``text``.
         """
-        duck = self._in_duckdb_dialect(stmt.text)
         cur = self.cursor
-        values = list(params) or None
         try:
             rel = self._guarded(lambda: cur.sql(duck.text, params=values), duck.text)
             if rel is None:
                 raise SqlError(SqlState.SYNTAX_ERROR, "the statement returns no rows")
             reader = self._guarded(lambda: rel.to_arrow_reader(ARROW_BATCH_ROWS), duck.text)
         except SqlError as exc:
-            raise _untranslated(exc, duck, stmt.text) from exc
+            raise _untranslated(exc, duck, text) from exc
         columns = tuple(Column(str(n), str(t)) for n, t in zip(rel.columns, rel.types,
                                                                   strict=True))
 
@@ -482,7 +535,7 @@ class Session:
                         return
                     except (OSError, pa.ArrowException) as exc:  # DuckDB's error, via Arrow
                         raise _untranslated(from_arrow_stream(exc, duck.text), duck,
-                                            stmt.text) from exc
+                                            text) from exc
                     yield batch
             finally:
                 reader.close()  # gives the connection back
@@ -619,10 +672,18 @@ class Session:
 
     def _rows_of_table(self, table: pa.Table) -> RowSource:
         """A result table read back through DuckDB, so it encodes like any query's rows."""
-        name = self.register_table(table)
+        return self._query_rows(f"SELECT * FROM {self.register_table(table)}", None)
+
+    def _query_rows(self, sql: str, text: str | None) -> RowSource:
+        """Rows of a query of the server's own making (``text``: the client's statement)."""
         cur = self.cursor
-        self._guarded(lambda: cur.execute(f"SELECT * FROM {name}"), None)
-        return self._row_source(cur, None)
+        started = time.perf_counter()
+        self._guarded(lambda: cur.execute(sql), text)
+        again = None
+        if _may_run_twice(sql) and split(sql)[0].kind is Kind.QUERY:
+            def again() -> RowSource:
+                return self._relation_rows(Translation(sql), None, sql)
+        return self._row_source(cur, text, started, again)
 
     def register_table(self, table: pa.Table) -> str:
         """Register ``table`` on this session's connection under a fresh private name.
@@ -773,9 +834,7 @@ class Session:
             assert spec.table is not None
             cols = ", ".join(spec.columns) if spec.columns else "*"
             sql = f"SELECT {cols} FROM {_duck_table(spec.table)}"
-        cur = self.cursor
-        self._guarded(lambda: cur.execute(sql), text)
-        return self._row_source(cur, text)
+        return self._query_rows(sql, text)
 
     def _copy_in(self, spec: CopySpec, text: str) -> CopyInOutcome:
         assert spec.table is not None
@@ -1031,6 +1090,12 @@ def _from_probe(error: SqlError, probe: str, prefix: str, text: str) -> SqlError
         position = len(text) - (len(body) - at) + 1
     return SqlError(error.sqlstate, error.message, error.severity, error.detail, error.hint,
                     position)
+
+
+def _may_run_twice(sql: str) -> bool:
+    """May this query (already known to be a plain query) run a second time unnoticed?"""
+    lowered = sql.lower()
+    return not any(word in lowered for word in _RUN_ONCE_WORDS)
 
 
 def _untranslated(error: SqlError, duck: Translation, text: str) -> SqlError:

@@ -31,6 +31,7 @@ import pytest
 from psycopg import errors
 
 from engine import cursors as cursors_module
+from engine import results as results_module
 from engine.cursors import FETCH_ALL, Close, Declare, Direction, Fetch, parse
 from engine.errors import SqlError
 from engine.results import PyRowBatch, RowsOutcome
@@ -348,7 +349,7 @@ def test_cancel_stops_a_fetch(session: Session) -> None:
 def test_interleaved_statements_spill_the_cursor(session: Session,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     # Everything past the first batch goes to the temporary file.
-    monkeypatch.setattr(cursors_module, "SPILL_MEMORY_BYTES", 0)
+    monkeypatch.setattr(results_module, "SPILL_MEMORY_BYTES", 0)
     run(session, "BEGIN; DECLARE c CURSOR FOR SELECT range AS i FROM range(200000)")
     assert fetch(session, "FETCH 3 FROM c") == [(0,), (1,), (2,)]
     # Another statement needs the connection while the cursor is mid-stream.
@@ -357,7 +358,7 @@ def test_interleaved_statements_spill_the_cursor(session: Session,
     rows = fetch(session, "FETCH ALL FROM c")
     assert len(rows) == 199997 and rows[0] == (3,) and rows[-1] == (199999,)
     run(session, "COMMIT")
-    leftovers = glob.glob(os.path.join(tempfile.gettempdir(), "pixelsql-cursor-*"))
+    leftovers = glob.glob(os.path.join(tempfile.gettempdir(), "pixelsql-rows-*"))
     assert leftovers == []
 
 

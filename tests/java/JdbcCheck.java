@@ -126,7 +126,7 @@ public final class JdbcCheck {
                 st.execute("CREATE INDEX " + table + "_name_idx ON " + table + " (name)");
                 st.execute("DROP TABLE IF EXISTS " + bigTable);
                 st.execute("CREATE TABLE " + bigTable + " (n INTEGER, label TEXT)");
-                st.execute("INSERT INTO " + bigTable + " SELECT g, 'row ' || g FROM generate_series(1, 95) AS t(g)");
+                st.execute("INSERT INTO " + bigTable + " SELECT g, 'row ' || g FROM generate_series(1, 600) AS t(g)");
             }
             return "created " + table + " and " + bigTable;
         });
@@ -299,7 +299,7 @@ public final class JdbcCheck {
                 try (ResultSet rs = st.executeQuery("SELECT n, label FROM " + bigTable + " ORDER BY n")) {
                     expect(rs.next(), "empty result");
                     // pgjdbc keeps only the rows of the current batch: 10 when the server stopped
-                    // after 10 rows with PortalSuspended, all 95 when it ignored the row limit.
+                    // after 10 rows with PortalSuspended, all 600 when it ignored the row limit.
                     int firstBatch = ((List<?>) field(rs, "rows")).size();
                     expect(firstBatch == 10, "first fetch held " + firstBatch + " rows, expected 10");
                     long sum = rs.getInt(1);
@@ -309,8 +309,8 @@ public final class JdbcCheck {
                         sum += rs.getInt(1);
                         expect(("row " + rs.getInt(1)).equals(rs.getString(2)), "label " + rs.getString(2));
                     }
-                    expect(count == 95 && sum == 95L * 96 / 2, "count " + count + " sum " + sum);
-                    return "95 rows in batches of 10";
+                    expect(count == 600 && sum == 600L * 601 / 2, "count " + count + " sum " + sum);
+                    return "600 rows in batches of 10";
                 }
             } finally {
                 endTransaction();
@@ -327,10 +327,10 @@ public final class JdbcCheck {
                     int count = 0;
                     while (ra.next()) {
                         expect(rb.next(), "second cursor ended early at " + count);
-                        expect(ra.getInt(1) + rb.getInt(1) == 96, "rows " + ra.getInt(1) + " and " + rb.getInt(1));
+                        expect(ra.getInt(1) + rb.getInt(1) == 601, "rows " + ra.getInt(1) + " and " + rb.getInt(1));
                         count++;
                     }
-                    expect(!rb.next() && count == 95, "count " + count);
+                    expect(!rb.next() && count == 600, "count " + count);
                     return "interleaved " + count + " rows from two portals";
                 }
             } finally {
