@@ -249,9 +249,7 @@ class SessionHandler:
         self.conn.closed()
         self.state.sessions.pop(self.process_id, None)
         if self.session is not None:
-            for portal in self.portals.values():
-                if portal.rows is not None:
-                    await self._call(portal.rows.close)
+            await self._drop_portals()
             await self._call(self.session.close)
         if self.thread is not None:
             self.thread.stop()
@@ -426,6 +424,7 @@ class SessionHandler:
 
     async def _simple_query(self, sql: str) -> None:
         assert self.session is not None
+        await self._drop_portals("")  # a simple query replaces the unnamed portal (PostgreSQL)
         try:
             statements = split(sql)
         except SqlError as exc:
@@ -455,6 +454,8 @@ class SessionHandler:
         finally:
             if multi or not ok:
                 await self._call(self.session.end_implicit, ok)
+        if self._status() == "I":
+            await self._drop_portals()
         self.conn.ready_for_query(self._status())
 
     def _run(self, stmt: StatementInfo, params: Sequence[object],
@@ -775,6 +776,7 @@ class SessionHandler:
             return
         if portal.rows is None:
             whole = msg.max_rows <= 0
+            in_block = self._status() != "I"
             done = await self._call(self._run, portal.statement.info, portal.params,
                                     portal.result_formats, whole)
             if not isinstance(done.outcome, RowsOutcome) or whole:
@@ -782,14 +784,22 @@ class SessionHandler:
                 if isinstance(done.outcome, RowsOutcome):
                     portal.tag = done.outcome.tag
                 await self._send_outcome(done, None, describe=False)
+                if in_block and self._status() == "I":  # COMMIT / ROLLBACK ended the block
+                    await self._drop_portals()
                 return
             await self._send_outcome(done, portal, describe=False)
+        elif self._status() == "E":
+            raise SqlError(SqlState.IN_FAILED_SQL_TRANSACTION,
+                           "current transaction is aborted, commands ignored until end of "
+                           "transaction block")
         rows = portal.rows
         assert rows is not None
+        already_sent = rows.rows_sent  # a CommandComplete counts the rows of its own Execute
         if msg.max_rows <= 0:
             await self._stream_rows(rows, portal.column_types, portal.formats)
             portal.done = True
-            self.conn.send(codec.encode_command_complete(_rows_tag(portal.tag, rows.rows_sent)))
+            self.conn.send(codec.encode_command_complete(
+                _rows_tag(portal.tag, rows.rows_sent - already_sent)))
             return
         names = [c.name for c in rows.columns]
         col_types, formats = portal.column_types, portal.formats
@@ -805,7 +815,8 @@ class SessionHandler:
             self.conn.send(codec.encode_portal_suspended())
         else:
             portal.done = True
-            self.conn.send(codec.encode_command_complete(_rows_tag(portal.tag, rows.rows_sent)))
+            self.conn.send(codec.encode_command_complete(
+                _rows_tag(portal.tag, rows.rows_sent - already_sent)))
 
     async def _close(self, msg: m.Close) -> None:
         if msg.kind == "S":
@@ -817,14 +828,19 @@ class SessionHandler:
         self.conn.send(codec.encode_close_complete())
 
     async def _sync(self) -> None:
-        portal = self.portals.pop("", None)
-        if portal is not None and portal.rows is not None:
-            await self._call(portal.rows.close)
         if self._status() == "I":
-            for name in [n for n, p in self.portals.items() if p.done]:
-                del self.portals[name]
+            await self._drop_portals()
         self.conn.ready_for_query(self._status())
         await self._flush()
+
+    async def _drop_portals(self, *names: str) -> None:
+        """Close portals: those named, or all of them. PostgreSQL's portals (but SQL cursors
+        WITH HOLD) end with their transaction — at Sync outside a transaction block, at COMMIT
+        or ROLLBACK inside one — and a simple query replaces the unnamed portal."""
+        for name in names or list(self.portals):
+            portal = self.portals.pop(name, None)
+            if portal is not None and portal.rows is not None:
+                await self._call(portal.rows.close)
 
 
 class _NamedStatements:
