@@ -277,8 +277,14 @@ class Session:
 
     # -- transactions --------------------------------------------------------------------------
 
+    @property
+    def implicit(self) -> bool:
+        """Is an implicit transaction open (see ``begin_implicit``)?"""
+        return self._implicit
+
     def begin_implicit(self) -> None:
-        """Open the implicit transaction of a multi-statement simple query (if idle)."""
+        """Open the implicit transaction of a multi-statement simple query, or of an extended
+        protocol pipeline up to Sync (if idle)."""
         if self.tx_status == "I":
             self._guarded(self.cursor.begin, None)
             self._implicit = True

@@ -201,6 +201,12 @@ class FrontendDecoder:
     def buffered(self) -> int:
         return len(self._buf) - self._pos
 
+    def next_type(self) -> bytes | None:
+        """The type byte of the next message if it has arrived (after startup), else None."""
+        if self.in_startup or self._pos >= len(self._buf):
+            return None
+        return bytes(self._buf[self._pos:self._pos + 1])
+
     def next_message(self) -> m.FrontendMessage | None:
         avail = len(self._buf) - self._pos
         if self.in_startup:

@@ -96,6 +96,10 @@ class Connection:
                 return self._startup(msg)
             return msg
 
+    def sync_is_next(self) -> bool:
+        """Has the client already sent Sync as its next message (the end of its pipeline)?"""
+        return self.decoder.next_type() == b"S"
+
     def _startup(self, msg: m.StartupMessage) -> NegotiatedStartup:
         self.decoder.end_startup()
         self.phase = Phase.AUTHENTICATING

@@ -162,6 +162,7 @@ class SessionHandler:
         self.process_id = 0
         self.statements: dict[str, PreparedStatement] = {}
         self.portals: dict[str, Portal] = {}
+        self._pipeline_failed = False  # an error since the last Sync (the implicit transaction)
 
     # -- plumbing ----------------------------------------------------------------------------
 
@@ -391,6 +392,7 @@ class SessionHandler:
                 except SqlError as exc:
                     self.conn.send_error(exc)
                     self.conn.extended_error()
+                    self._pipeline_failed = True
                     if self.session is not None:
                         await self._call(self.session.fail)
             if self.conn.pending_output >= FLUSH_THRESHOLD:
@@ -452,19 +454,23 @@ class SessionHandler:
                     ok = False
                     break
         finally:
-            if multi or not ok:
+            if multi or not ok or self.session.implicit:
                 await self._call(self.session.end_implicit, ok)
         if self._status() == "I":
             await self._drop_portals()
         self.conn.ready_for_query(self._status())
 
     def _run(self, stmt: StatementInfo, params: Sequence[object],
-             result_formats: Sequence[int], prefetch: bool = True) -> _Executed:
-        """On the session thread: execute, and encode the first rows in the same trip.
+             result_formats: Sequence[int], prefetch: bool = True,
+             open_implicit: bool = False) -> _Executed:
+        """On the session thread: execute, and encode the first rows in the same trip (after
+        opening the pipeline's implicit transaction, with ``open_implicit``).
 
         One thread hop per small query matters: it is a good part of ``SELECT 1`` latency.
         """
         assert self.session is not None
+        if open_implicit and self.session.tx_status == "I":
+            self.session.begin_implicit()
         outcome = self.session.execute(stmt, params)
         if not isinstance(outcome, RowsOutcome):
             return _Executed(outcome)
@@ -777,8 +783,13 @@ class SessionHandler:
         if portal.rows is None:
             whole = msg.max_rows <= 0
             in_block = self._status() != "I"
-            done = await self._call(self._run, portal.statement.info, portal.params,
-                                    portal.result_formats, whole)
+            info = portal.statement.info
+            # PostgreSQL runs the messages up to Sync as one transaction: a later failure
+            # undoes earlier writes (asyncpg's executemany, JDBC batches, psycopg pipelines).
+            # A write with Sync next runs alone, so autocommit is the same and cheaper.
+            open_implicit = not in_block and _writes(info) and not self.conn.sync_is_next()
+            done = await self._call(self._run, info, portal.params, portal.result_formats,
+                                    whole, open_implicit)
             if not isinstance(done.outcome, RowsOutcome) or whole:
                 portal.done = True
                 if isinstance(done.outcome, RowsOutcome):
@@ -828,6 +839,12 @@ class SessionHandler:
         self.conn.send(codec.encode_close_complete())
 
     async def _sync(self) -> None:
+        failed, self._pipeline_failed = self._pipeline_failed, False
+        if self.session is not None and self.session.implicit:
+            try:
+                await self._call(self.session.end_implicit, not failed)
+            except SqlError as exc:  # the COMMIT failed: the pipeline's work is rolled back
+                self.conn.send_error(exc)
         if self._status() == "I":
             await self._drop_portals()
         self.conn.ready_for_query(self._status())
@@ -903,6 +920,11 @@ def _row_description(columns: Sequence[Column], col_types: Sequence[types.Column
         m.FieldDescription(c.name, t.pg.oid, t.pg.size, t.typmod, f)
         for c, t, f in zip(columns, col_types, formats, strict=True)
     ])
+
+
+def _writes(info: StatementInfo) -> bool:
+    """Does the statement change data or schema (what a pipeline's rollback must undo)?"""
+    return info.kind is Kind.DML or info.first_word in ("CREATE", "DROP", "ALTER")
 
 
 def _rows_tag(tag: str, count: int) -> str:

@@ -177,6 +177,23 @@ def test_executemany(server: RunningServer) -> None:
     with_conn(server, body)
 
 
+def test_executemany_is_atomic(server: RunningServer) -> None:
+    # asyncpg documents executemany as atomic: its Bind/Execute messages end in one Sync, which
+    # PostgreSQL runs as one transaction.
+    table = unique("apg_many_atomic")
+
+    async def body(conn: asyncpg.Connection) -> None:
+        await conn.execute(f"CREATE TABLE {table} (id INTEGER PRIMARY KEY)")
+        with pytest.raises(asyncpg.UniqueViolationError):
+            await conn.executemany(f"INSERT INTO {table} VALUES ($1)",
+                                   [(1,), (2,), (3,), (2,), (4,)])
+        assert await conn.fetchval(f"SELECT count(*) FROM {table}") == 0
+        await conn.executemany(f"INSERT INTO {table} VALUES ($1)", [(1,), (2,)])
+        assert await conn.fetchval(f"SELECT count(*) FROM {table}") == 2
+
+    with_conn(server, body)
+
+
 # -- prepared statements ---------------------------------------------------------------------------
 
 

@@ -6,8 +6,8 @@ the kinds of the messages, CommandComplete tags, SQLSTATEs and the transaction s
 ReadyForQuery. The cases are the rules drivers lean on without saying so: a portal ends with its
 transaction (at Sync outside a block, at COMMIT or ROLLBACK inside one), a simple query replaces
 the unnamed portal, a suspended portal's CommandComplete counts the rows of its own Execute,
-Execute in a failed transaction answers 25P02, and other statements may run while a portal is
-suspended.
+Execute in a failed transaction answers 25P02, other statements may run while a portal is
+suspended, and the messages up to Sync are one transaction: an error undoes earlier writes.
 """
 
 from __future__ import annotations
@@ -129,12 +129,44 @@ CASES: dict[str, list[list[bytes]]] = {
         [parse("", "SELECT 1"), bind("p", ""), close_portal("p"), execute("p", 0), SYNC],
         [query("COMMIT")],
     ],
+    "an error before Sync undoes the pipeline's writes": [
+        [query("CREATE TEMP TABLE pipeline_t (i integer PRIMARY KEY)")],
+        [parse("", "INSERT INTO pipeline_t VALUES (1)"), bind("", ""), execute("", 0),
+         parse("", "INSERT INTO pipeline_t VALUES (2)"), bind("", ""), execute("", 0),
+         parse("", "INSERT INTO pipeline_t VALUES (1)"), bind("", ""), execute("", 0), SYNC],
+        [query("SELECT count(*) FROM pipeline_t")],
+        [parse("", "INSERT INTO pipeline_t VALUES (3)"), bind("", ""), execute("", 0),
+         parse("", "SELECT count(*) FROM pipeline_t"), bind("", ""), execute("", 0), SYNC],
+        [query("SELECT count(*) FROM pipeline_t")],
+    ],
+    "a write with Sync next commits alone": [
+        [query("CREATE TEMP TABLE pipeline_u (i integer PRIMARY KEY)")],
+        [parse("", "INSERT INTO pipeline_u VALUES (1)"), bind("", ""), execute("", 0), SYNC],
+        [parse("", "INSERT INTO pipeline_u VALUES (2)"), bind("", ""), execute("", 0),
+         parse("", "INSERT INTO pipeline_u VALUES (1)"), bind("", ""), execute("", 0), SYNC],
+        [query("SELECT count(*) FROM pipeline_u")],
+    ],
     "Bind of an existing portal name": [
         [query("BEGIN")],
         [parse("", "SELECT 1"), bind("p", ""), bind("p", ""), SYNC],
         [query("ROLLBACK")],
     ],
 }
+
+
+def _text_values(body: bytes) -> str:
+    """A DataRow's values (text format), comma-separated; NULL as such."""
+    (n,) = struct.unpack_from("!H", body)
+    pos, values = 2, []
+    for _ in range(n):
+        (size,) = struct.unpack_from("!i", body, pos)
+        pos += 4
+        if size < 0:
+            values.append("NULL")
+        else:
+            values.append(body[pos:pos + size].decode())
+            pos += size
+    return ",".join(values)
 
 
 class _Client:
@@ -167,11 +199,12 @@ class _Client:
                 out.append(f"Error {fields[b'C']}")
             elif tag == b"C":
                 out.append("Complete " + body.rstrip(b"\0").decode())
-            elif tag == b"D":
-                if out and out[-1].startswith("DataRow x"):
-                    out[-1] = f"DataRow x{int(out[-1][9:]) + 1}"
-                else:
-                    out.append("DataRow x1")
+            elif tag == b"D":  # a run of DataRows: how many, and the last one's values
+                count = int(out[-1].split()[1][1:]) + 1 if out and out[-1][:8] == "DataRow " \
+                    else 1
+                if count > 1:
+                    out.pop()
+                out.append(f"DataRow x{count} last={_text_values(body)}")
             elif tag == b"Z":
                 out.append(f"Ready {body.decode()}")
                 return out

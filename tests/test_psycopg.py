@@ -294,6 +294,22 @@ def test_executemany(conn: psycopg.Connection[Any]) -> None:
     assert got == rows
 
 
+def test_executemany_is_all_or_nothing(conn: psycopg.Connection[Any],
+                                       pg_conn: psycopg.Connection[Any]) -> None:
+    # In autocommit, psycopg sends the statements as one pipeline ending in one Sync;
+    # PostgreSQL runs it as one transaction, so a failing row leaves nothing behind.
+    table = unique("many_atomic")
+    counts = []
+    for c in (conn, pg_conn):
+        c.execute(f"CREATE TABLE {table} (id INTEGER PRIMARY KEY)")
+        with c.cursor() as cur, pytest.raises(psycopg.errors.UniqueViolation):
+            cur.executemany(f"INSERT INTO {table} VALUES (%s)", [(1,), (2,), (3,), (2,), (4,)])
+        row = c.execute(f"SELECT count(*) FROM {table}").fetchone()
+        counts.append(row[0] if row else None)
+        c.execute(f"DROP TABLE {table}")
+    assert counts == [0, 0]
+
+
 def test_executemany_returning(conn: psycopg.Connection[Any]) -> None:
     table = unique("many_ret")
     conn.execute(f"CREATE TABLE {table} (id INTEGER, name TEXT)")
