@@ -16,7 +16,8 @@ timeout 180 python3 -m pytest -q -p no:cacheprovider -o addopts="" \
   tests/test_ml_gpu.py tests/test_ml_device_decode.py tests/test_ml_distributed.py 2>&1 \
   | tee "$OUT/pytest.txt" | tail -15
 # Photo-sized files (~44 KiB), decoded on the GPU.
-timeout 150 python3 bench/ml.py --images 4096 --repeat 4 --decode ${DECODE:-device} \
+timeout 210 python3 bench/ml.py --images 4096 --repeat 4 --decode ${DECODE:-device} \
+  --decode-ahead ${DECODE_AHEAD:-0,2} \
   2>&1 | tee "$OUT/bench.txt"
 timeout 240 python3 bench/gpu_server.py --images 2048 2>&1 | tee "$OUT/gpu_server.txt"
 nvidia-smi --query-gpu=memory.used,utilization.gpu --format=csv,noheader

@@ -11,8 +11,10 @@ Generates ``--images`` 500x375 JPEGs into a temporary folder, then on whatever d
 * inference, end to end: ``ml.predict.predict`` over the files (eval preprocessing);
 
 each end-to-end run with JPEG decoding on the device (nvjpeg, ``--decode device``) and/or in
-CPU DataLoader workers (``--decode cpu``). ``--overhead`` adds the training loop's own cost:
-``train_one_epoch`` against a bare loop over the same ready tensors.
+CPU DataLoader workers (``--decode cpu``); ``--decode-ahead 0,2`` also runs the device-side
+modes with a thread decoding that many batches ahead (``DeviceLoader``). ``--overhead`` adds
+the training loop's own cost: ``train_one_epoch`` against a bare loop over the same ready
+tensors.
 
 and prints images/s and the end-to-end / synthetic ratio for each, plus a JSON line.
 Examples::
@@ -199,6 +201,9 @@ def main() -> None:
     parser.add_argument("--decode", choices=[*DECODE_MODES, "all"],
                         default="all" if cuda else "pil",
                         help="where end-to-end runs decode JPEGs (ml.train.DECODE_MODES)")
+    parser.add_argument("--decode-ahead", default="0",
+                        help="comma-separated batches decoded ahead by a thread, each measured "
+                             "for the device and workers modes (DeviceSetup.decode_ahead)")
     parser.add_argument("--overhead", action="store_true",
                         help="also measure train_one_epoch against a bare loop on ready tensors")
     parser.add_argument("--jpeg-noise", type=float, default=6.0,
@@ -229,7 +234,11 @@ def main() -> None:
         print(f"train loop, ready tensors: bare {bare:.1f} img/s, train_one_epoch {pipe:.1f} "
               f"img/s: overhead {100 * (bare / pipe - 1):.1f}%", flush=True)
 
-    modes = list(DECODE_MODES) if args.decode == "all" else [args.decode]
+    decode_modes = list(DECODE_MODES) if args.decode == "all" else [args.decode]
+    aheads = [int(n) for n in args.decode_ahead.split(",")]
+    variants = [(mode if n == 0 else f"{mode}+ahead{n}", mode, n) for mode in decode_modes
+                for n in aheads if n == 0 or mode != "pil"]
+    modes = [label for label, _, _ in variants]
     initial = {k: v.detach().clone() for k, v in model.state_dict().items()}
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
         folder = Path(tmp)
@@ -244,9 +253,9 @@ def main() -> None:
         pre = Preprocessing(input_size=args.input_size)
         many_paths = paths * args.repeat
         many_labels = [encoder.encode(x) for x in labels] * args.repeat
-        for mode in modes:
-            mode_setup = replace(setup, decode=mode)
-            if mode == "device" and args.workers is None and device.type == "cuda":
+        for mode, decode, ahead in variants:
+            mode_setup = replace(setup, decode=decode, decode_ahead=ahead)
+            if decode == "device" and args.workers is None and device.type == "cuda":
                 # Its workers only read bytes and parse headers.
                 mode_setup = replace(mode_setup, num_workers=min(8, os.cpu_count() or 2))
             model.load_state_dict(initial)  # every mode trains the same starting weights
@@ -257,13 +266,13 @@ def main() -> None:
                 print(f"train end-to-end {mode}: FAILED {type(exc).__name__}: {exc}", flush=True)
                 continue
             results[f"train_end_to_end_{mode}"] = rate
-            print(f"train end-to-end {mode:6s}{rate:9.1f} img/s "
+            print(f"train end-to-end {mode:13s}{rate:9.1f} img/s "
                   f"({len(many_paths)} images, loss {loss:.3f}, "
                   f"{mode_setup.num_workers} workers)", flush=True)
             rate = end_to_end_inference(model, mode_setup, many_paths, encoder, roots, pre,
                                         args.infer_batch_size)
             results[f"infer_end_to_end_{mode}"] = rate
-            print(f"infer end-to-end {mode:6s}{rate:9.1f} img/s", flush=True)
+            print(f"infer end-to-end {mode:13s}{rate:9.1f} img/s", flush=True)
 
     ratios = {}
     for mode in modes:

@@ -28,8 +28,11 @@ Theory of operation:
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
+import queue
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -306,18 +309,93 @@ class DeviceTransform:
 
 
 class DeviceLoader:
-    """A DataLoader over an ``EncodedDataset`` whose batches come out decoded on the device."""
+    """A DataLoader over an ``EncodedDataset`` whose batches come out decoded on the device.
 
-    def __init__(self, loader: DataLoader[Any], transform: DeviceTransform) -> None:
+    With ``ahead`` > 0 a thread decodes up to that many batches ahead of the consumer (on a
+    CUDA stream of its own on a GPU), so that the host-side work of decoding batch k+1 —
+    nvJPEG's Huffman stage runs on the CPU, and the crop/resize kernels must be launched —
+    overlaps the training or inference step on batch k instead of following it. The thread's
+    random draws (training crops and flips) then interleave with the model's own (stochastic
+    depth), so a seeded run is not bit-for-bit repeatable.
+    """
+
+    def __init__(self, loader: DataLoader[Any], transform: DeviceTransform,
+                 ahead: int = 0) -> None:
         self.loader = loader
         self.transform = transform
+        self.ahead = ahead
 
     def __len__(self) -> int:
         return len(self.loader)
 
     def __iter__(self) -> Iterator[Batch]:
-        for batch in self.loader:
-            yield self.transform(batch)
+        if self.ahead <= 0:
+            for batch in self.loader:
+                yield self.transform(batch)
+            return
+        yield from _decoded_ahead(iter(self.loader), self.transform, self.ahead)
+
+
+_END = object()  # the producer's last item
+
+
+def _decoded_ahead(batches: Iterator[EncodedBatch], transform: DeviceTransform,
+                   ahead: int) -> Iterator[Batch]:
+    """``transform`` applied to ``batches`` by a thread, at most ``ahead`` batches early."""
+    device = transform.device
+    side = torch.cuda.Stream(device) if device.type == "cuda" else None  # type: ignore[no-untyped-call]
+    ready: queue.Queue[Any] = queue.Queue(maxsize=ahead)
+    stop = threading.Event()
+
+    def put(item: Any) -> bool:
+        while not stop.is_set():
+            try:
+                ready.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for encoded in batches:
+                if side is None:
+                    item: Any = (transform(encoded), None)
+                else:
+                    with torch.cuda.stream(side):
+                        decoded = transform(encoded)
+                        done = torch.cuda.Event()  # type: ignore[no-untyped-call]
+                        done.record(side)
+                    item = (decoded, done)
+                if not put(item):
+                    return
+        except BaseException as exc:  # handed to the consumer, raised there
+            put(exc)
+            return
+        put(_END)
+
+    thread = threading.Thread(target=produce, name="pixelsql-decode-ahead", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = ready.get()
+            if item is _END:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            decoded, done = item
+            if done is not None:  # the batch was made on the side stream: wait for it there,
+                compute = torch.cuda.current_stream(device)  # and keep its memory until the
+                compute.wait_event(done)  # compute stream is done with it
+                for tensor in (decoded.images, decoded.labels):
+                    tensor.record_stream(compute)
+            yield decoded
+    finally:
+        stop.set()
+        while thread.is_alive():  # unblock a producer waiting on a full queue, then wait
+            with contextlib.suppress(queue.Empty):
+                ready.get(timeout=0.1)
+        thread.join()
 
 
 def device_decode_available(device: torch.device) -> bool:

@@ -171,6 +171,7 @@ class TrainResult:
 
 
 DECODE_ENV = "PIXELSQL_DECODE"
+DECODE_AHEAD_ENV = "PIXELSQL_DECODE_AHEAD"  # DeviceSetup.decode_ahead
 # Where images are decoded and preprocessed:
 #   pil     - Pillow decode + torchvision transforms in DataLoader workers (the CPU default);
 #   device  - workers read bytes, the main process decodes JPEG batches on the device (nvjpeg
@@ -197,16 +198,27 @@ class DeviceSetup:
     non_blocking: bool
     num_workers: int
     decode: str = "pil"  # one of DECODE_MODES
+    decode_ahead: int = 0  # batches decoded ahead by a thread (DeviceLoader), "device" decode
 
     @classmethod
     def choose(cls, device: str | None = None, num_workers: int | None = None,
-               decode: str | None = None) -> DeviceSetup:
+               decode: str | None = None, decode_ahead: int | None = None) -> DeviceSetup:
         """Switches for ``device`` (default: cuda when available).
 
         ``decode`` None means: ``PIXELSQL_DECODE`` if set, else on a GPU "device" (nvjpeg;
         "pil" where this torchvision lacks it) and on the CPU "pil" (see DECODE_MODES and
-        docs/BENCHMARKS.md for the measurements).
+        docs/BENCHMARKS.md for the measurements). ``decode_ahead`` None means
+        ``PIXELSQL_DECODE_AHEAD`` if set, else 0 (not yet measured on a GPU: off by default).
         """
+        if decode_ahead is None:
+            raw = os.environ.get(DECODE_AHEAD_ENV, "0")
+            try:
+                decode_ahead = int(raw)
+            except ValueError:
+                raise InvalidOptionError(
+                    f"{DECODE_AHEAD_ENV} must be a whole number, got {raw!r}") from None
+        if not 0 <= decode_ahead <= 8:
+            raise InvalidOptionError(f"decode_ahead must be 0 to 8, got {decode_ahead}")
         decode = decode or os.environ.get(DECODE_ENV) or None
         if decode is not None and decode not in DECODE_MODES:
             raise InvalidOptionError(
@@ -224,9 +236,9 @@ class DeviceSetup:
             if decode in (None, "device") and not device_decode_available(dev):
                 decode = "pil"  # this torchvision has no nvjpeg
             return cls(dev, torch.bfloat16 if bf16 else torch.float16, True, True, True, True,
-                       workers, decode or "device")
+                       workers, decode or "device", decode_ahead)
         workers = num_workers if num_workers is not None else 0
-        return cls(dev, None, False, False, False, False, workers, decode or "pil")
+        return cls(dev, None, False, False, False, False, workers, decode or "pil", decode_ahead)
 
     def autocast(self) -> contextlib.AbstractContextManager[Any]:
         if self.autocast_dtype is None:
@@ -265,7 +277,7 @@ class DeviceSetup:
                                      decode_in_worker=self.decode == "workers")
             transform = DeviceTransform(preprocessing, train, self.device, self.channels_last)
             return DeviceLoader(self.loader(dataset, batch_size, shuffle=shuffle, seed=seed),
-                                transform)  # type: ignore[return-value]
+                                transform, self.decode_ahead)  # type: ignore[return-value]
         cpu = ImageDataset(refs, labels,
                            preprocessing.train_transform() if train
                            else preprocessing.eval_transform(),
@@ -549,6 +561,7 @@ def fit(base: str, refs: Sequence[ImageRef], labels: Sequence[object], roots: Im
                "class_counts": {c: encoded.count(i) for i, c in enumerate(encoder.classes)},
                "failures": failures.to_dict(), "device": str(setup.device),
                "decode": setup.decode,
+               "decode_ahead": setup.decode_ahead if setup.decode != "pil" else 0,
                "learning_rate": lr}
     if group is not None:
         summary["distributed"] = {"world_size": group.world_size, "backend": group.backend,

@@ -8,14 +8,22 @@ Pillow path, its failure reporting, and a whole training job through it.
 from __future__ import annotations
 
 import io
+import threading
 from pathlib import Path
 
 import pytest
 import torch
 from PIL import Image
 
-from ml.data import FailureTracker, ImageDataset, ImageRoots, Preprocessing, collate
-from ml.device_decode import DeviceTransform, EncodedDataset, collate_encoded, read_encoded
+from ml.data import Batch, FailureTracker, ImageDataset, ImageRoots, Preprocessing, collate
+from ml.device_decode import (
+    DeviceLoader,
+    DeviceTransform,
+    EncodedBatch,
+    EncodedDataset,
+    collate_encoded,
+    read_encoded,
+)
 from ml.errors import InvalidOptionError, PathOutsideRootsError
 from ml.predict import predict
 from ml.testing import register_tiny_model, shape_image, write_shape_dataset
@@ -192,3 +200,90 @@ def test_train_crop_resamples_the_chosen_box(monkeypatch: pytest.MonkeyPatch) ->
     std = torch.tensor(pre.std).view(3, 1, 1) * 255
     diff = ((expected - mean) / std - images[0]).abs()
     assert diff.mean() < 0.03 and diff.max() < 0.3
+
+
+# -- decoding ahead in a thread (DeviceLoader(ahead=N), PIXELSQL_DECODE_AHEAD) ----------------
+
+
+def _ahead_loader(tmp_path: Path, ahead: int, transform: DeviceTransform | None = None,
+                  count: int = 40) -> DeviceLoader:
+    refs: list[object] = []
+    for i in range(count):
+        path = tmp_path / f"{i}.jpg"
+        if not path.exists():
+            path.write_bytes(_photo(120 + i, 90) if i != 7 else b"\xff\xd8 not a jpeg")
+        refs.append(str(path))
+    pre = Preprocessing(input_size=32)
+    dataset = EncodedDataset(refs, None, ImageRoots.of(tmp_path), pre.color)  # type: ignore[arg-type]
+    setup = DeviceSetup.choose("cpu", decode="device", decode_ahead=ahead)
+    return DeviceLoader(setup.loader(dataset, 6, shuffle=False),
+                        transform or DeviceTransform(pre, False, CPU), ahead)
+
+
+def _ahead_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "pixelsql-decode-ahead"]
+
+
+def test_decoding_ahead_gives_the_same_batches_in_order(tmp_path: Path) -> None:
+    plain, ahead = list(_ahead_loader(tmp_path, 0)), list(_ahead_loader(tmp_path, 3))
+    assert len(plain) == len(ahead) == 7
+    for a, b in zip(plain, ahead, strict=True):
+        assert torch.equal(a.images, b.images)
+        assert a.rows.tolist() == b.rows.tolist()
+        assert [f.row for f in a.failures] == [f.row for f in b.failures]
+    assert [f.row for b in ahead for f in b.failures] == [7]  # the corrupt file, reported
+    assert _ahead_threads() == []
+
+
+def test_an_error_while_decoding_ahead_reaches_the_consumer(tmp_path: Path) -> None:
+    class Failing(DeviceTransform):
+        calls = 0
+
+        def __call__(self, batch: EncodedBatch) -> Batch:
+            self.calls += 1
+            if self.calls == 3:
+                raise RuntimeError("decoder broke")
+            return super().__call__(batch)
+
+    loader = _ahead_loader(tmp_path, 2, Failing(Preprocessing(input_size=32), False, CPU))
+    got = 0
+    with pytest.raises(RuntimeError, match="decoder broke"):
+        for _ in loader:
+            got += 1
+    assert got == 2
+    assert _ahead_threads() == []
+
+
+def test_stopping_early_ends_the_decode_thread(tmp_path: Path) -> None:
+    batches = iter(_ahead_loader(tmp_path, 2, count=60))
+    first = next(batches)
+    assert len(first.rows) == 6 and _ahead_threads()
+    batches.close()  # what a cancelled job's loop does when it leaves the for
+    assert _ahead_threads() == []
+
+
+def test_training_and_prediction_decode_ahead(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    torch.set_num_threads(2)
+    monkeypatch.setenv("PIXELSQL_DECODE_AHEAD", "2")
+    base = register_tiny_model()
+    colors = ("red", "blue")
+    paths, labels = write_shape_dataset(tmp_path / "train", 40, colors, seed=3)
+    roots = ImageRoots.of(tmp_path)
+    result = fit(base, paths, labels, roots,
+                 TrainOptions(input_size=32, max_epochs=6, batch_size=16, device="cpu",
+                              decode="device", use_pretrained=False))
+    assert result.data_summary["decode_ahead"] == 2
+    test_paths, test_labels = write_shape_dataset(tmp_path / "test", 10, colors, seed=4)
+    preds = predict(result.model, result.encoder, result.preprocessing, test_paths, roots,
+                    setup=DeviceSetup.choose("cpu", decode="device"))
+    accuracy = sum(p.label == t for p, t in zip(preds, test_labels, strict=True)) / len(preds)
+    assert accuracy >= 0.8
+    assert _ahead_threads() == []
+
+
+@pytest.mark.parametrize("value", ["two", "-1", "9"])
+def test_decode_ahead_setting_is_checked(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("PIXELSQL_DECODE_AHEAD", value)
+    with pytest.raises(InvalidOptionError, match=r"PIXELSQL_DECODE_AHEAD|decode_ahead"):
+        DeviceSetup.choose("cpu", decode="device")

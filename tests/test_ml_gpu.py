@@ -16,7 +16,7 @@ from PIL import Image
 
 from ml.artifacts import load_model, metadata_from_training, save_model
 from ml.data import ImageRoots, Preprocessing
-from ml.device_decode import DeviceTransform, EncodedDataset, collate_encoded
+from ml.device_decode import DeviceLoader, DeviceTransform, EncodedDataset, collate_encoded
 from ml.predict import predict
 from ml.testing import write_shape_dataset
 from ml.train import DeviceSetup, TrainOptions, fit
@@ -59,8 +59,11 @@ def test_nvjpeg_batch_matches_the_cpu_decoder() -> None:
     assert diff.mean() < 0.05, diff.mean()
 
 
-@pytest.mark.parametrize("decode", ["device", "workers", "pil"])
-def test_bf16_channels_last_training_learns_and_loads_on_cpu(tmp_path: Path, decode: str) -> None:
+@pytest.mark.parametrize(("decode", "ahead"),
+                         [("device", 0), ("device", 2), ("workers", 0), ("pil", 0)])
+def test_bf16_channels_last_training_learns_and_loads_on_cpu(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, decode: str, ahead: int) -> None:
+    monkeypatch.setenv("PIXELSQL_DECODE_AHEAD", str(ahead))  # a thread decoding ahead, or not
     colors = ("red", "green", "blue")
     paths, labels = write_shape_dataset(tmp_path / "train", 40, colors, size=64, seed=1)
     for i, path in enumerate(paths[::2]):  # half JPEG (nvjpeg), half PNG (CPU decode)
@@ -72,6 +75,7 @@ def test_bf16_channels_last_training_learns_and_loads_on_cpu(tmp_path: Path, dec
                  TrainOptions(input_size=64, max_epochs=4, batch_size=16, learning_rate=1e-3,
                               device="cuda", use_pretrained=False, decode=decode))
     assert result.data_summary["decode"] == decode
+    assert result.data_summary["decode_ahead"] == ahead
     assert next(result.model.parameters()).is_cuda
     test_paths, test_labels = write_shape_dataset(tmp_path / "test", 10, colors, size=64, seed=2)
     gpu_preds = predict(result.model, result.encoder, result.preprocessing, test_paths, roots,
@@ -86,6 +90,26 @@ def test_bf16_channels_last_training_learns_and_loads_on_cpu(tmp_path: Path, dec
                         setup=DeviceSetup.choose("cpu"))
     agree = sum(a.label == b.label for a, b in zip(gpu_preds, cpu_preds, strict=True))
     assert agree >= 27, agree  # bf16 on GPU vs fp32 on CPU, two decoders: near-identical
+
+
+def test_decoding_ahead_on_a_gpu_gives_the_same_batches(tmp_path: Path) -> None:
+    # The thread decodes on a stream of its own; the consumer must see finished batches.
+    refs: list[object] = []
+    for i, data in enumerate(_jpegs(24)):
+        (tmp_path / f"{i}.jpg").write_bytes(data)
+        refs.append(str(tmp_path / f"{i}.jpg"))
+    pre = Preprocessing(input_size=64)
+    dataset = EncodedDataset(refs, None, ImageRoots.of(tmp_path))  # type: ignore[arg-type]
+    runs = []
+    for ahead in (0, 2):
+        setup = DeviceSetup.choose("cuda", num_workers=2, decode="device", decode_ahead=ahead)
+        loader = DeviceLoader(setup.loader(dataset, 5, shuffle=False),
+                              DeviceTransform(pre, False, setup.device, True), ahead)
+        runs.append([(b.images.float().cpu(), b.rows.tolist()) for b in loader])
+    assert len(runs[0]) == len(runs[1]) == 5
+    for (a, rows_a), (b, rows_b) in zip(*runs, strict=True):
+        assert rows_a == rows_b
+        assert torch.equal(a, b)
 
 
 def test_inference_batch_size_falls_back_on_out_of_memory() -> None:
