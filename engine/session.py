@@ -29,6 +29,7 @@ from typing import Any, TypeVar
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from engine import catalog, settings, thanosql
@@ -51,7 +52,7 @@ from engine.results import (
     RowsOutcome,
 )
 from engine.session_commands import SessionCommands, TransactionModes, begin_modes
-from engine.statements import CopyFormat, CopySpec, Kind, StatementInfo, split
+from engine.statements import CopyFormat, CopySpec, Kind, StatementInfo, copy_columns, split
 from engine.thanosql import Command
 from engine.translate import Translation, translate
 
@@ -987,7 +988,21 @@ def _parse_delimited(chunk: bytes, spec: CopySpec, columns: Sequence[Column]) ->
     except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
         raise SqlError(SqlState.BAD_COPY_FILE_FORMAT, f"malformed COPY data: {exc}") from exc
     if not csv:
-        table = _unescape_text_columns(table)
+        return _unescape_text_columns(table)
+    # Only an unquoted null string reads as NULL; FORCE_NOT_NULL keeps it as that string,
+    # FORCE_NULL makes a quoted one NULL too (PostgreSQL's CSV rules).
+    not_null = copy_columns(spec.force_not_null, names, spec.table) if spec.force_not_null \
+        else ()
+    nullable = copy_columns(spec.force_null, names, spec.table) if spec.force_null else ()
+    for i, name in enumerate(names):
+        column = table.column(i)
+        if i < len(not_null) and not_null[i]:
+            column = column.fill_null(spec.null)
+        if i < len(nullable) and nullable[i]:
+            column = pc.if_else(pc.equal(column, spec.null), pa.scalar(None, pa.string()),
+                                column)
+        if column is not table.column(i):
+            table = table.set_column(i, name, column)
     return table
 
 

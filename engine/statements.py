@@ -12,6 +12,7 @@ statements many times.
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -152,6 +153,10 @@ class CopySpec:
     header: bool = False
     quote: str = '"'
     escape: str = '"'
+    # CSV column lists, names as PostgreSQL folds them; ("*",) in force_quote is every column.
+    force_quote: tuple[str, ...] = ()
+    force_not_null: tuple[str, ...] = ()
+    force_null: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -343,7 +348,7 @@ def parse_copy(text: str, tokens: list[Token]) -> CopySpec | None:
         direction = "out"
     else:
         return None
-    options = _copy_options(tokens[i + 2 :])
+    options, lists = _copy_options(tokens[i + 2 :])
     fmt_name = options.get("FORMAT", "text").lower()
     try:
         fmt = CopyFormat(fmt_name)
@@ -361,25 +366,67 @@ def parse_copy(text: str, tokens: list[Token]) -> CopySpec | None:
                        "COPY delimiter must be a single one-byte character")
     if fmt is CopyFormat.BINARY and ("DELIMITER" in options or "NULL" in options):
         raise SqlError(SqlState.SYNTAX_ERROR, "cannot specify DELIMITER or NULL in BINARY mode")
+    if fmt is CopyFormat.BINARY and header:
+        raise SqlError(SqlState.FEATURE_NOT_SUPPORTED, "cannot specify HEADER in BINARY mode")
+    if options.get("HEADER", "").lower() == "match":
+        raise SqlError(SqlState.FEATURE_NOT_SUPPORTED, 'HEADER "match" is not supported',
+                       hint="Use HEADER true: the header line is skipped, not compared.")
+    if options.get("ENCODING", "UTF8").upper().replace("-", "") not in ("UTF8", "UNICODE"):
+        raise SqlError(SqlState.FEATURE_NOT_SUPPORTED,
+                       "COPY supports only the UTF8 encoding here")
+    for name, only in (("FORCE_QUOTE", "out"), ("FORCE_NOT_NULL", "in"), ("FORCE_NULL", "in")):
+        if name not in lists:
+            continue
+        words = name.lower().replace("_", " ")
+        if not csv:
+            raise SqlError(SqlState.FEATURE_NOT_SUPPORTED,
+                           f"COPY {words} available only in CSV mode")
+        if direction != only:
+            raise SqlError(SqlState.FEATURE_NOT_SUPPORTED, f"COPY {words} only available using "
+                           f"COPY {'TO' if only == 'out' else 'FROM'}")
     return CopySpec(direction, table, tuple(columns), query, fmt, delimiter, null, header,
-                    quote, escape)
+                    quote, escape, lists.get("FORCE_QUOTE", ()),
+                    lists.get("FORCE_NOT_NULL", ()), lists.get("FORCE_NULL", ()))
 
 
-def _copy_options(tokens: list[Token]) -> dict[str, str]:
-    """Both option syntaxes: ``WITH (FORMAT csv, HEADER true)`` and ``WITH CSV HEADER``."""
+def copy_columns(listed: tuple[str, ...], names: Sequence[str],
+                 table: str | None) -> tuple[bool, ...]:
+    """Which of the COPY's columns ``names`` a FORCE_* list picks (``*``: every one); 42703
+    for a listed name that is not among them, as PostgreSQL answers."""
+    if listed == ("*",):
+        return (True,) * len(names)
+    for name in listed:
+        if name not in names:
+            where = f' of relation "{table.replace(chr(34), "")}"' if table else ""
+            raise SqlError(SqlState.UNDEFINED_COLUMN, f'column "{name}"{where} does not exist')
+    return tuple(name in listed for name in names)
+
+
+# COPY's options (PostgreSQL 15): those taking a column list, and the rest.
+_COPY_LIST_OPTIONS = frozenset({"FORCE_QUOTE", "FORCE_NOT_NULL", "FORCE_NULL"})
+_COPY_OPTIONS = frozenset({"FORMAT", "DELIMITER", "NULL", "HEADER", "QUOTE", "ESCAPE",
+                           "ENCODING", "FREEZE", *_COPY_LIST_OPTIONS})
+
+
+def _copy_options(tokens: list[Token]) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    """Both option syntaxes: ``WITH (FORMAT csv, HEADER true, FORCE_QUOTE (a, b))`` and the
+    older ``WITH CSV HEADER FORCE QUOTE a, b``. Returns the options with one value, and those
+    with a column list (names folded as PostgreSQL folds them; ``*`` for all)."""
     options: dict[str, str] = {}
+    lists: dict[str, tuple[str, ...]] = {}
     toks = [t for t in tokens if t.upper != "WITH"]
     if toks and _is(toks[0], "("):
         current: list[Token] = []
+        depth = 0
         for tok in toks[1:]:
-            if _is(tok, ",") or _is(tok, ")"):
+            if depth == 0 and (_is(tok, ",") or _is(tok, ")")):
                 if current:
-                    options[current[0].text.upper()] = (
-                        _literal(current[1]) if len(current) > 1 else "")
+                    _copy_option(current, options, lists)
                 current = []
-            else:
-                current.append(tok)
-        return options
+                continue
+            depth += _is(tok, "(") - _is(tok, ")")
+            current.append(tok)
+        return options, lists
     i = 0
     while i < len(toks):
         word = toks[i].upper
@@ -387,10 +434,52 @@ def _copy_options(tokens: list[Token]) -> dict[str, str]:
             options["FORMAT"] = word.lower()
         elif word == "HEADER":
             options["HEADER"] = "true"
-        elif word in ("DELIMITER", "NULL", "QUOTE", "ESCAPE") and i + 1 < len(toks):
+        elif word in ("DELIMITER", "NULL", "QUOTE", "ESCAPE", "ENCODING") and i + 1 < len(toks):
             if toks[i + 1].upper == "AS" and i + 2 < len(toks):
                 i += 1
             options[word] = _literal(toks[i + 1])
             i += 1
+        elif word == "FORCE":  # FORCE QUOTE * | FORCE QUOTE a, b | FORCE [NOT] NULL a, b
+            j = i + 1
+            key = []
+            while j < len(toks) and toks[j].upper in ("QUOTE", "NOT", "NULL"):
+                key.append(toks[j].upper)
+                j += 1
+            names: list[str] = []
+            while j < len(toks) and (toks[j].kind in (Tok.WORD, Tok.IDENT) or
+                                     _is(toks[j], "*")) and toks[j].upper not in _LEGACY_STOP:
+                names.append(_column_name(toks[j]))
+                j += 1
+                if j < len(toks) and _is(toks[j], ","):
+                    j += 1
+            lists["_".join(["FORCE", *key])] = tuple(names)
+            i = j
+            continue
         i += 1
-    return options
+    return options, lists
+
+
+_LEGACY_STOP = _COPY_OPTIONS | {"CSV", "BINARY"}  # words that end a legacy FORCE column list
+
+
+def _copy_option(tokens: list[Token], options: dict[str, str],
+                 lists: dict[str, tuple[str, ...]]) -> None:
+    name = tokens[0].text.upper()
+    if name not in _COPY_OPTIONS:
+        raise SqlError(SqlState.SYNTAX_ERROR, f'option "{tokens[0].text.lower()}" not recognized')
+    if name in _COPY_LIST_OPTIONS:
+        rest = tokens[1:]
+        if len(rest) == 1 and _is(rest[0], "*"):
+            lists[name] = ("*",)
+        else:
+            lists[name] = tuple(_column_name(t) for t in rest
+                                if t.kind in (Tok.WORD, Tok.IDENT))
+        return
+    options[name] = _literal(tokens[1]) if len(tokens) > 1 else ""
+
+
+def _column_name(tok: Token) -> str:
+    """A column as PostgreSQL names it: folded to lower case unless double-quoted."""
+    if tok.kind is Tok.IDENT or _is(tok, "*"):
+        return tok.text
+    return tok.text.lower()

@@ -42,7 +42,7 @@ from engine.results import (
 )
 from engine.session import DATABASE_NAME, SMALL_RESULT_ROWS, Database, Description, Session
 from engine.settings import REPORTED
-from engine.statements import CopyFormat, Kind, StatementInfo, split
+from engine.statements import CopyFormat, Kind, StatementInfo, copy_columns, split
 from server import codec, types
 from server import messages as m
 from server.auth import Authenticator, AuthMethod, UserStore
@@ -567,11 +567,12 @@ class SessionHandler:
         if spec.format is CopyFormat.BINARY:
             await self._copy_out_binary(rows, col_types, names)
             return
+        force = copy_columns(spec.force_quote, names, spec.table)
         self.conn.send(codec.encode_copy_out_response(0, [0] * len(col_types)))
         encode = functools.partial(types.encode_copy_data_rows, csv=csv,
                                    delimiter=spec.delimiter, null=spec.null, quote=spec.quote,
                                    escape=spec.escape)
-        if spec.header and csv:
+        if spec.header:
             header = pa.RecordBatch.from_arrays(
                 [pa.array([n], pa.string()) for n in names], names=names)
             self.conn.send(encode(header, [types.column_type("VARCHAR")] * len(names)))
@@ -580,7 +581,7 @@ class SessionHandler:
             batch = rows.next_batch()
             if batch is None:
                 return None
-            return encode(_arrow(batch, col_types, names), col_types)
+            return encode(_arrow(batch, col_types, names), col_types, force_quote=force)
 
         await self._pipe(produce)  # already framed: one CopyData message per row
         self.conn.send(codec.encode_copy_done())

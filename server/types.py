@@ -1772,15 +1772,20 @@ def _copy_text_column(texts: Any, delimiter: str, null: str) -> Any:
 
 
 def _copy_csv_column(
-    texts: Any, delimiter: str, null: str, quote: str, escape: str, single: bool
+    texts: Any, delimiter: str, null: str, quote: str, escape: str, single: bool,
+    force: bool = False,
 ) -> Any:
     """PostgreSQL COPY CSV format (CopyAttributeOutCSV): a value is quoted when it contains the
-    delimiter, the quote, CR or LF, or equals the null string (or is '\\.' alone on a line);
-    inside quotes the quote and escape characters are preceded by the escape character."""
-    needs = pc.match_substring_regex(texts, _char_class(delimiter + quote + "\r\n"))
-    needs = pc.or_(needs, pc.equal(texts, _lit(null)))
-    if single:
-        needs = pc.or_(needs, pc.equal(texts, _lit("\\.")))
+    delimiter, the quote, CR or LF, or equals the null string (or is '\\.' alone on a line),
+    or always with ``force`` (FORCE_QUOTE; NULLs stay unquoted); inside quotes the quote and
+    escape characters are preceded by the escape character."""
+    if force:
+        needs = pc.is_valid(texts)
+    else:
+        needs = pc.match_substring_regex(texts, _char_class(delimiter + quote + "\r\n"))
+        needs = pc.or_(needs, pc.equal(texts, _lit(null)))
+        if single:
+            needs = pc.or_(needs, pc.equal(texts, _lit("\\.")))
     needs = needs.fill_null(_lit(False))
     if pc.any(needs).as_py():
         escaped = texts
@@ -1799,18 +1804,19 @@ class _CopyFormat:
     null: str
     quote: str
     escape: str
+    force_quote: tuple[bool, ...] = ()  # per column (CSV FORCE_QUOTE)
 
 
 def _copy_lines(part: Any, ducks: Sequence[_Duck], fmt: _CopyFormat) -> Any:
     """One COPY line per row ('\\n'-terminated), as a pa.binary() array."""
     columns = []
-    for arr, d in zip(part.columns, ducks, strict=True):
+    for i, (arr, d) in enumerate(zip(part.columns, ducks, strict=True)):
         texts = _as_binary(_as_array(_text_values(arr, d))).cast(pa.string())
         if fmt.csv:
             single = len(ducks) == 1
-            columns.append(
-                _copy_csv_column(texts, fmt.delimiter, fmt.null, fmt.quote, fmt.escape, single)
-            )
+            force = i < len(fmt.force_quote) and fmt.force_quote[i]
+            columns.append(_copy_csv_column(texts, fmt.delimiter, fmt.null, fmt.quote,
+                                            fmt.escape, single, force))
         else:
             columns.append(_copy_text_column(texts, fmt.delimiter, fmt.null))
     if not columns:
@@ -1859,10 +1865,12 @@ def encode_copy_data_rows(
     null: str,
     quote: str = '"',
     escape: str = '"',
+    force_quote: Sequence[bool] = (),
 ) -> bytes:
     """Like encode_copy_text, but as wire-ready CopyData ('d') messages, one per row, as
     PostgreSQL sends them (psycopg's ``Copy.rows()`` relies on that)."""
-    return _copy_encode(batch, types, _CopyFormat(csv, delimiter, null, quote, escape), True)
+    fmt = _CopyFormat(csv, delimiter, null, quote, escape, tuple(force_quote))
+    return _copy_encode(batch, types, fmt, True)
 
 
 # --- small-result path: DuckDB's Python values -> the Arrow batch DuckDB would export ------------
