@@ -23,6 +23,9 @@ class SqlState:
     PROTOCOL_VIOLATION = "08P01"
     CONNECTION_EXCEPTION = "08000"
     CARDINALITY_VIOLATION = "21000"
+    DATETIME_FIELD_OVERFLOW = "22008"
+    AMBIGUOUS_COLUMN = "42702"
+    GROUPING_ERROR = "42803"
     DATA_EXCEPTION = "22000"
     NUMERIC_VALUE_OUT_OF_RANGE = "22003"
     DIVISION_BY_ZERO = "22012"
@@ -151,6 +154,12 @@ _MESSAGE_STATES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^Binder Error: Referenced table .* not found", SqlState.UNDEFINED_TABLE),
         (r"^Binder Error: .*(Cannot compare|cannot be cast|explicit cast)",
          SqlState.DATATYPE_MISMATCH),
+        (r"^Binder Error: Ambiguous reference to column", SqlState.AMBIGUOUS_COLUMN),
+        (r"^Binder Error: Table .* does not have a column (with name|named)",
+         SqlState.UNDEFINED_COLUMN),
+        (r"^Binder Error: Referenced update column .* not found", SqlState.UNDEFINED_COLUMN),
+        (r"^Binder Error: column .* must appear in the GROUP BY clause",
+         SqlState.GROUPING_ERROR),
         (r"^Binder Error:", SqlState.SYNTAX_ERROR),
         (r"duplicate key|PRIMARY KEY or UNIQUE constraint", SqlState.UNIQUE_VIOLATION),
         (r"NOT NULL constraint failed", SqlState.NOT_NULL_VIOLATION),
@@ -162,6 +171,11 @@ _MESSAGE_STATES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"Current transaction is aborted", SqlState.IN_FAILED_SQL_TRANSACTION),
         (r"Values were not provided for the following parameters", SqlState.UNDEFINED_PARAMETER),
         (r"Division by zero", SqlState.DIVISION_BY_ZERO),
+        (r"^Conversion Error: (date|time|timestamp|interval)\w* field value out of range",
+         SqlState.DATETIME_FIELD_OVERFLOW),
+        (r"^Conversion Error: .*out of range", SqlState.NUMERIC_VALUE_OUT_OF_RANGE),
+        (r"^Invalid Input Error: More than one row returned by a subquery",
+         SqlState.CARDINALITY_VIOLATION),
     )
 )
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import io
+import re
 import threading
 import time
 import warnings
@@ -773,8 +774,9 @@ class Session:
         words = stmt.words
         if stmt.first_word == "SET" and len(words) > 1:
             return self._set(stmt)
+        custom = _custom_parameter(stmt.text)
         if stmt.first_word == "RESET" and len(words) > 1:
-            name = words[1].lower()
+            name = custom or words[1].lower()
             if name == "ALL".lower():
                 changes = self._reset_all()
                 self.commands.parameters_reset()
@@ -782,16 +784,21 @@ class Session:
             if name in settings.DEFAULTS:
                 return CommandOutcome("RESET", parameter_changes=self._assign(
                     name, self.reset_values[name]))
+            if "." in name:  # a custom option: back to empty, as PostgreSQL's placeholders
+                self.params[name] = ""
+                return CommandOutcome("RESET")
             return None
         if stmt.first_word == "SHOW" and len(words) > 1:
             name = " ".join(w.lower() for w in words[1:3]).strip()
-            name = settings.ALIASES.get(name, words[1].lower())
+            name = custom or settings.ALIASES.get(name, words[1].lower())
             if name == "all":
                 return RowsOutcome("SHOW", _static_rows(
                     ("name", "setting", "description"),
                     [(k, v, "") for k, v in sorted(self.params.items())]))
             if name in self.params:
                 return RowsOutcome("SHOW", _static_rows((name,), [(self.params[name],)]))
+            if "." in name or (name not in _DUCKDB_SHOW_WORDS and not self.table_exists(name)):
+                raise _unrecognized_parameter(name)
         return None
 
     def _set(self, stmt: StatementInfo) -> Outcome | None:
@@ -802,7 +809,14 @@ class Session:
             return None
         name, value = parsed
         if name not in settings.DEFAULTS:
-            return None  # a DuckDB setting: let DuckDB run it
+            if "." in name:  # a custom option ("myapp.tenant"), as PostgreSQL's placeholders
+                self.params[name] = "" if value is None else value
+                return CommandOutcome("SET")
+            known = self.run_internal(f"SELECT count(*) FROM duckdb_settings() "
+                                      f"WHERE name = {_sql_literal(name)}")
+            if not known or not known[0][0]:
+                raise _unrecognized_parameter(name)
+            return None  # a DuckDB setting: let DuckDB run it (or refuse: they are locked)
         if name in settings.READ_ONLY:
             raise SqlError(SqlState.FEATURE_NOT_SUPPORTED if name != "server_version" else
                            "55P02", f'parameter "{name}" cannot be changed')
@@ -1111,6 +1125,27 @@ def _from_probe(error: SqlError, probe: str, prefix: str, text: str) -> SqlError
         position = len(text) - (len(body) - at) + 1
     return SqlError(error.sqlstate, error.message, error.severity, error.detail, error.hint,
                     position)
+
+
+# SHOW forms that are DuckDB's own commands rather than a parameter's name.
+_DUCKDB_SHOW_WORDS = frozenset({"tables", "databases", "all", "schemas"})
+
+
+_CUSTOM_PARAMETER = re.compile(r"^\s*\w+\s+([A-Za-z_][\w$]*(?:\.[A-Za-z_][\w$]*)+)\s*;?\s*$")
+
+
+def _custom_parameter(text: str) -> str | None:
+    """The name in ``SHOW a.b`` / ``RESET a.b`` (a custom option), lower-cased; else None."""
+    match = _CUSTOM_PARAMETER.match(text)
+    return match.group(1).lower() if match else None
+
+
+def _unrecognized_parameter(name: str) -> SqlError:
+    return SqlError(SqlState.UNDEFINED_OBJECT, f'unrecognized configuration parameter "{name}"')
+
+
+def _sql_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _may_run_twice(sql: str) -> bool:
