@@ -15,10 +15,14 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from tests.pg15 import pg15  # noqa: F401  (re-exported fixture)
+
+if TYPE_CHECKING:
+    from engine.session import Session
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -101,3 +105,17 @@ def fresh_server(tmp_path: Path) -> Iterator[RunningServer]:
     srv = start_server(tmp_path / "data")
     yield srv
     srv.stop()
+
+
+@pytest.fixture
+def session() -> Iterator[Session]:
+    """A session on a fresh in-memory database, for in-process engine tests."""
+    from engine.session import Database, Session
+
+    db = Database(None)
+    s = Session(db, "tester")
+    try:
+        yield s
+    finally:
+        s.close()
+        db.close()

@@ -22,7 +22,6 @@ import subprocess
 import tempfile
 import threading
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import asyncpg
@@ -35,7 +34,7 @@ from engine import results as results_module
 from engine.cursors import FETCH_ALL, Close, Declare, Direction, Fetch, parse
 from engine.errors import SqlError
 from engine.results import PyRowBatch, RowsOutcome
-from engine.session import Database, Session
+from engine.session import Session
 from engine.statements import split
 from tests.conftest import RunningServer
 from tests.pg15 import PostgresCluster, find_pg_bin
@@ -254,17 +253,6 @@ def test_a_plain_declare_is_no_scroll(server: RunningServer, pg15: PostgresClust
 
 
 # -- in-process: the engine's own bookkeeping ----------------------------------------------------
-
-
-@pytest.fixture
-def session() -> Iterator[Session]:
-    db = Database(None)
-    s = Session(db, "tester")
-    try:
-        yield s
-    finally:
-        s.close()
-        db.close()
 
 
 def run(session: Session, sql: str) -> list[tuple[str, list[tuple[Any, ...]] | None]]:

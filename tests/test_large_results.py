@@ -19,7 +19,6 @@ import subprocess
 import sys
 import tempfile
 import textwrap
-from collections.abc import Iterator
 from typing import Any
 
 import asyncpg
@@ -29,22 +28,11 @@ from engine import results as results_module
 from engine import session as session_module
 from engine.errors import SqlError
 from engine.results import Batch, PyRowBatch, RowSource, RowsOutcome
-from engine.session import SMALL_RESULT_ROWS, Database, Session
+from engine.session import SMALL_RESULT_ROWS, Session
 from engine.statements import split
 from tests.conftest import RunningServer
 
 N = 5 * SMALL_RESULT_ROWS  # longer than the first fetch
-
-
-@pytest.fixture
-def session() -> Iterator[Session]:
-    db = Database(None)
-    s = Session(db, "tester")
-    try:
-        yield s
-    finally:
-        s.close()
-        db.close()
 
 
 @pytest.fixture(params=["relation", "export"])
