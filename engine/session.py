@@ -33,7 +33,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from engine import catalog, settings, thanosql
+from engine import catalog, colnames, settings, thanosql
 from engine.cursors import CursorManager
 from engine.errors import SqlError, SqlState, from_arrow_stream, from_duckdb
 from engine.layout import FILES_DIR
@@ -439,7 +439,10 @@ class Session:
             if stmt.kind is Kind.QUERY and _may_run_twice(duck.text):
                 def again() -> RowSource:
                     return self._relation_rows(duck, values, stmt.text)
-            return RowsOutcome(stmt.tag, self._row_source(cur, stmt.text, started, again))
+            rows = self._row_source(cur, stmt.text, started, again)
+            if stmt.kind is Kind.QUERY:
+                rows.columns = postgres_columns(stmt.text, rows.columns)
+            return RowsOutcome(stmt.tag, rows)
         return CommandOutcome(self._completion_tag(stmt, cur))
 
     def _in_duckdb_dialect(self, text: str) -> Translation:
@@ -514,8 +517,10 @@ class Session:
 
     def stream_query(self, stmt: StatementInfo, params: Sequence[object] = ()) -> RowSource:
         """A query's rows streamed batch by batch through DuckDB's relation API (SQL cursors)."""
-        return self._relation_rows(self._in_duckdb_dialect(stmt.text), list(params) or None,
+        rows = self._relation_rows(self._in_duckdb_dialect(stmt.text), list(params) or None,
                                    stmt.text)
+        rows.columns = postgres_columns(stmt.text, rows.columns)
+        return rows
 
     def _relation_rows(self, duck: Translation, values: list[object] | None,
                        text: str) -> RowSource:
@@ -588,6 +593,8 @@ class Session:
                 columns = self._describe_columns(target, param_types, params)
             except SqlError as exc:
                 raise _untranslated(exc, duck, stmt.text) from exc
+            if stmt.kind is Kind.QUERY:
+                columns = postgres_columns(stmt.text, columns)
         elif stmt.kind is Kind.COPY_OUT or stmt.kind is Kind.COPY_IN:
             columns = None
         desc = Description(param_types, columns)
@@ -1146,6 +1153,14 @@ def _unrecognized_parameter(name: str) -> SqlError:
 
 def _sql_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
+
+
+def postgres_columns(text: str, columns: tuple[Column, ...]) -> tuple[Column, ...]:
+    """The result columns of query ``text`` named as PostgreSQL names them (engine.colnames)."""
+    names = colnames.renamed(text, [c.name for c in columns])
+    if names is None:
+        return columns
+    return tuple(Column(n, c.duck_type) for n, c in zip(names, columns, strict=True))
 
 
 def _may_run_twice(sql: str) -> bool:

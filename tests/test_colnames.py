@@ -1,0 +1,90 @@
+"""Result column names as PostgreSQL gives them (engine/colnames.py).
+
+A table of select lists and the names read from them, then the same queries through psycopg
+on PixelSQL and on PostgreSQL 15: ``cursor.description`` must name the columns alike, for
+executed statements and for Describe (a prepared statement's columns before it runs).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import psycopg
+import pytest
+
+from engine.colnames import UNNAMED, postgres_names
+from tests.conftest import RunningServer
+from tests.pg15 import PostgresCluster
+
+NAMES = [
+    ("SELECT 1", (UNNAMED,)),
+    ("SELECT $1, $1::int, $1 + 1", (UNNAMED, "int4", UNNAMED)),
+    ("SELECT count(*) FROM t", ("count",)),
+    ("SELECT count(*) c, x AS y, x, t.x, \"Q\"", (None, None, None, None, None)),
+    ("SELECT i::text, 1::bigint, count(*)::int, (a + b)::numeric(5,2)",
+     ("i", "int8", "count", "numeric")),
+    ("SELECT CAST(i AS text), CAST(1 AS double precision), x::timestamp with time zone",
+     ("i", "float8", "x")),
+    ("SELECT a + b::int, $1::text || 'x', -1, x IS NULL", (UNNAMED,) * 4),
+    ("SELECT now(), current_date, length(t), coalesce(a, 0), extract(year FROM ts)",
+     ("now", "current_date", "length", "coalesce", "extract")),
+    ("SELECT CASE WHEN a THEN 1 END, ARRAY[1, 2], EXISTS (SELECT 1), "
+     "row_number() OVER (ORDER BY a), count(*) FILTER (WHERE a)",
+     ("case", "array", "exists", "row_number", "count")),
+    ("SELECT true, NULL, 'x', 1.5", (UNNAMED,) * 4),
+    ("WITH w AS (SELECT 1 AS a) SELECT a, a + 1 FROM w", (None, UNNAMED)),
+    ("SELECT DISTINCT ON (a) a, b + 1 FROM t", (None, UNNAMED)),
+    ("SELECT a, sum(b) FROM t GROUP BY a UNION SELECT 1, 2", (None, "sum")),
+    ("SELECT *, 1 FROM t", None),  # a star: the names stay DuckDB's
+    ("SELECT t.* FROM t", None),
+    ("VALUES (1)", None),
+]
+
+
+@pytest.mark.parametrize(("sql", "expected"), NAMES)
+def test_names_read_from_the_select_list(sql: str, expected: tuple[str | None, ...] | None) -> None:
+    assert postgres_names(sql) == expected
+
+
+QUERIES = [
+    "SELECT 1",
+    "SELECT count(*) FROM cn",
+    "SELECT a + b, a * 2, a, cn.b, length(t), upper(t), now() IS NOT NULL, current_date, "
+    "a::text, 1::bigint, 2::smallint, CAST(3 AS real), CASE WHEN a > 1 THEN 'x' END, "
+    "ARRAY[a, b], EXISTS (SELECT 1), coalesce(t, ''), sum(a) OVER () FROM cn",
+    "SELECT sum(a), max(t), min(b) AS lowest, avg(a) average FROM cn",
+    "SELECT 1.5, 'x', true, NULL",
+    "WITH w AS (SELECT a FROM cn) SELECT a, a + 1 FROM w",
+    "SELECT a, count(*) FROM cn GROUP BY a ORDER BY a",
+]
+
+
+@pytest.fixture(scope="module")
+def both(server: RunningServer,
+         pg15: PostgresCluster) -> Iterator[tuple[psycopg.Connection[Any], ...]]:
+    with psycopg.connect(server.dsn(), autocommit=True) as ours, \
+            psycopg.connect(pg15.dsn(), autocommit=True) as theirs:
+        for conn in (ours, theirs):
+            conn.execute("DROP TABLE IF EXISTS cn")
+            conn.execute("CREATE TABLE cn (a int, b int, t text)")
+            conn.execute("INSERT INTO cn VALUES (1, 2, 'x'), (2, 3, 'y')")
+        yield ours, theirs
+
+
+@pytest.mark.parametrize("sql", QUERIES)
+def test_same_column_names_as_postgresql(both: tuple[psycopg.Connection[Any], ...],
+                                         sql: str) -> None:
+    executed, described = [], []
+    for conn in both:
+        cur = conn.execute(sql)
+        assert cur.description is not None
+        executed.append([c.name for c in cur.description])
+        made = conn.pgconn.prepare(b"names_probe", sql.encode())  # Parse, as a driver does
+        assert made.status == psycopg.pq.ExecStatus.COMMAND_OK, made.error_message
+        shown = conn.pgconn.describe_prepared(b"names_probe")
+        assert shown.status == psycopg.pq.ExecStatus.COMMAND_OK, shown.error_message
+        described.append([shown.fname(i).decode() for i in range(shown.nfields)])
+        conn.execute("DEALLOCATE names_probe")
+    assert executed[0] == executed[1]
+    assert described[0] == described[1]
