@@ -69,6 +69,10 @@ class ProtocolStatements(Protocol):
 
     def __contains__(self, name: object) -> bool: ...
 
+    def get(self, name: str) -> tuple[StatementInfo, tuple[str | None, ...]] | None:
+        """A named statement and the parameter types its Parse gave (None: infer them)."""
+        ...
+
     def discard(self, name: str) -> bool:
         """Remove one named statement; False if there is none by that name."""
         ...
@@ -636,7 +640,7 @@ class SessionCommands:
         if p.is_op("("):
             args = _argument_list(p)
         p.end()
-        prepared = self.prepared.get(name)
+        prepared = self.prepared.get(name) or self._protocol_prepared(name)
         if prepared is None:
             raise SqlError(SqlState.INVALID_SQL_STATEMENT_NAME,
                            f'prepared statement "{name}" does not exist')
@@ -657,6 +661,14 @@ class SessionCommands:
             # Positions would point into the substituted text, not at anything the user wrote.
             raise SqlError(exc.sqlstate, exc.message, exc.severity, exc.detail,
                            exc.hint) from exc
+
+    def _protocol_prepared(self, name: str) -> SqlPrepared | None:
+        """A statement a Parse message prepared, for ``EXECUTE`` (one namespace)."""
+        found = self.protocol_statements.get(name) if self.protocol_statements else None
+        if found is None:
+            return None
+        info, given = found
+        return SqlPrepared(name, info, self.session.describe(info, given).param_types)
 
     def _deallocate(self, stmt: StatementInfo, params: Sequence[object]) -> Outcome:
         p = _Tokens(stmt.text)

@@ -666,7 +666,8 @@ class SessionHandler:
             await self._close(msg)
 
     def _parse(self, msg: m.Parse) -> None:
-        if msg.statement and msg.statement in self.statements:
+        if msg.statement and (msg.statement in self.statements or (
+                self.session is not None and msg.statement in self.session.commands.prepared)):
             raise SqlError(SqlState.DUPLICATE_PREPARED_STATEMENT,
                            f'prepared statement "{msg.statement}" already exists')
         if msg.statement not in self.statements and \
@@ -686,6 +687,11 @@ class SessionHandler:
 
     def _statement(self, name: str) -> PreparedStatement:
         stmt = self.statements.get(name)
+        if stmt is None and name and self.session is not None:
+            sql = self.session.commands.prepared.get(name)
+            if sql is not None:  # PREPARE'd in SQL: one namespace with Parse's (PostgreSQL)
+                oids = tuple(types.column_type(t).pg.oid for t in sql.param_types)
+                stmt = PreparedStatement(name, sql.statement, oids)
         if stmt is None:
             raise SqlError(SqlState.INVALID_SQL_STATEMENT_NAME,
                            f'prepared statement "{name}" does not exist')
@@ -869,6 +875,10 @@ class _NamedStatements:
 
     def __contains__(self, name: object) -> bool:
         return bool(name) and name in self._statements
+
+    def get(self, name: str) -> tuple[StatementInfo, tuple[str | None, ...]] | None:
+        stmt = self._statements.get(name) if name else None
+        return (stmt.info, stmt.given_types) if stmt is not None else None
 
     def discard(self, name: str) -> bool:
         return bool(name) and self._statements.pop(name, None) is not None

@@ -355,6 +355,28 @@ def test_deallocate_reaches_protocol_statements(server: RunningServer) -> None:
 
 
 @pytest.mark.integration
+def test_sql_and_protocol_statements_share_one_namespace(server: RunningServer) -> None:
+    # As in PostgreSQL: Bind / Describe reach a PREPARE'd statement, EXECUTE a Parse'd one.
+    with psycopg.connect(server.dsn(), autocommit=True) as conn:
+        conn.execute("PREPARE by_sql AS SELECT $1::int + 1 AS n")
+        shown = conn.pgconn.describe_prepared(b"by_sql")
+        assert shown.status == psycopg.pq.ExecStatus.COMMAND_OK, shown.error_message
+        assert (shown.nfields, shown.fname(0), shown.nparams, shown.param_type(0)) == \
+            (1, b"n", 1, 23)
+        ran = conn.pgconn.exec_prepared(b"by_sql", [b"41"])
+        assert ran.get_value(0, 0) == b"42"
+        made = conn.pgconn.prepare(b"by_sql", b"SELECT 3")
+        assert made.error_field(psycopg.pq.DiagnosticField.SQLSTATE) == b"42P05"
+        conn.pgconn.prepare(b"by_parse_2", b"SELECT $1::text || '!' AS shout")
+        cur = conn.execute("EXECUTE by_parse_2('hi')")
+        assert [d.name for d in cur.description or ()] == ["shout"]
+        assert cur.fetchall() == [("hi!",)]
+        conn.execute("DEALLOCATE by_sql")
+        gone = conn.pgconn.describe_prepared(b"by_sql")
+        assert gone.error_field(psycopg.pq.DiagnosticField.SQLSTATE) == b"26000"
+
+
+@pytest.mark.integration
 def test_execute_through_the_extended_protocol(server: RunningServer) -> None:
     with psycopg.connect(server.dsn(), autocommit=True) as conn:
         conn.execute("PREPARE plus (bigint, bigint) AS SELECT $1 + $2 AS total")
