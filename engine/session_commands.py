@@ -62,9 +62,10 @@ if TYPE_CHECKING:
 class ProtocolStatements(Protocol):
     """The wire handler's named (Parse) prepared statements.
 
-    PostgreSQL keeps them in one namespace with ``PREPARE``'d statements, so ``DEALLOCATE``
-    and ``DISCARD ALL`` reach them too. Called on the session thread while the handler waits
-    for the statement to finish.
+    PostgreSQL keeps them in one namespace with ``PREPARE``'d statements, so ``EXECUTE``,
+    ``DEALLOCATE`` and ``DISCARD ALL`` reach them too (and the handler finds ``PREPARE``'d
+    ones for Bind and Describe). Called on the session thread while the handler waits for the
+    statement to finish.
     """
 
     def __contains__(self, name: object) -> bool: ...
