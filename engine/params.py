@@ -134,6 +134,10 @@ def infer_param_types(stmt: StatementInfo, given: Sequence[str | None],
 
 def _from_context(node: exp.Expr, lookup: Callable[[exp.Column], str | None]) -> str | None:
     parent = node.parent
+    array_of = _quantified(parent)
+    if array_of is not None:  # ``x = ANY($1)``, ``x <> ALL($1)``: an array of x's type
+        element = _type_of(array_of, lookup)
+        return f"{element}[]" if element else None
     if isinstance(parent, exp.Cast):
         return _duck_type(parent.to)
     if isinstance(parent, (exp.Limit, exp.Offset)):
@@ -152,11 +156,31 @@ def _from_context(node: exp.Expr, lookup: Callable[[exp.Column], str | None]) ->
     return None
 
 
+def _quantified(parent: exp.Expr | None) -> exp.Expression | None:
+    """For a parameter inside ``ANY(…)`` / ``ALL(…)`` on the right of a comparison, the
+    comparison's other side; else None."""
+    while isinstance(parent, exp.Paren):
+        parent = parent.parent
+    quantifier = parent
+    if isinstance(quantifier, exp.Anonymous) and str(quantifier.this).upper() in ("ANY", "ALL"):
+        pass
+    elif not isinstance(quantifier, (exp.Any, exp.All)):
+        return None
+    comparison = quantifier.parent if quantifier is not None else None
+    if isinstance(comparison, _COMPARISONS) and comparison.expression is quantifier:
+        other: exp.Expression = comparison.this
+        return other
+    return None
+
+
 def _type_of(node: exp.Expression | None, lookup: Callable[[exp.Column], str | None]) -> str | None:
     if node is None:
         return None
     if isinstance(node, exp.Column):
         return lookup(node)
+    if isinstance(node, exp.Bracket):  # an array's element
+        array = _type_of(node.this, lookup)
+        return array[:-2] if array and array.endswith("[]") else None
     if isinstance(node, exp.Cast):
         return _duck_type(node.to)
     if isinstance(node, exp.Literal):

@@ -281,6 +281,13 @@ def test_array_parameters(conn: psycopg.Connection[Any]) -> None:
         assert cur.execute(f"SELECT * FROM {table} ORDER BY id").fetchall() == rows
         cur.execute(f"SELECT id FROM {table} WHERE id = ANY(%s) ORDER BY id", [[1, 3]])
         assert cur.fetchall() == [(1,), (3,)]
+        # psycopg sends a list of str with no type: = ANY($1) makes it an array of the
+        # column's type, as PostgreSQL infers (was: "UNNEST() … not VARCHAR").
+        cur.execute(f"SELECT id FROM {table} WHERE tags[1] = ANY(%s) ORDER BY id",
+                    [["red", "with space"]])
+        assert cur.fetchall() == [(1,), (3,)]
+        cur.execute(f"SELECT id FROM {table} WHERE id <> ALL(%s) ORDER BY id", [[1, 3]])
+        assert cur.fetchall() == [(2,)]
 
 
 def test_executemany(conn: psycopg.Connection[Any]) -> None:

@@ -107,6 +107,7 @@ TABLES = {"t": {"id": "INTEGER", "name": "VARCHAR", "price": "DECIMAL(10,2)"}}
 
 PARAMS = [
     ("select * from t where id = $1", ("INTEGER",)),
+    ("select * from t where name = any($1) and id <> all(($2))", ("VARCHAR[]", "INTEGER[]")),
     ("select * from t x where x.name = $1 and x.id in ($2, $3)",
      ("VARCHAR", "INTEGER", "INTEGER")),
     ("select * from t where id between $1 and $2 limit $3 offset $4",
