@@ -165,6 +165,10 @@ def needs_translation(sql: str) -> bool:
             # LIKE 'a\_b': PostgreSQL's default escape character, DuckDB has none
             if "\\" in tok.text and i >= 1 and tokens[i - 1].upper in ("LIKE", "ILIKE"):
                 return True
+            # '\x00ff'::bytea: PostgreSQL's hex format; DuckDB would read '\x00' + 'ff'
+            if tok.text[:3].lower() == "'\\x" and any(
+                    t.kind is Tok.WORD and t.text.lower() == "bytea" for t in tokens):
+                return True
         elif tok.kind is Tok.IDENT:
             if tok.text in ("public", "pg_catalog", "information_schema"):
                 return True
@@ -571,6 +575,10 @@ def _cast(node: exp.Expr, ctx: _Context) -> exp.Expr:
     reg = _user_type_name(to)
     if reg in _REG_TYPES:
         return _reg_cast(node, reg, operand, ctx)
+    if isinstance(to, exp.DataType) and to.is_type(exp.DType.VARBINARY) \
+            and isinstance(operand, exp.Literal) and operand.is_string \
+            and _HEX_BYTEA.fullmatch(operand.this):
+        return exp.Anonymous(this="unhex", expressions=[exp.Literal.string(operand.this[2:])])
     if isinstance(to, exp.DataType) and to.is_type(exp.DType.ARRAY) \
             and isinstance(operand, exp.Literal) and operand.is_string:
         converted = _array_literal_text(operand.this)
@@ -585,6 +593,9 @@ def _cast(node: exp.Expr, ctx: _Context) -> exp.Expr:
         # x::oid of a regproc column (a name here, an OID in PostgreSQL): NULL, not an error
         return exp.TryCast(this=operand, to=to)
     return node
+
+
+_HEX_BYTEA = re.compile(r"\\[xX](?:[0-9a-fA-F]{2})*")  # bytea's hex input format
 
 
 def _reg_cast(node: exp.Cast, reg: str, operand: exp.Expr, ctx: _Context) -> exp.Expr:

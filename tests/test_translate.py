@@ -198,6 +198,9 @@ RESULTS = [
     ("SELECT 1 WHERE 'x' COLLATE \"C\" = 'x'", [(1,)]),
     ("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'items'::regclass",
      [("PRIMARY KEY (id)",)]),
+    # bytea's hex input format: two bytes, not '\x00' followed by the letters "ff"
+    ("SELECT '\\x00ff'::bytea, CAST('\\xDEADbeef' AS bytea), '\\x'::bytea",
+     [(b"\x00\xff", b"\xde\xad\xbe\xef", b"")]),
 ]
 
 
