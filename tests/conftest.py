@@ -15,14 +15,17 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from tests.pg15 import pg15  # noqa: F401  (re-exported fixture)
 
 if TYPE_CHECKING:
+    import psycopg
+
     from engine.session import Session
+    from tests.pg15 import PostgresCluster
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -119,3 +122,15 @@ def session() -> Iterator[Session]:
     finally:
         s.close()
         db.close()
+
+
+@pytest.fixture(scope="module")
+def ours_and_pg15(server: RunningServer, pg15: PostgresCluster,  # noqa: F811
+                  ) -> Iterator[tuple[psycopg.Connection[Any], psycopg.Connection[Any]]]:
+    """Autocommit psycopg connections to PixelSQL and to PostgreSQL 15, for differential tests
+    (one pair per test module)."""
+    import psycopg
+
+    with psycopg.connect(server.dsn(), autocommit=True) as ours, \
+            psycopg.connect(pg15.dsn(), autocommit=True) as theirs:
+        yield ours, theirs

@@ -7,15 +7,12 @@ executed statements and for Describe (a prepared statement's columns before it r
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import psycopg
 import pytest
 
 from engine.colnames import UNNAMED, postgres_names
-from tests.conftest import RunningServer
-from tests.pg15 import PostgresCluster
 
 NAMES = [
     ("SELECT 1", (UNNAMED,)),
@@ -61,15 +58,13 @@ QUERIES = [
 
 
 @pytest.fixture(scope="module")
-def both(server: RunningServer,
-         pg15: PostgresCluster) -> Iterator[tuple[psycopg.Connection[Any], ...]]:
-    with psycopg.connect(server.dsn(), autocommit=True) as ours, \
-            psycopg.connect(pg15.dsn(), autocommit=True) as theirs:
-        for conn in (ours, theirs):
-            conn.execute("DROP TABLE IF EXISTS cn")
-            conn.execute("CREATE TABLE cn (a int, b int, t text)")
-            conn.execute("INSERT INTO cn VALUES (1, 2, 'x'), (2, 3, 'y')")
-        yield ours, theirs
+def both(ours_and_pg15: tuple[psycopg.Connection[Any], ...],
+         ) -> tuple[psycopg.Connection[Any], ...]:
+    for conn in ours_and_pg15:
+        conn.execute("DROP TABLE IF EXISTS cn")
+        conn.execute("CREATE TABLE cn (a int, b int, t text)")
+        conn.execute("INSERT INTO cn VALUES (1, 2, 'x'), (2, 3, 'y')")
+    return ours_and_pg15
 
 
 @pytest.mark.parametrize("sql", QUERIES)

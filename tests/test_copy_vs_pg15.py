@@ -10,14 +10,10 @@ SQLSTATE when PostgreSQL refuses the statement.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import psycopg
 import pytest
-
-from tests.conftest import RunningServer
-from tests.pg15 import PostgresCluster
 
 SETUP = (
     "CREATE TABLE {t} (id int, t text, d numeric(8,2), b boolean, ts timestamp, arr int[])",
@@ -100,11 +96,9 @@ def _copy_in(conn: psycopg.Connection[Any], sql: str, data: bytes, table: str) -
 
 
 @pytest.fixture(scope="module")
-def both(server: RunningServer,
-         pg15: PostgresCluster) -> Iterator[tuple[psycopg.Connection[Any], ...]]:
-    with psycopg.connect(server.dsn(), autocommit=True) as ours, \
-            psycopg.connect(pg15.dsn(), autocommit=True) as theirs:
-        yield ours, theirs
+def both(ours_and_pg15: tuple[psycopg.Connection[Any], ...],
+         ) -> tuple[psycopg.Connection[Any], ...]:
+    return ours_and_pg15
 
 
 @pytest.mark.parametrize("sql", COPY_OUT)

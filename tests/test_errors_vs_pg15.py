@@ -12,14 +12,10 @@ which errors come from its regex engine), ``substring`` with a negative length i
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import psycopg
 import pytest
-
-from tests.conftest import RunningServer
-from tests.pg15 import PostgresCluster
 
 TABLE = "errs_vs_pg"
 SETUP = (
@@ -91,14 +87,12 @@ def _outcome(conn: psycopg.Connection[Any], sql: str) -> object:
 
 
 @pytest.fixture(scope="module")
-def both(server: RunningServer,
-         pg15: PostgresCluster) -> Iterator[tuple[psycopg.Connection[Any], ...]]:
-    with psycopg.connect(server.dsn(), autocommit=True) as ours, \
-            psycopg.connect(pg15.dsn(), autocommit=True) as theirs:
-        for conn in (ours, theirs):
-            for sql in SETUP:
-                conn.execute(sql)
-        yield ours, theirs
+def both(ours_and_pg15: tuple[psycopg.Connection[Any], ...],
+         ) -> tuple[psycopg.Connection[Any], ...]:
+    for conn in ours_and_pg15:
+        for sql in SETUP:
+            conn.execute(sql)
+    return ours_and_pg15
 
 
 @pytest.mark.parametrize("sql", STATEMENTS)
