@@ -171,6 +171,9 @@ _MESSAGE_STATES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"Current transaction is aborted", SqlState.IN_FAILED_SQL_TRANSACTION),
         (r"Values were not provided for the following parameters", SqlState.UNDEFINED_PARAMETER),
         (r"Division by zero", SqlState.DIVISION_BY_ZERO),
+        # DuckDB cannot alter a table that an index or other entry depends on
+        (r"Cannot alter entry .* because there are entries that depend on it",
+         SqlState.FEATURE_NOT_SUPPORTED),
         (r"^Conversion Error: (date|time|timestamp|interval)\w* field value out of range",
          SqlState.DATETIME_FIELD_OVERFLOW),
         (r"^Conversion Error: .*out of range", SqlState.NUMERIC_VALUE_OUT_OF_RANGE),

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import datetime as dt
 import io
 import re
 import threading
@@ -491,7 +492,14 @@ class Session:
         exact = not any(lossy in c.duck_type for c in columns for lossy in _LOSSY_PY_TYPES)
         first = self._guarded(lambda: cur.fetchmany(SMALL_RESULT_ROWS), text) if exact else []
         if exact and len(first) < SMALL_RESULT_ROWS:
-            return RowSource(columns, iter((PyRowBatch(first),) if first else ()))
+            if again is None or not _clamped_values(first, columns):
+                return RowSource(columns, iter((PyRowBatch(first),) if first else ()))
+            # DuckDB's Python values turn ±infinity dates and timestamps into the largest and
+            # smallest Python ones, which real data has too (9999-12-31); its Arrow export
+            # keeps them apart, so the query is run again that way (rare, and small).
+            source = again()
+            self._lent = source
+            return source
         if again is not None and time.perf_counter() - started < RESTREAM_BUDGET_S:
             self._guarded(cur.abort, text)  # a query: nothing it did is undone
             source = again()
@@ -1161,6 +1169,25 @@ def postgres_columns(text: str, columns: tuple[Column, ...]) -> tuple[Column, ..
     if names is None:
         return columns
     return tuple(Column(n, c.duck_type) for n, c in zip(names, columns, strict=True))
+
+
+_CLAMPED = frozenset({dt.date.max, dt.date.min, dt.datetime.max, dt.datetime.min})
+_DATE_TYPES = ("DATE", "TIMESTAMP")
+
+
+def _clamped_values(rows: list[tuple[Any, ...]], columns: Sequence[Column]) -> bool:
+    """Do date/timestamp columns hold Python's largest or smallest value (maybe ±infinity)?"""
+    positions = [i for i, c in enumerate(columns) if c.duck_type.startswith(_DATE_TYPES)]
+    if not positions:
+        return False
+    for row in rows:
+        for i in positions:
+            value = row[i]
+            if isinstance(value, dt.datetime):
+                value = value.replace(tzinfo=None)
+            if isinstance(value, dt.date) and value in _CLAMPED:
+                return True
+    return False
 
 
 def _may_run_twice(sql: str) -> bool:

@@ -578,6 +578,21 @@ class SessionCommands:
         raise SqlError(SqlState.FEATURE_NOT_SUPPORTED,
                        "NOTIFY is not supported: PixelSQL does not deliver notifications")
 
+    def _privileges(self, stmt: StatementInfo, params: Sequence[object]) -> Outcome:
+        raise SqlError(SqlState.FEATURE_NOT_SUPPORTED,
+                       f"{stmt.first_word} is not supported: PixelSQL has no per-object "
+                       "privileges",
+                       hint="Users are read-write or read-only as the server is configured "
+                            "(docs/SECURITY.md).")
+
+    def _lock(self, stmt: StatementInfo, params: Sequence[object]) -> Outcome:
+        if self.session.tx_status == "I":
+            raise SqlError(SqlState.NO_ACTIVE_SQL_TRANSACTION,
+                           "LOCK TABLE can only be used in transaction blocks")
+        raise SqlError(SqlState.FEATURE_NOT_SUPPORTED,
+                       "LOCK TABLE is not supported: DuckDB's transactions take no locks "
+                       "(a conflicting write fails at commit with 40001)")
+
     def _do(self, stmt: StatementInfo, params: Sequence[object]) -> Outcome:
         p = _Tokens(stmt.text)
         p.i = 1
@@ -764,6 +779,9 @@ _HANDLERS: dict[str, Handler] = {
     "UNLISTEN": SessionCommands._unlisten,
     "NOTIFY": SessionCommands._notify,
     "DO": SessionCommands._do,
+    "GRANT": SessionCommands._privileges,
+    "REVOKE": SessionCommands._privileges,
+    "LOCK": SessionCommands._lock,
     "PREPARE": SessionCommands._prepare,
     "EXECUTE": SessionCommands._execute_prepared,
     "DEALLOCATE": SessionCommands._deallocate,

@@ -66,6 +66,7 @@ STATEMENTS = [
     "DEALLOCATE no_such_prepared",
     "FETCH 1 FROM no_such_cursor",
     "CLOSE no_such_cursor",
+    "LOCK TABLE errs_vs_pg",  # outside a transaction block
     # parameters, custom options included
     "SET no_such_param = 1",
     "SHOW no_such_param",

@@ -23,6 +23,7 @@ import pytest
 from psycopg import errors
 
 from engine.errors import SqlError
+from engine.session import Session
 from engine.session_commands import TransactionModes, begin_modes
 from engine.statements import split
 from tests.conftest import RunningServer
@@ -432,3 +433,19 @@ def test_asyncpg_pool_default_reset(server: RunningServer) -> None:
 
     state = asyncio.run(asyncio.wait_for(main(), 60))
     assert state == ("", "34000")
+
+
+@pytest.mark.parametrize(("statements", "sqlstate"), [
+    (["GRANT SELECT ON unsupported_t TO public"], "0A000"),
+    (["REVOKE ALL ON unsupported_t FROM public"], "0A000"),
+    (["BEGIN", "LOCK TABLE unsupported_t IN ACCESS EXCLUSIVE MODE"], "0A000"),
+    (["CREATE INDEX unsupported_i ON unsupported_t (b)",
+      "ALTER TABLE unsupported_t RENAME COLUMN b TO c"], "0A000"),  # DuckDB: index depends
+])
+def test_unsupported_statements_say_so(session: Session, statements: list[str],
+                                       sqlstate: str) -> None:
+    session.execute(split("CREATE TABLE unsupported_t (a int, b text)")[0])
+    with pytest.raises(SqlError) as info:
+        for sql in statements:
+            session.execute(split(sql)[0])
+    assert info.value.sqlstate == sqlstate
