@@ -737,3 +737,20 @@ def test_large_result_streams_correctly(conn: psycopg.Connection[Any], binary: b
     rows = conn.cursor(binary=binary).execute(sql).fetchall()
     assert len(rows) == n
     assert rows[12345][:2] == (12345, "row 12345") and float(rows[12345][2]) == 6172.5
+
+
+@pytest.mark.parametrize("binary", [False, True])
+def test_infinite_dates_and_timestamps_as_postgresql(conn: psycopg.Connection[Any],
+                                                     pg_conn: psycopg.Connection[Any],
+                                                     binary: bool) -> None:
+    # A small result comes from DuckDB's Python values, where ±infinity and 9999-12-31 look
+    # alike; the bytes must still be PostgreSQL's (raw: Python's datetime has no infinity).
+    sql = (b"SELECT 'infinity'::timestamp, '-infinity'::timestamp, '-infinity'::date, "
+           b"'infinity'::date, '9999-12-31'::date, '2024-02-29 12:00'::timestamp")
+    got = []
+    for c in (conn, pg_conn):
+        c.execute("SET TimeZone = 'UTC'")
+        result = c.pgconn.exec_params(sql, [], result_format=1 if binary else 0)
+        assert result.status == psycopg.pq.ExecStatus.TUPLES_OK, result.error_message
+        got.append([result.get_value(0, i) for i in range(result.nfields)])
+    assert got[0] == got[1]
