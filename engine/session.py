@@ -38,6 +38,7 @@ from engine import catalog, colnames, settings, thanosql
 from engine.cursors import CursorManager
 from engine.errors import SqlError, SqlState, from_arrow_stream, from_duckdb
 from engine.layout import FILES_DIR
+from engine.lexer import Tok, tokenize
 from engine.ml_exec import MLService, arrow_schema
 from engine.params import infer_param_types
 from engine.results import (
@@ -213,6 +214,10 @@ class Session:
         # A protocol result still reading from the connection (a suspended portal, a result
         # being sent): it is read out into a spill before the connection runs anything else.
         self._lent: RowSource | None = None
+        # INSERT without a column list: the tables' column names (engine.session
+        # _with_insert_columns), valid for one schema version.
+        self._insert_columns: dict[str, list[str]] = {}
+        self._insert_columns_version = -1
 
     def set_startup_parameter(self, name: str, value: str) -> None:
         """A parameter from the startup packet (or ``options=-c …``): also its RESET value."""
@@ -427,6 +432,8 @@ class Session:
             )
         cur = self.cursor
         duck = self._in_duckdb_dialect(stmt.text)
+        if stmt.first_word == "INSERT":
+            duck = self._with_insert_columns(duck)
         values = list(params) or None
         started = time.perf_counter()
         try:
@@ -653,6 +660,28 @@ class Session:
         except SqlError as exc:
             raise _from_probe(exc, sql, "DESCRIBE ", stmt.text) from exc
         return tuple(Column(str(r[0]), str(r[1])) for r in rows)
+
+    def _with_insert_columns(self, duck: Translation) -> Translation:
+        """``INSERT INTO t VALUES (…)`` with fewer values than ``t`` has columns: PostgreSQL
+        fills the rest with their defaults, DuckDB refuses; name the leading columns for it."""
+        found = _insert_without_columns(duck.text)
+        if found is None:
+            return duck
+        table, width, at = found
+        version = self.db.current_schema_version
+        if version != self._insert_columns_version:
+            self._insert_columns.clear()
+            self._insert_columns_version = version
+        names = self._insert_columns.get(table)
+        if names is None:
+            names = list(self._column_types(table))
+            if len(self._insert_columns) < 1024:
+                self._insert_columns[table] = names
+        if not width < len(names):
+            return duck
+        listed = ", ".join('"' + n.replace('"', '""') + '"' for n in names[:width])
+        text = f"{duck.text[:at]} ({listed}){duck.text[at:]}"
+        return dataclasses.replace(duck, text=text, changed=True)
 
     def _column_types(self, table: str) -> dict[str, str]:
         """Column name → DuckDB type of a table or view visible to this session."""
@@ -1169,6 +1198,34 @@ def postgres_columns(text: str, columns: tuple[Column, ...]) -> tuple[Column, ..
     if names is None:
         return columns
     return tuple(Column(n, c.duck_type) for n, c in zip(names, columns, strict=True))
+
+
+def _insert_without_columns(sql: str) -> tuple[str, int, int] | None:
+    """For ``INSERT INTO name VALUES (v1, …), …``: (name, values in the first row, where a
+    column list would go); None for any other shape (a column list, SELECT, DEFAULT VALUES)."""
+    tokens = tokenize(sql)
+    if len(tokens) < 6 or tokens[1].upper != "INTO":
+        return None
+    i = 2
+    while i < len(tokens) and tokens[i].kind in (Tok.WORD, Tok.IDENT):
+        if i + 1 < len(tokens) and tokens[i + 1].kind is Tok.OP and tokens[i + 1].text == ".":
+            i += 2
+            continue
+        i += 1
+        break
+    if i + 1 >= len(tokens) or tokens[i].upper != "VALUES" or tokens[i + 1].text != "(":
+        return None
+    depth, width = 0, 1
+    for tok in tokens[i + 1:]:
+        if tok.kind is Tok.OP and tok.text in "([":
+            depth += 1
+        elif tok.kind is Tok.OP and tok.text in ")]":
+            depth -= 1
+            if depth == 0:
+                break
+        elif depth == 1 and tok.kind is Tok.OP and tok.text == ",":
+            width += 1
+    return sql[tokens[2].start:tokens[i - 1].end], width, tokens[i - 1].end
 
 
 _CLAMPED = frozenset({dt.date.max, dt.date.min, dt.datetime.max, dt.datetime.min})

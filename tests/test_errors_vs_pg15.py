@@ -47,6 +47,10 @@ STATEMENTS = [
     f"INSERT INTO {TABLE} VALUES (1, 'y', 1)",
     f"INSERT INTO {TABLE} VALUES (2, NULL, 1)",
     f"INSERT INTO {TABLE} VALUES (3, 'z', -1)",
+    # fewer values than columns: the rest take their defaults (DuckDB alone refuses)
+    f"INSERT INTO {TABLE} VALUES (5, 'five')",
+    f"SELECT a, b, c FROM {TABLE} WHERE a = 5",
+    f"INSERT INTO {TABLE} VALUES (6, 'six', 1, 'one too many')",
     # data
     "SELECT 1/0",
     "SELECT 1.0/0",
