@@ -12,7 +12,10 @@ headers), so the names are rewritten to PostgreSQL's:
 * anything else that is not a plain or qualified column — literals, operators, ``$1`` — is
   ``?column?``.
 
-Items with an alias, plain columns and ``*`` keep DuckDB's names (they are the same). The select
+Items with an alias, plain columns and ``*`` keep DuckDB's names (they are the same).
+This reads tokens, not a syntax tree, because it runs on every query; the statements that
+``engine.translate`` parses anyway get the same rule from its ``_figure_column_name`` (the
+two agree on the cases tested here; one implementation for both is left to do). The select
 list is read from the statement's tokens; when its items cannot be matched one to one with the
 result's columns (a ``*``, a shape not recognised), every name stays DuckDB's.
 """

@@ -857,7 +857,7 @@ class Session:
                 self.params[name] = "" if value is None else value
                 return CommandOutcome("SET")
             known = self.run_internal(f"SELECT count(*) FROM duckdb_settings() "
-                                      f"WHERE name = {_sql_literal(name)}")
+                                      f"WHERE name = {_sql_string(name)}")
             if not known or not known[0][0]:
                 raise _unrecognized_parameter(name)
             return None  # a DuckDB setting: let DuckDB run it (or refuse: they are locked)
@@ -1186,10 +1186,6 @@ def _custom_parameter(text: str) -> str | None:
 
 def _unrecognized_parameter(name: str) -> SqlError:
     return SqlError(SqlState.UNDEFINED_OBJECT, f'unrecognized configuration parameter "{name}"')
-
-
-def _sql_literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def postgres_columns(text: str, columns: tuple[Column, ...]) -> tuple[Column, ...]:
