@@ -27,7 +27,7 @@ import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 import duckdb
 import pyarrow as pa
@@ -60,6 +60,8 @@ from engine.thanosql import Command
 from engine.translate import Translation, translate
 
 T = TypeVar("T")
+K = TypeVar("K")
+V = TypeVar("V")
 
 # DuckDB warns that a DB-API result's Arrow export copies the rows; _row_source knows, and takes
 # that path only for results it cannot stream otherwise.
@@ -83,6 +85,31 @@ DATABASE_NAME = "pixelsql"
 DEFAULT_QUERY_THREADS = 1
 # ML result tables kept registered per session (a portal may still be reading one).
 MAX_REGISTERED_RESULTS = 8
+
+
+class _SchemaCache(Generic[K, V]):
+    """A bounded cache of facts about the database's objects, forgotten whenever its schema
+    changes (``Database.current_schema_version``)."""
+
+    def __init__(self, db: Database, limit: int) -> None:
+        self._db = db
+        self._limit = limit
+        self._entries: dict[K, V] = {}
+        self._version = -1
+
+    def get(self, key: K) -> V | None:
+        version = self._db.current_schema_version
+        if version != self._version:
+            self._entries.clear()
+            self._version = version
+        return self._entries.get(key)
+
+    def put(self, key: K, value: V) -> None:
+        if len(self._entries) < self._limit:
+            self._entries[key] = value
+
+    def clear(self) -> None:
+        self._entries.clear()
 
 
 class Database:
@@ -196,8 +223,8 @@ class Session:
         self.params: dict[str, str] = dict(settings.DEFAULTS)
         self.params["session_authorization"] = user
         self.params["application_name"] = application_name
-        self._describe_cache: dict[tuple[str, tuple[str, ...]], Description] = {}
-        self._describe_cache_version = -1
+        self._describe_cache: _SchemaCache[tuple[str, tuple[str, ...]], Description] = \
+            _SchemaCache(db, 4096)
         self.backend_pid = 0  # the BackendKeyData process id (pg_backend_pid())
         self._catalog_cursor: duckdb.DuckDBPyConnection | None = None  # has catalog variables
         self._catalog_params: dict[str, str] = {}  # the parameters it was given
@@ -214,10 +241,8 @@ class Session:
         # A protocol result still reading from the connection (a suspended portal, a result
         # being sent): it is read out into a spill before the connection runs anything else.
         self._lent: RowSource | None = None
-        # INSERT without a column list: the tables' column names (engine.session
-        # _with_insert_columns), valid for one schema version.
-        self._insert_columns: dict[str, list[str]] = {}
-        self._insert_columns_version = -1
+        # INSERT without a column list: its table's column names (_with_insert_columns).
+        self._insert_columns: _SchemaCache[str, list[str]] = _SchemaCache(db, 1024)
 
     def set_startup_parameter(self, name: str, value: str) -> None:
         """A parameter from the startup packet (or ``options=-c …``): also its RESET value."""
@@ -591,10 +616,6 @@ class Session:
         if command is not None:
             return self._describe_ml(command, given)
         stmt = self._with_embedded_ml(stmt, None)
-        version = self.db.current_schema_version
-        if version != self._describe_cache_version:
-            self._describe_cache.clear()
-            self._describe_cache_version = version
         key = (stmt.text, tuple(g or "" for g in given))
         cached = self._describe_cache.get(key)
         if cached is not None and params is None:
@@ -613,8 +634,8 @@ class Session:
         elif stmt.kind is Kind.COPY_OUT or stmt.kind is Kind.COPY_IN:
             columns = None
         desc = Description(param_types, columns)
-        if params is None and len(self._describe_cache) < 4096:
-            self._describe_cache[key] = desc
+        if params is None:
+            self._describe_cache.put(key, desc)
         return desc
 
     def _describe_columns(self, stmt: StatementInfo, param_types: Sequence[str],
@@ -668,15 +689,10 @@ class Session:
         if found is None:
             return duck
         table, width, at = found
-        version = self.db.current_schema_version
-        if version != self._insert_columns_version:
-            self._insert_columns.clear()
-            self._insert_columns_version = version
         names = self._insert_columns.get(table)
         if names is None:
             names = list(self._column_types(table))
-            if len(self._insert_columns) < 1024:
-                self._insert_columns[table] = names
+            self._insert_columns.put(table, names)
         if not width < len(names):
             return duck
         listed = ", ".join('"' + n.replace('"', '""') + '"' for n in names[:width])
