@@ -212,7 +212,7 @@ def _isolation(name: str, value: str) -> str:
     return level
 
 
-def _write_command(stmt: StatementInfo) -> str | None:
+def write_command(stmt: StatementInfo) -> str | None:
     """The command name PostgreSQL reports if ``stmt`` writes (for 25006), else None."""
     if stmt.kind is Kind.DML:
         return stmt.tag
@@ -252,7 +252,7 @@ class SessionCommands:
         """Run ``stmt`` if it is one of ours; None to let the session run it on DuckDB."""
         handler = _HANDLERS.get(stmt.first_word)
         outcome = handler(self, stmt, params) if handler is not None else None
-        if outcome is None and _write_command(stmt) is not None:
+        if outcome is None and write_command(stmt) is not None:
             self._check_writable(stmt)
             self._writes += 1
         if stmt.first_word not in _NO_SNAPSHOT:
@@ -322,7 +322,7 @@ class SessionCommands:
             "default_transaction_read_only"
         if self.session.params.get(name) == "on":
             raise SqlError(SqlState.READ_ONLY_SQL_TRANSACTION,
-                           f"cannot execute {_write_command(stmt)} in a read-only transaction")
+                           f"cannot execute {write_command(stmt)} in a read-only transaction")
 
     # -- savepoints ------------------------------------------------------------------------
 

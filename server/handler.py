@@ -41,6 +41,7 @@ from engine.results import (
     RowsOutcome,
 )
 from engine.session import DATABASE_NAME, SMALL_RESULT_ROWS, Database, Description, Session
+from engine.session_commands import write_command
 from engine.settings import REPORTED
 from engine.statements import CopyFormat, Kind, StatementInfo, copy_columns, split
 from server import codec, types
@@ -794,7 +795,8 @@ class SessionHandler:
             # PostgreSQL runs the messages up to Sync as one transaction: a later failure
             # undoes earlier writes (asyncpg's executemany, JDBC batches, psycopg pipelines).
             # A write with Sync next runs alone, so autocommit is the same and cheaper.
-            open_implicit = not in_block and _writes(info) and not self.conn.sync_is_next()
+            open_implicit = (not in_block and write_command(info) is not None
+                             and not self.conn.sync_is_next())
             done = await self._call(self._run, info, portal.params, portal.result_formats,
                                     whole, open_implicit)
             if not isinstance(done.outcome, RowsOutcome) or whole:
@@ -931,11 +933,6 @@ def _row_description(columns: Sequence[Column], col_types: Sequence[types.Column
         m.FieldDescription(c.name, t.pg.oid, t.pg.size, t.typmod, f)
         for c, t, f in zip(columns, col_types, formats, strict=True)
     ])
-
-
-def _writes(info: StatementInfo) -> bool:
-    """Does the statement change data or schema (what a pipeline's rollback must undo)?"""
-    return info.kind is Kind.DML or info.first_word in ("CREATE", "DROP", "ALTER")
 
 
 def _rows_tag(tag: str, count: int) -> str:

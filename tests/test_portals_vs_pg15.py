@@ -146,6 +146,16 @@ CASES: dict[str, list[list[bytes]]] = {
          parse("", "INSERT INTO pipeline_u VALUES (1)"), bind("", ""), execute("", 0), SYNC],
         [query("SELECT count(*) FROM pipeline_u")],
     ],
+    "TRUNCATE and COMMENT in a failing pipeline are undone too": [
+        [query("CREATE TEMP TABLE pipeline_v (i integer PRIMARY KEY); "
+               "INSERT INTO pipeline_v VALUES (1), (2)")],
+        [parse("", "TRUNCATE pipeline_v"), bind("", ""), execute("", 0),
+         parse("", "COMMENT ON TABLE pipeline_v IS 'pipelined'"), bind("", ""), execute("", 0),
+         parse("", "INSERT INTO pipeline_v VALUES (1), (1)"), bind("", ""), execute("", 0),
+         SYNC],
+        [query("SELECT count(*) FROM pipeline_v")],
+        [query("SELECT obj_description('pipeline_v'::regclass) IS NULL")],
+    ],
     "Bind of an existing portal name": [
         [query("BEGIN")],
         [parse("", "SELECT 1"), bind("p", ""), bind("p", ""), SYNC],
