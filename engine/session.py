@@ -1291,7 +1291,7 @@ _READ_ONLY_WORDS = frozenset({
 def _read_only_allowed(stmt: StatementInfo) -> bool:
     if stmt.kind is Kind.EMPTY or stmt.kind is Kind.COPY_OUT:
         return True
-    if stmt.kind is Kind.DML or stmt.first_word not in _READ_ONLY_WORDS:
+    if stmt.kind is Kind.DML or stmt.select_into or stmt.first_word not in _READ_ONLY_WORDS:
         return False
     # EXPLAIN ANALYZE runs the statement it explains.
     return not (stmt.first_word == "EXPLAIN" and "ANALYZE" in stmt.words[1:3])

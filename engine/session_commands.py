@@ -218,6 +218,8 @@ def write_command(stmt: StatementInfo) -> str | None:
         return stmt.tag
     if stmt.kind is Kind.COPY_IN:
         return "COPY FROM"
+    if stmt.select_into:
+        return "SELECT INTO"
     if stmt.first_word not in _WRITING_WORDS:
         return None
     if stmt.first_word == "COPY":

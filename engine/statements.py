@@ -172,6 +172,7 @@ class StatementInfo:
     copy: CopySpec | None = None
     first_word: str = ""
     words: tuple[str, ...] = field(default=(), repr=False)  # upper-cased leading words
+    select_into: bool = False  # SELECT … INTO new_table: creates a table, no rows
 
     @property
     def returns_rows(self) -> bool:
@@ -179,7 +180,8 @@ class StatementInfo:
 
     @property
     def changes_schema(self) -> bool:
-        return self.first_word in ("CREATE", "DROP", "ALTER", "ATTACH", "DETACH", "USE")
+        return self.select_into or self.first_word in ("CREATE", "DROP", "ALTER", "ATTACH",
+                                                       "DETACH", "USE")
 
 
 @lru_cache(maxsize=2048)
@@ -228,8 +230,13 @@ def _classify(text: str, offset: int, tokens: list[Token]) -> StatementInfo:
         tag = fixed if fixed is not None else _ddl_tag(words)
     if first == "ROLLBACK" and "TO" in words[1:3]:
         kind = Kind.UTILITY  # ROLLBACK TO SAVEPOINT does not end the transaction
-    if first == "CREATE" and _is_create_as(tokens):
-        tag = "SELECT"  # PostgreSQL completes CREATE TABLE … AS with 'SELECT n'
+    if first == "CREATE" and is_create_as(tokens):
+        # PostgreSQL completes CREATE TABLE … AS with 'SELECT n' (no rows: 'CREATE TABLE AS')
+        no_data = [t.upper for t in tokens[-3:]] == ["WITH", "NO", "DATA"]
+        tag = "CREATE TABLE AS" if no_data else "SELECT"
+    if kind is Kind.QUERY and first in ("SELECT", "WITH") and _into_clause(tokens) is not None:
+        return StatementInfo(text, offset, Kind.UTILITY, "SELECT", params, False, None, first,
+                             words, select_into=True)
     returning = kind is Kind.DML and any(t.upper == "RETURNING" for t in tokens)
     if first == "EXPLAIN" and "ANALYZE" in words[1:2]:
         tag = "EXPLAIN"
@@ -246,7 +253,7 @@ def _ddl_tag(words: tuple[str, ...]) -> str:
     return verb
 
 
-def _is_create_as(tokens: list[Token]) -> bool:
+def is_create_as(tokens: Sequence[Token]) -> bool:
     """CREATE [TEMP] TABLE name [(...)] AS query — a top-level AS after the table name."""
     words = [t.upper for t in tokens[:6]]
     if "TABLE" not in words:
@@ -260,6 +267,69 @@ def _is_create_as(tokens: list[Token]) -> bool:
         elif depth == 0 and tok.upper == "AS":
             return True
     return False
+
+
+@dataclass(frozen=True, slots=True)
+class _Into:
+    """The ``INTO [TEMP | UNLOGGED] [TABLE] name`` clause of a SELECT: token positions."""
+
+    start: int  # the INTO token
+    name: int  # the first token of the table name
+    end: int  # just past the name
+    temporary: bool
+
+
+def _into_clause(tokens: Sequence[Token]) -> _Into | None:
+    """PostgreSQL's ``SELECT … INTO new_table``: an INTO at the top level of a query (not
+    INSERT INTO or MERGE INTO, which a WITH may lead to)."""
+    depth = 0
+    for i, tok in enumerate(tokens):
+        if tok.kind is Tok.OP and tok.text == "(":
+            depth += 1
+        elif tok.kind is Tok.OP and tok.text == ")":
+            depth -= 1
+        elif depth == 0 and tok.upper in ("INSERT", "MERGE", "UPDATE", "DELETE"):
+            return None
+        elif depth == 0 and tok.upper == "INTO":
+            return _into_at(tokens, i)
+    return None
+
+
+def _into_at(tokens: Sequence[Token], i: int) -> _Into | None:
+    j = i + 1
+    temporary = False
+    if j < len(tokens) and tokens[j].upper in ("TEMP", "TEMPORARY", "UNLOGGED"):
+        temporary = tokens[j].upper != "UNLOGGED"
+        j += 1
+    if j < len(tokens) and tokens[j].upper == "TABLE":
+        j += 1
+    name = end = j
+    while end < len(tokens) and tokens[end].kind in (Tok.WORD, Tok.IDENT):
+        end += 1
+        if end < len(tokens) and tokens[end].kind is Tok.OP and tokens[end].text == ".":
+            end += 1
+        else:
+            break
+    if end == name or (tokens[end - 1].kind is Tok.OP):
+        return None
+    return _Into(i, name, end, temporary)
+
+
+def select_into_as_create(sql: str) -> str | None:
+    """``SELECT a INTO [TEMP] t FROM …`` as ``CREATE [TEMP] TABLE t AS SELECT a FROM …``
+    (DuckDB has no SELECT INTO); None for any other statement."""
+    tokens = tokenize(sql)
+    if not tokens or tokens[0].upper not in ("SELECT", "WITH"):
+        return None
+    into = _into_clause(tokens)
+    if into is None:
+        return None
+    name = sql[tokens[into.name].start:tokens[into.end - 1].end]
+    start = tokens[0].start
+    before = sql[start:tokens[into.start].start]
+    after = sql[tokens[into.end - 1].end:tokens[-1].end]
+    temp = "TEMPORARY " if into.temporary else ""
+    return f"CREATE {temp}TABLE {name} AS {before.rstrip()} {after.lstrip()}".rstrip()
 
 
 def _duckdb_kind(text: str) -> tuple[Kind, str]:

@@ -43,7 +43,9 @@ from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokenizer_core import TokenType
 
 from engine import catalog
+from engine.errors import SqlError, SqlState
 from engine.lexer import Tok, Token, replace_params, tokenize
+from engine.statements import is_create_as, select_into_as_create
 
 CACHE_SIZE = 4096
 
@@ -148,6 +150,8 @@ def needs_translation(sql: str) -> bool:
     if not tokens or tokens[0].upper in _SKIP_FIRST_WORDS:
         return False
     ddl = tokens[0].upper == "CREATE"
+    if ddl and is_create_as(tokens):
+        return True  # the new table's column names: PostgreSQL's (count, not count_star())
     for i, tok in enumerate(tokens):
         if tok.kind is Tok.WORD:
             word = tok.text.lower()
@@ -185,6 +189,10 @@ def needs_translation(sql: str) -> bool:
 @functools.lru_cache(maxsize=CACHE_SIZE)
 def translate(sql: str) -> Translation:
     """The DuckDB text for one PostgreSQL statement (cached by text)."""
+    created = select_into_as_create(sql)
+    if created is not None:
+        inner = translate(created)
+        return Translation(inner.text, changed=True, uses_catalog=inner.uses_catalog)
     if not needs_translation(sql):
         return Translation(sql)
     if len(tokenize(sql)) > MAX_PARSED_TOKENS:  # a bulk INSERT, say: not worth a syntax tree
@@ -202,6 +210,10 @@ def translate(sql: str) -> Translation:
     except (ValueError, sqlglot.errors.SqlglotError):
         # a construct the transforms or sqlglot's writer do not handle
         return _lexical(sql)
+    if isinstance(tree, exp.Create):
+        _refuse_duplicate_columns(tree)
+        if [t.upper for t in tokenize(sql)[-3:]] == ["WITH", "NO", "DATA"]:
+            text += " WITH NO DATA"  # sqlglot's writer drops it
     if ctx.prefix:
         text = "; ".join([*ctx.prefix, text])
     return Translation(text, changed=text != sql, uses_catalog=ctx.uses_catalog)
@@ -959,11 +971,19 @@ def _figure_column_name(node: exp.Expr) -> tuple[str, int]:
     return "?column?", 0
 
 
-def _output_names(tree: exp.Expr) -> list[str | None]:
-    select = tree
-    while isinstance(select, exp.SetOperation):
+def _output_query(tree: exp.Expr) -> exp.Expr | None:
+    """The SELECT whose select list names the result's columns (or a created table's)."""
+    select: exp.Expr | None = tree
+    if isinstance(select, exp.Create):
+        select = select.expression
+    while isinstance(select, (exp.SetOperation, exp.Subquery)):
         select = select.this
-    if not isinstance(select, exp.Select):
+    return select if isinstance(select, exp.Select) else None
+
+
+def _output_names(tree: exp.Expr) -> list[str | None]:
+    select = _output_query(tree)
+    if select is None:
         return []
     names: list[str | None] = []
     for expression in select.expressions:
@@ -975,11 +995,28 @@ def _output_names(tree: exp.Expr) -> list[str | None]:
     return names
 
 
+def _refuse_duplicate_columns(create: exp.Create) -> None:
+    """CREATE TABLE … AS naming two columns alike fails in PostgreSQL (``SELECT 1, 2`` makes
+    two ``?column?``); DuckDB would rename the second. Named by a column list, it is fine."""
+    select = _output_query(create)
+    if select is None or isinstance(create.this, exp.Schema):
+        return
+    seen: set[str] = set()
+    for expression in select.expressions:
+        ident = expression.args.get("alias") if isinstance(expression, exp.Alias) else (
+            expression.this if isinstance(expression, exp.Column) else None)
+        if not isinstance(ident, exp.Identifier):
+            return  # a star: its columns are not known here
+        name = ident.name if ident.quoted else ident.name.lower()
+        if name in seen:
+            raise SqlError(SqlState.DUPLICATE_COLUMN,
+                           f'column "{name}" specified more than once')
+        seen.add(name)
+
+
 def _apply_output_names(tree: exp.Expr, names: list[str | None]) -> None:
-    select = tree
-    while isinstance(select, exp.SetOperation):
-        select = select.this
-    if not isinstance(select, exp.Select) or not names:
+    select = _output_query(tree)
+    if select is None or not names:
         return
     for expression, name in zip(list(select.expressions), names, strict=False):
         if name is None or isinstance(expression, exp.Alias):

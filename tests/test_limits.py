@@ -53,7 +53,8 @@ def test_read_only_user_reads_but_cannot_write(limited: RunningServer) -> None:
                           "COPY shared_t TO 'out.csv'", "CHECKPOINT",
                           "BUILD MODEL m USING ConvNeXt_Tiny AS SELECT 1",
                           "DELETE MODEL m", "CANCEL JOB 1",
-                          "EXPLAIN ANALYZE INSERT INTO shared_t VALUES (4)"):
+                          "EXPLAIN ANALYZE INSERT INTO shared_t VALUES (4)",
+                          "SELECT a INTO mine FROM shared_t"):
             with pytest.raises(psycopg.errors.InsufficientPrivilege, match="read-only"):
                 conn.execute(statement)
         conn.execute("PREPARE w AS INSERT INTO shared_t VALUES (5)")

@@ -6,7 +6,7 @@ import pytest
 
 from engine.errors import SqlError
 from engine.params import infer_param_types, parse_set
-from engine.statements import CopyFormat, Kind, split
+from engine.statements import CopyFormat, Kind, select_into_as_create, split
 
 # (query string, [(statement text, kind, tag, param count)])
 SPLITS = [
@@ -40,6 +40,12 @@ SPLITS = [
      [("with x as (select 1) select * from x", Kind.QUERY, "SELECT", 0)]),
     ("with x as (select 1) insert into t select * from x",
      [("with x as (select 1) insert into t select * from x", Kind.DML, "INSERT", 0)]),
+    ("create table t2 as select 1 with no data",
+     [("create table t2 as select 1 with no data", Kind.UTILITY, "CREATE TABLE AS", 0)]),
+    ("select a into t3 from t where a > $1",
+     [("select a into t3 from t where a > $1", Kind.UTILITY, "SELECT", 1)]),
+    ("with x as (select 1) select * into t4 from x",
+     [("with x as (select 1) select * into t4 from x", Kind.UTILITY, "SELECT", 0)]),
     ("show tables", [("show tables", Kind.QUERY, "SHOW", 0)]),
     ("  ", [("", Kind.EMPTY, "", 0)]),
     ("-- only a comment", [("", Kind.EMPTY, "", 0)]),
@@ -51,6 +57,29 @@ SPLITS = [
 def test_split_and_classify(sql: str, expected: list[tuple[str, Kind, str, int]]) -> None:
     got = [(s.text, s.kind, s.tag, s.param_count) for s in split(sql)]
     assert got == expected
+
+
+# PostgreSQL's SELECT … INTO as the CREATE TABLE … AS DuckDB runs (None: not a SELECT INTO).
+SELECT_INTO = [
+    ("SELECT a, b INTO t2 FROM t WHERE a > 0", "CREATE TABLE t2 AS SELECT a, b FROM t WHERE a > 0"),
+    ("select * into temp table t4 from t", "CREATE TEMPORARY TABLE t4 AS select * from t"),
+    ("SELECT * INTO TEMPORARY t4 FROM t", "CREATE TEMPORARY TABLE t4 AS SELECT * FROM t"),
+    ("SELECT a INTO UNLOGGED t5 FROM t", "CREATE TABLE t5 AS SELECT a FROM t"),
+    ('SELECT 1 INTO public."Odd Name"', 'CREATE TABLE public."Odd Name" AS SELECT 1'),
+    ("WITH x AS (SELECT 1 AS a) SELECT a INTO t6 FROM x",
+     "CREATE TABLE t6 AS WITH x AS (SELECT 1 AS a) SELECT a FROM x"),
+    ("SELECT (SELECT 1) INTO t7 FROM t", "CREATE TABLE t7 AS SELECT (SELECT 1) FROM t"),
+    ("WITH x AS (SELECT 1) INSERT INTO t SELECT * FROM x", None),
+    ("SELECT * FROM t WHERE a IN (SELECT 1)", None),
+    ("INSERT INTO t SELECT 1", None),
+    ("SELECT 1 INTO", None),
+]
+
+
+@pytest.mark.parametrize(("sql", "expected"), SELECT_INTO)
+def test_select_into_as_create(sql: str, expected: str | None) -> None:
+    assert select_into_as_create(sql) == expected
+    assert split(sql)[0].select_into is (expected is not None)
 
 
 def test_statement_offsets_point_into_the_query() -> None:
