@@ -133,6 +133,8 @@ class Database:
             self._con.execute(f"SET threads = {int(threads)}")
         # PostgreSQL's `/` on two integers truncates (5/2 = 2); DuckDB's default gives 2.5.
         self._con.execute("SET GLOBAL integer_division = true")
+        # PostgreSQL sorts NULL as larger than any value: last ascending, first descending.
+        self._con.execute("SET GLOBAL default_null_order = 'nulls_last_on_asc_first_on_desc'")
         catalog.attach(self._con)
         if confine_files:
             _confine(self._con, data_dir, allowed_dirs)

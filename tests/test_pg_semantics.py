@@ -51,3 +51,28 @@ def test_decimal_division_same_value(server: RunningServer, pg15: PostgresCluste
     got, expected = both(server, pg15, expr)
     assert isinstance(expected, Decimal)
     assert got == pytest.approx(float(expected))
+
+
+# NULL sorts as larger than every value in PostgreSQL: last ascending, first descending
+# (DuckDB's default puts it last both ways). Whole results compared, in order.
+ORDERED_QUERIES = [
+    "SELECT x FROM (VALUES (2), (NULL), (1)) v(x) ORDER BY x",
+    "SELECT x FROM (VALUES (2), (NULL), (1)) v(x) ORDER BY x DESC",
+    "SELECT x FROM (VALUES (2), (NULL), (1)) v(x) ORDER BY x DESC NULLS LAST",
+    "SELECT x FROM (VALUES (2), (NULL), (1)) v(x) ORDER BY x NULLS FIRST",
+    "SELECT x, row_number() OVER (ORDER BY x DESC) FROM (VALUES (2), (NULL), (1)) v(x) "
+    "ORDER BY 2",
+    "SELECT string_agg(coalesce(x::text, 'null'), ',' ORDER BY x DESC) "
+    "FROM (VALUES (2), (NULL), (1)) v(x)",
+    "SELECT x FROM (VALUES (2), (NULL), (1)) v(x) ORDER BY x DESC LIMIT 1",
+]
+
+
+@pytest.mark.parametrize("query", ORDERED_QUERIES)
+def test_null_ordering_as_in_postgresql(server: RunningServer, pg15: PostgresCluster,
+                                        query: str) -> None:
+    results = []
+    for dsn in (server.dsn(), pg15.dsn()):
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            results.append(conn.execute(query).fetchall())
+    assert results[0] == results[1]
