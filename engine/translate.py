@@ -112,12 +112,12 @@ _REG_TYPES = frozenset({"regclass", "regtype", "regproc", "regprocedure", "regna
 _TRIGGER_WORDS = frozenset(
     {"pg_catalog", "information_schema", "public", "operator", "collate", "user", "xmin",
      "current_user", "session_user", "current_role", "current_catalog", "current_schema",
-     "int2vector", "oidvector", "jsonb", "xid", "pg_node_tree", "aclitem"}
+     "int2vector", "oidvector", "jsonb", "xid", "pg_node_tree", "aclitem", "similar"}
     | _REG_TYPES | catalog.PG_RELATIONS
 )
 # … and function names, which need it only when called: ``version`` is also a column name.
 _CALL_TRIGGER_WORDS = frozenset(
-    {"generate_series", "to_char", "format", "json_agg", "age"}
+    {"generate_series", "to_char", "format", "json_agg", "age", "decode", "encode"}
     | catalog.FUNCTIONS | frozenset(RENAMED_FUNCTIONS)
 )
 _TRIGGER_OPS = frozenset({"~"})
@@ -712,6 +712,89 @@ def _like(node: exp.Expr, ctx: _Context) -> exp.Expr:
     return node
 
 
+def similar_to_regex(pattern: str, escape: str = "\\") -> str:
+    """A SIMILAR TO pattern as the regular expression PostgreSQL matches it with (the whole
+    string): ``%`` any text, ``_`` one character, ``.``, ``^`` and ``$`` literal outside
+    brackets, the escape character (backslash unless ``ESCAPE`` says) quoting the next one."""
+    out: list[str] = []
+    in_brackets = False
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if escape and ch == escape and i + 1 < len(pattern):
+            out.append(re.escape(pattern[i + 1]))
+            i += 2
+            continue
+        if in_brackets:
+            in_brackets = ch != "]"
+            out.append(ch)
+        elif ch == "[":
+            in_brackets = True
+            out.append(ch)
+        else:
+            out.append({"%": ".*", "_": ".", ".": "\\.", "^": "\\^", "$": "\\$"}.get(ch, ch))
+        i += 1
+    return "".join(out)
+
+
+def _similar(node: exp.Expr, ctx: _Context, escape: exp.Expr | None = None) -> exp.Expr:
+    """``x SIMILAR TO 'a%'``: DuckDB reads the pattern as a regular expression ('%' literal)."""
+    pattern = node.args.get("expression")
+    if escape is None and isinstance(node.parent, exp.Escape):
+        return node  # the ESCAPE around it rewrites both (_escape)
+    if not (isinstance(pattern, exp.Literal) and pattern.is_string):
+        return node
+    if escape is not None and not (isinstance(escape, exp.Literal) and escape.is_string
+                                   and len(escape.this) <= 1):
+        return node
+    regex = similar_to_regex(pattern.this, "\\" if escape is None else escape.this)
+    return exp.Anonymous(this="regexp_full_match",
+                         expressions=[node.this, exp.Literal.string(regex)])
+
+
+def _escape(node: exp.Expr, ctx: _Context) -> exp.Expr:
+    if isinstance(node.this, exp.SimilarTo):
+        return _similar(node.this, ctx, node.expression)
+    return node
+
+
+def _binary_format(node: exp.Expr) -> str | None:
+    charset = node.args.get("charset")
+    if isinstance(charset, exp.Literal) and charset.is_string:
+        return str(charset.this).lower()
+    return None
+
+
+def _call(name: str, *args: exp.Expr) -> exp.Expr:
+    return exp.Anonymous(this=name, expressions=list(args))
+
+
+def _decode(node: exp.Expr, ctx: _Context) -> exp.Expr:
+    """``decode(text, 'base64' | 'hex')`` → bytea (DuckDB's decode turns a blob into text)."""
+    fmt, value = _binary_format(node), node.this
+    if fmt == "hex":
+        return _call("unhex", value)
+    if fmt == "base64":  # PostgreSQL skips whitespace (encode's line breaks) in base64
+        return _call("from_base64", _call("regexp_replace", value, exp.Literal.string("\\s"),
+                                          exp.Literal.string(""), exp.Literal.string("g")))
+    raise SqlError(SqlState.FEATURE_NOT_SUPPORTED,
+                   "decode() supports the formats 'hex' and 'base64' here")
+
+
+def _encode(node: exp.Expr, ctx: _Context) -> exp.Expr:
+    """``encode(bytea, 'hex' | 'base64')`` → text, spelt as PostgreSQL spells it (lower-case
+    hex; base64 with a line break after every 76 characters)."""
+    fmt, value = _binary_format(node), node.this
+    if fmt == "hex":
+        return _call("lower", _call("hex", value))
+    if fmt == "base64":
+        return _call("regexp_replace", _call("to_base64", value),
+                     exp.Literal.string("(.{76})"), exp.Literal.string("\\1\n"),
+                     exp.Literal.string("g"))
+    raise SqlError(SqlState.FEATURE_NOT_SUPPORTED,
+                   "encode() supports the formats 'hex' and 'base64' here")
+
+
 # -- operators and collations --
 
 
@@ -896,6 +979,10 @@ TRANSFORMS: dict[type[exp.Expr], Transform] = {
     exp.Operator: _operator,
     exp.Like: _like,
     exp.ILike: _like,
+    exp.SimilarTo: _similar,
+    exp.Escape: _escape,
+    exp.Decode: _decode,
+    exp.Encode: _encode,
     exp.Collate: _collate,
     **{cls: _typed_function for cls in _TYPED_FUNCTIONS},
 }

@@ -22,6 +22,22 @@ EXPRESSIONS = [
     "date '2024-01-01' + 1",
     "'abc' ILIKE 'A%'",
     "substring('hello' from 2 for 3)",
+    # SIMILAR TO: SQL's patterns, not DuckDB's regular expressions
+    "'abc' SIMILAR TO 'a%'",
+    "'abc' SIMILAR TO 'a_c' AND 'a.c' SIMILAR TO 'a.c' AND 'abc' NOT SIMILAR TO 'a.c'",
+    "'a^c$' SIMILAR TO 'a^c$'",
+    "'a%' SIMILAR TO 'a\\%' AND 'ab' NOT SIMILAR TO 'a\\%'",
+    "'a%' SIMILAR TO 'a!%' ESCAPE '!'",
+    "'abc' SIMILAR TO '(a|b)+c' AND 'abd' SIMILAR TO '[a-c]{2}d' AND 'x' SIMILAR TO '[^ab]'",
+    "'abc' SIMILAR TO 'b'",
+    # decode/encode: PostgreSQL's binary formats
+    "decode('QUJD', 'base64')",
+    "decode('QUJD' || chr(10) || 'QUJD', 'base64')",
+    "decode('00fF', 'hex')",
+    "encode('\\x00ff'::bytea, 'hex')",
+    "encode(decode(repeat('YWFh', 19), 'base64'), 'base64')",
+    "encode(decode(repeat('YWFh', 20), 'base64'), 'base64')",
+    "encode('abc'::bytea, 'base64')",
 ]
 
 
@@ -41,6 +57,13 @@ def test_same_value_as_postgresql(server: RunningServer, pg15: PostgresCluster,
     got, expected = both(server, pg15, expr)
     assert got == expected
     assert type(got) is type(expected)
+
+
+@pytest.mark.parametrize("expr", ["decode('00', 'escape')", "encode('a'::bytea, 'escape')"])
+def test_escape_format_is_refused(server: RunningServer, expr: str) -> None:
+    with psycopg.connect(server.dsn(), autocommit=True) as conn, \
+            pytest.raises(psycopg.errors.FeatureNotSupported, match="'hex' and 'base64'"):
+        conn.execute(f"SELECT {expr}")
 
 
 # DuckDB divides decimals into a DOUBLE where PostgreSQL keeps numeric: the value is the same,
