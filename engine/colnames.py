@@ -9,6 +9,10 @@ headers), so the names are rewritten to PostgreSQL's:
 * a cast (``x::type``, ``CAST(x AS type)``) takes its argument's name when that is a column or
   a function, else the type's name (``int4``, ``int8``, ``numeric``, ``text`` …);
 * ``CASE … END`` is ``case``, ``ARRAY[…]`` ``array``, ``EXISTS (…)`` ``exists``;
+* ``WITHIN GROUP (…)`` after a call keeps the function's name; SQL's ``TRIM(… FROM x)`` is
+  ``btrim`` / ``ltrim`` / ``rtrim``; a typed literal (``interval '1 day'``) takes its type's
+  name; a subscript (``a[1]``, ``(ARRAY[…])[1:2]``) and brackets (``(expr)``) take the name of
+  what they hold;
 * anything else that is not a plain or qualified column — literals, operators, ``$1`` — is
   ``?column?``.
 
@@ -97,12 +101,13 @@ def _select_items(tokens: Sequence[Token]) -> list[list[Token]] | None:
             start += 1
     items: list[list[Token]] = [[]]
     depth = 0
-    for tok in tokens[start:]:
+    for i, tok in enumerate(tokens[start:], start):
         if tok.kind is Tok.OP and tok.text in "([":
             depth += 1
         elif tok.kind is Tok.OP and tok.text in ")]":
             depth -= 1
-        if depth == 0 and (_word(tok) in _LIST_END or tok.kind is Tok.SEMI):
+        if depth == 0 and (_word(tok) in _LIST_END or tok.kind is Tok.SEMI) and not (
+                _word(tok) == "GROUP" and _word(tokens[i - 1]) == "WITHIN"):
             break
         if depth == 0 and _is(tok, ","):
             items.append([])
@@ -190,6 +195,16 @@ def _name(item: Sequence[Token]) -> tuple[str | None, bool]:
     if all(t.kind in (Tok.WORD, Tok.IDENT) if k % 2 == 0 else _is(t, ".")
            for k, t in enumerate(item)) and n % 2 == 1:
         return None, True  # a (qualified) column: DuckDB's name is the same
+    if _is(first, "(") and _matching(item, 0) == n - 1 and n > 2 and \
+            _word(item[1]) not in ("SELECT", "WITH", "VALUES"):
+        return _name(item[1:-1])  # (expr) is named as expr
+    if last.kind is Tok.STRING and _type_tail(item[:-1]):
+        return _type_name(item[:-1]), False  # a typed literal: interval '1 day'
+    if _is(last, "]"):
+        subscripted = _subscripted(item)
+        if subscripted is not None:  # x[1], (ARRAY[…])[1:2]: named as what is subscripted
+            inner, strong = _name(subscripted)
+            return (_column_name(subscripted), True) if inner is None else (inner, strong)
     cast_at = _top_level_cast(item)
     if cast_at > 0:
         inner, strong = _name(item[:cast_at])
@@ -223,15 +238,31 @@ def _name(item: Sequence[Token]) -> tuple[str | None, bool]:
                 return _type_name(item[at[-1] + 1:close]), False
             if word == "EXISTS":
                 return "exists", False
+            if word == "TRIM":  # SQL's TRIM syntax is PostgreSQL's btrim/ltrim/rtrim
+                side = _word(item[2]) if close > 2 else ""
+                return {"LEADING": "ltrim", "TRAILING": "rtrim"}.get(side, "btrim"), True
             return (first.text if first.kind is Tok.IDENT else first.text.lower()), True
     return UNNAMED, False
 
 
+def _subscripted(item: Sequence[Token]) -> Sequence[Token] | None:
+    """What the trailing ``[…]`` of ``item`` subscripts, when that is one operand."""
+    for k in range(len(item) - 1, 0, -1):
+        if _is(item[k], "[") and _matching(item, k) == len(item) - 1:
+            return item[:k] if _primary(item[:k]) else None
+    return None
+
+
 def _function_tail(rest: Sequence[Token]) -> bool:
-    """Nothing, or ``OVER (…)`` / ``OVER name`` / ``FILTER (…)`` after a function call."""
+    """Nothing, or ``OVER (…)`` / ``OVER name`` / ``FILTER (…)`` / ``WITHIN GROUP (…)`` after a
+    function call."""
     i = 0
     while i < len(rest):
         word = _word(rest[i])
+        if word == "WITHIN" and i + 2 < len(rest) and _word(rest[i + 1]) == "GROUP" and \
+                _is(rest[i + 2], "("):
+            i = _matching(rest, i + 2) + 1
+            continue
         if word in ("OVER", "FILTER") and i + 1 < len(rest):
             if _is(rest[i + 1], "("):
                 i = _matching(rest, i + 1) + 1

@@ -33,6 +33,13 @@ NAMES = [
     ("WITH w AS (SELECT 1 AS a) SELECT a, a + 1 FROM w", (None, UNNAMED)),
     ("SELECT DISTINCT ON (a) a, b + 1 FROM t", (None, UNNAMED)),
     ("SELECT a, sum(b) FROM t GROUP BY a UNION SELECT 1, 2", (None, "sum")),
+    ("SELECT mode() WITHIN GROUP (ORDER BY a), percentile_disc(0.5) WITHIN GROUP (ORDER BY a) "
+     "FILTER (WHERE a > 0)", ("mode", "percentile_disc")),
+    ("SELECT interval '1 day', timestamp with time zone '2024-01-01', 'a' || 'b', (a), "
+     "((count(*)))", ("interval", "timestamptz", UNNAMED, None, "count")),
+    ("SELECT trim(both 'x' from a), trim(LEADING from a), trim(trailing from a), trim(a)",
+     ("btrim", "ltrim", "rtrim", "btrim")),
+    ("SELECT (ARRAY[1])[1], a[1], (a)[1:2], (a + 1)[1]", ("array", "a", "a", UNNAMED)),
     ("SELECT *, 1 FROM t", None),  # a star: the names stay DuckDB's
     ("SELECT t.* FROM t", None),
     ("VALUES (1)", None),
@@ -54,6 +61,13 @@ QUERIES = [
     "SELECT 1.5, 'x', true, NULL",
     "WITH w AS (SELECT a FROM cn) SELECT a, a + 1 FROM w",
     "SELECT a, count(*) FROM cn GROUP BY a ORDER BY a",
+    "SELECT mode() WITHIN GROUP (ORDER BY a), percentile_cont(0.5) WITHIN GROUP (ORDER BY b) "
+    "FROM cn",
+    "SELECT interval '90 minutes', date '2024-05-17', timestamp '2024-05-17 10:00', "
+    "double precision '1.5', text 'x'",
+    "SELECT trim(both 'x' from t), trim(leading from t), trim(trailing 'y' from t), trim(t) "
+    "FROM cn",
+    "SELECT (ARRAY[a, b])[1], (ARRAY[a, b])[1:1] FROM cn",
 ]
 
 

@@ -25,6 +25,8 @@ STATEMENTS: list[tuple[str, tuple[object, ...], str]] = [
     ("CREATE TABLE c7 AS SELECT 1, 2", (), "c7"),
     ("CREATE TABLE c8 AS SELECT a, A FROM t", (), "c8"),
     ("CREATE TABLE c9 AS SELECT a FROM t WITH DATA", (), "c9"),
+    ("CREATE TABLE c10 AS SELECT mode() WITHIN GROUP (ORDER BY a), interval '1 day', "
+     "max(trim(both 'x' from b)), max((ARRAY[a])[1]), max((a)), (SELECT 1) FROM t", (), "c10"),
     ("SELECT a, count(*) INTO s1 FROM t GROUP BY a ORDER BY a", (), "s1"),
     ("SELECT 1, 2 INTO s2", (), "s2"),
     ("SELECT * INTO TEMP s3 FROM t WHERE a > %s", (1,), "s3"),
