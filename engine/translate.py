@@ -42,7 +42,7 @@ from sqlglot.dialects.postgres import Postgres
 from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokenizer_core import TokenType
 
-from engine import catalog
+from engine import catalog, pgformat
 from engine.errors import SqlError, SqlState
 from engine.lexer import Tok, Token, replace_params, tokenize
 from engine.statements import is_create_as, select_into_as_create
@@ -64,6 +64,10 @@ class PostgresDialect(Postgres):
     class Tokenizer(Postgres.Tokenizer):
         KEYWORDS = {k: v for k, v in Postgres.Tokenizer.KEYWORDS.items()
                     if v is not TokenType.OBJECT_IDENTIFIER}
+
+    # to_char / to_date / to_timestamp templates stay as written: engine.pgformat reads them
+    # (sqlglot's own mapping turns 'Mon' and 'Day' into literal text, silently).
+    TIME_MAPPING: dict[str, str] = {}
 
 
 PARAM_PLACEHOLDER = "pixelsql_param_"
@@ -117,7 +121,8 @@ _TRIGGER_WORDS = frozenset(
 )
 # … and function names, which need it only when called: ``version`` is also a column name.
 _CALL_TRIGGER_WORDS = frozenset(
-    {"generate_series", "to_char", "format", "json_agg", "age", "decode", "encode"}
+    {"generate_series", "to_char", "to_date", "to_timestamp", "format", "json_agg", "age",
+     "decode", "encode"}
     | catalog.FUNCTIONS | frozenset(RENAMED_FUNCTIONS)
 )
 _TRIGGER_OPS = frozenset({"~"})
@@ -795,6 +800,77 @@ def _encode(node: exp.Expr, ctx: _Context) -> exp.Expr:
                    "encode() supports the formats 'hex' and 'base64' here")
 
 
+def _template(node: exp.Expr, function: str) -> str:
+    fmt = node.args.get("format")
+    if not (isinstance(fmt, exp.Literal) and fmt.is_string):
+        raise SqlError(SqlState.FEATURE_NOT_SUPPORTED,
+                       f"{function}() needs its format as a constant string here")
+    return str(fmt.this)
+
+
+def _case_of(value: exp.Expr, case: str) -> exp.Expr:
+    if case == "upper":
+        return _call("upper", value)
+    return _call("lower", value) if case == "lower" else value
+
+
+def _field(value: exp.Expr, field: pgformat.Field) -> exp.Expr:
+    """One :class:`engine.pgformat.Field` of ``value`` as text."""
+    def strftime(code: str) -> exp.Expr:
+        return _call("strftime", value.copy(), exp.Literal.string(code))
+
+    def text(expr: exp.Expr) -> exp.Expr:
+        return exp.Cast(this=expr, to=exp.DataType.build("text"))
+
+    if field.kind in ("month", "mon", "day", "dy"):
+        name = strftime({"month": "%B", "mon": "%b", "day": "%A", "dy": "%a"}[field.kind])
+        if field.pad and field.kind in ("month", "day"):  # blank-padded to the longest name
+            name = _call("rpad", name, exp.Literal.number(9), exp.Literal.string(" "))
+        return _case_of(name, field.case)
+    if field.kind == "dow":  # 1 = Sunday
+        return text(exp.Add(this=_call("dayofweek", value.copy()),
+                            expression=exp.Literal.number(1)))
+    if field.kind == "quarter":
+        return text(_call("quarter", value.copy()))
+    if field.kind == "meridiem_lower":
+        return _call("lower", strftime("%p"))
+    dots = ("a.m.", "p.m.") if field.dots_lower else ("A.M.", "P.M.")
+    return exp.If(this=exp.LT(this=_call("hour", value.copy()), expression=exp.Literal.number(12)),
+                  true=exp.Literal.string(dots[0]), false=exp.Literal.string(dots[1]))
+
+
+def _to_char(node: exp.Expr, ctx: _Context) -> exp.Expr:
+    """``to_char(ts, 'FMDay, DD Mon YYYY')``: PostgreSQL's template (engine.pgformat)."""
+    value = node.this
+    pieces: list[exp.Expr] = []
+    for part in pgformat.template_parts(_template(node, "to_char")):
+        if isinstance(part, pgformat.Field):
+            pieces.append(_field(value, part))
+        elif pieces and "%" not in part.replace("%%", ""):  # text alone (not first: NULL in,
+            pieces.append(exp.Literal.string(part.replace("%%", "%")))  # NULL out)
+        else:
+            pieces.append(_call("strftime", value.copy(), exp.Literal.string(part)))
+    if not pieces:
+        return exp.Literal.string("")
+    joined = pieces[0]
+    for piece in pieces[1:]:
+        joined = exp.DPipe(this=joined, expression=piece)
+    return joined
+
+
+def _to_date(node: exp.Expr, ctx: _Context) -> exp.Expr:
+    fmt = pgformat.strptime_format(_template(node, "to_date"))
+    return exp.Cast(this=_call("strptime", node.this, exp.Literal.string(fmt)),
+                    to=exp.DataType.build("date"))
+
+
+def _to_timestamp(node: exp.Expr, ctx: _Context) -> exp.Expr:
+    """``to_timestamp(text, template)`` is a timestamp with time zone (the session's zone)."""
+    fmt = pgformat.strptime_format(_template(node, "to_timestamp"))
+    return exp.Cast(this=_call("strptime", node.this, exp.Literal.string(fmt)),
+                    to=exp.DataType.build("timestamptz"))
+
+
 # -- operators and collations --
 
 
@@ -983,6 +1059,9 @@ TRANSFORMS: dict[type[exp.Expr], Transform] = {
     exp.Escape: _escape,
     exp.Decode: _decode,
     exp.Encode: _encode,
+    exp.TimeToStr: _to_char,
+    exp.StrToDate: _to_date,
+    exp.StrToTime: _to_timestamp,
     exp.Collate: _collate,
     **{cls: _typed_function for cls in _TYPED_FUNCTIONS},
 }

@@ -38,6 +38,18 @@ EXPRESSIONS = [
     "encode(decode(repeat('YWFh', 19), 'base64'), 'base64')",
     "encode(decode(repeat('YWFh', 20), 'base64'), 'base64')",
     "encode('abc'::bytea, 'base64')",
+    # to_char / to_date / to_timestamp: PostgreSQL's templates, not strftime's
+    "to_char(timestamp '2024-05-07 13:04:05.123456', 'YYYY-MM-DD HH24:MI:SS.MS US')",
+    "to_char(timestamp '2024-05-07 13:04:05', 'FMDay, FMDD Mon YYYY FMHH12:MI AM')",
+    "to_char(timestamp '2024-05-07 03:04:05', 'Day|DAY|day|Dy|DY|Month|MONTH|mon|MM|FMMM')",
+    "to_char(date '2024-05-07', 'D Q DDD IW ID YY IYYY')",
+    "to_char(timestamp '2024-05-07 13:04:05', 'HH12 am A.M. p.m. \"at\" HH')",
+    "to_char(NULL::timestamp, '\"text only\"')",
+    "to_char(timestamptz '2024-05-07 13:04:05+00', 'YYYY-MM-DD HH24:MI')",
+    "to_date('07/05/2024', 'DD/MM/YYYY')",
+    "to_date('2024 May 07', 'YYYY Mon DD')",
+    "to_timestamp('2024-05-07 01:04:05 PM', 'YYYY-MM-DD HH12:MI:SS AM')",
+    "to_timestamp(1700000000)",
 ]
 
 
@@ -57,6 +69,14 @@ def test_same_value_as_postgresql(server: RunningServer, pg15: PostgresCluster,
     got, expected = both(server, pg15, expr)
     assert got == expected
     assert type(got) is type(expected)
+
+
+@pytest.mark.parametrize("expr", ["to_char(now(), 'DDth')", "to_char(now(), 'SSSS')",
+                                  "to_date('2024', 'Y,YYY')", "to_char(now(), 'TZ')"])
+def test_unsupported_format_patterns_are_refused(server: RunningServer, expr: str) -> None:
+    with psycopg.connect(server.dsn(), autocommit=True) as conn, \
+            pytest.raises(psycopg.errors.FeatureNotSupported, match="format pattern"):
+        conn.execute(f"SELECT {expr}")
 
 
 @pytest.mark.parametrize("expr", ["decode('00', 'escape')", "encode('a'::bytea, 'escape')"])
