@@ -110,6 +110,24 @@ RENAMED_FUNCTIONS = {
 }
 
 
+# PostgreSQL functions written as DuckDB expressions of their arguments ($1, $2 …), where no
+# DuckDB function of the same meaning exists. json and jsonb are the same type here.
+_FUNCTION_TEMPLATES: dict[str, str] = {
+    "json_array_elements": "unnest(CAST($1 AS JSON[]))",
+    "json_array_elements_text": "unnest(list_transform(CAST($1 AS JSON[]), lambda e: e ->> '$'))",
+    "json_object_keys": "unnest(json_keys($1))",
+    "json_typeof": """CASE json_type($1) WHEN 'OBJECT' THEN 'object' WHEN 'ARRAY' THEN 'array'
+        WHEN 'VARCHAR' THEN 'string' WHEN 'BOOLEAN' THEN 'boolean' WHEN 'NULL' THEN 'null'
+        WHEN 'BIGINT' THEN 'number' WHEN 'UBIGINT' THEN 'number' WHEN 'DOUBLE' THEN 'number'
+        WHEN 'HUGEINT' THEN 'number' END""",
+    "array_replace": """list_transform($1, lambda e:
+        CASE WHEN e IS NOT DISTINCT FROM $2 THEN $3 ELSE e END)""",
+}
+for _name in ("json_array_elements", "json_array_elements_text", "json_object_keys",
+              "json_typeof"):
+    _FUNCTION_TEMPLATES["jsonb" + _name[4:]] = _FUNCTION_TEMPLATES[_name]
+
+
 _REG_TYPES = frozenset({"regclass", "regtype", "regproc", "regprocedure", "regnamespace",
                         "regrole", "regoper", "regoperator", "regconfig", "regdictionary"})
 # Words that need translation wherever they stand as names (relations, keywords, types) …
@@ -122,10 +140,11 @@ _TRIGGER_WORDS = frozenset(
 # … and function names, which need it only when called: ``version`` is also a column name.
 _CALL_TRIGGER_WORDS = frozenset(
     {"generate_series", "to_char", "to_date", "to_timestamp", "format", "json_agg", "age",
-     "decode", "encode"}
+     "decode", "encode", "array_remove", "btrim", "div", "initcap", "make_interval"}
+    | frozenset(_FUNCTION_TEMPLATES)
     | catalog.FUNCTIONS | frozenset(RENAMED_FUNCTIONS)
 )
-_TRIGGER_OPS = frozenset({"~"})
+_TRIGGER_OPS = frozenset({"~", "#>", "#>>"})
 # Statements translation never applies to (the session or the COPY machinery handles them).
 _SKIP_FIRST_WORDS = frozenset({"SET", "RESET", "SHOW", "BEGIN", "START", "COMMIT", "END",
                                "ROLLBACK", "ABORT", "COPY", "PREPARE", "EXECUTE",
@@ -990,12 +1009,47 @@ def _renamed(node: exp.Expr, ctx: _Context) -> exp.Expr:
     if target is not None:
         return exp.Anonymous(this=target, expressions=list(node.expressions))
     args = node.expressions
+    template = _FUNCTION_TEMPLATES.get(name)
+    if template is not None:
+        written = _from_template(template, list(args))
+        if written is not None:
+            return written
     if name == "age" and len(args) == 1 and isinstance(args[0], exp.Column) \
             and (args[0].name.lower().endswith("xid") or args[0].name.lower() in _XID_COLUMNS):
         # the age of a transaction id: nothing ages here (a cast, not a bare 0: ORDER BY 0
         # would mean a column position)
         return exp.Cast(this=exp.Literal.number(0), to=exp.DataType.build("INT"))
     return _anonymous(node, ctx)
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed_template(template: str) -> exp.Expr:
+    return sqlglot.parse_one(re.sub(r"\$(\d)", r"pixelsql_arg\1", template), read="duckdb")
+
+
+def _from_template(template: str, args: list[exp.Expr]) -> exp.Expr | None:
+    """``template`` with ``$n`` replaced by the n-th argument (None: too few arguments)."""
+    if max(map(int, re.findall(r"\$(\d)", template)), default=0) > len(args):
+        return None
+    tree = _parsed_template(template).copy()
+    for column in list(tree.find_all(exp.Column)):
+        if column.name.startswith("pixelsql_arg"):
+            column.replace(args[int(column.name[len("pixelsql_arg"):]) - 1].copy())
+    return tree
+
+
+def _json_path(node: exp.Expr, ctx: _Context) -> exp.Expr:
+    """``j #> '{a,0}'`` / ``j #>> '{a,0}'``: a path of keys (or array positions) as a JSON
+    pointer, which DuckDB reads either way."""
+    path = node.expression
+    if not (isinstance(path, exp.Literal) and path.is_string):
+        return node
+    keys = _array_elements(path.this)
+    if keys is None or any(k is None for k in keys):
+        return node
+    pointer = "".join("/" + str(k).replace("~", "~0").replace("/", "~1") for k in keys)
+    name = "json_extract_string" if isinstance(node, exp.JSONBExtractScalar) else "json_extract"
+    return _call(name, node.this, exp.Literal.string(pointer))
 
 
 _XID_COLUMNS = frozenset({"transactionid", "xmin", "xmax", "backend_xid", "backend_xmin"})
@@ -1059,6 +1113,8 @@ TRANSFORMS: dict[type[exp.Expr], Transform] = {
     exp.Escape: _escape,
     exp.Decode: _decode,
     exp.Encode: _encode,
+    exp.JSONBExtract: _json_path,
+    exp.JSONBExtractScalar: _json_path,
     exp.TimeToStr: _to_char,
     exp.StrToDate: _to_date,
     exp.StrToTime: _to_timestamp,
