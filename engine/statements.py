@@ -332,6 +332,58 @@ def select_into_as_create(sql: str) -> str | None:
     return f"CREATE {temp}TABLE {name} AS {before.rstrip()} {after.lstrip()}".rstrip()
 
 
+_LOCK_STRENGTHS = (("UPDATE",), ("SHARE",), ("NO", "KEY", "UPDATE"), ("KEY", "SHARE"))
+
+
+def _lock_clause_end(tokens: Sequence[Token], i: int) -> int:
+    """Past the row-locking clause starting at ``tokens[i]`` (``FOR UPDATE [OF t, …] [NOWAIT |
+    SKIP LOCKED]`` and the other strengths), or ``i`` when none starts there."""
+    if tokens[i].upper != "FOR":
+        return i
+    for strength in _LOCK_STRENGTHS:
+        words = [t.upper for t in tokens[i + 1:i + 1 + len(strength)]]
+        if tuple(words) == strength:
+            j = i + 1 + len(strength)
+            break
+    else:
+        return i
+    if j < len(tokens) and tokens[j].upper == "OF":
+        j += 1
+        while j < len(tokens) and (tokens[j].kind in (Tok.WORD, Tok.IDENT)
+                                   or (tokens[j].kind is Tok.OP and tokens[j].text in ".,")):
+            if tokens[j].upper in ("NOWAIT", "SKIP", "FOR", "LIMIT", "OFFSET"):
+                break
+            j += 1
+    if j < len(tokens) and tokens[j].upper == "NOWAIT":
+        j += 1
+    elif j + 1 < len(tokens) and tokens[j].upper == "SKIP" and tokens[j + 1].upper == "LOCKED":
+        j += 2
+    return j
+
+
+def without_row_locks(sql: str) -> str | None:
+    """The query without its row-locking clauses (``FOR UPDATE``, ``FOR SHARE`` …), which DuckDB
+    does not read; None when it has none. DuckDB's transactions detect conflicting writes when
+    they happen (40001), so a lock taken to guard a read-then-write is not needed for
+    correctness; waiting for another transaction's lock (and SKIP LOCKED queues) is not had."""
+    tokens = tokenize(sql)
+    if not tokens or tokens[0].upper not in ("SELECT", "WITH", "("):
+        return None
+    out, last, i = [], 0, 0
+    while i < len(tokens):
+        end = _lock_clause_end(tokens, i)
+        if end > i:
+            out.append(sql[last:tokens[i].start])
+            last = tokens[end - 1].end
+            i = end
+        else:
+            i += 1
+    if not out:
+        return None
+    out.append(sql[last:tokens[-1].end])
+    return "".join(out).strip()
+
+
 def _duckdb_kind(text: str) -> tuple[Kind, str]:
     """Ask DuckDB's parser what a statement is when its first word does not tell (e.g. WITH)."""
     try:

@@ -45,7 +45,7 @@ from sqlglot.tokenizer_core import TokenType
 from engine import catalog, pgformat
 from engine.errors import SqlError, SqlState
 from engine.lexer import Tok, Token, replace_params, tokenize
-from engine.statements import is_create_as, select_into_as_create
+from engine.statements import is_create_as, select_into_as_create, without_row_locks
 
 CACHE_SIZE = 4096
 
@@ -140,7 +140,8 @@ _TRIGGER_WORDS = frozenset(
 # … and function names, which need it only when called: ``version`` is also a column name.
 _CALL_TRIGGER_WORDS = frozenset(
     {"generate_series", "to_char", "to_date", "to_timestamp", "format", "json_agg", "age",
-     "decode", "encode", "array_remove", "btrim", "div", "initcap", "make_interval"}
+     "decode", "encode", "array_remove", "btrim", "div", "initcap", "make_interval",
+     "substring"}
     | frozenset(_FUNCTION_TEMPLATES)
     | catalog.FUNCTIONS | frozenset(RENAMED_FUNCTIONS)
 )
@@ -213,9 +214,9 @@ def needs_translation(sql: str) -> bool:
 @functools.lru_cache(maxsize=CACHE_SIZE)
 def translate(sql: str) -> Translation:
     """The DuckDB text for one PostgreSQL statement (cached by text)."""
-    created = select_into_as_create(sql)
-    if created is not None:
-        inner = translate(created)
+    rewritten = select_into_as_create(sql) or without_row_locks(sql)
+    if rewritten is not None:
+        inner = translate(rewritten)
         return Translation(inner.text, changed=True, uses_catalog=inner.uses_catalog)
     if not needs_translation(sql):
         return Translation(sql)
@@ -1038,6 +1039,19 @@ def _from_template(template: str, args: list[exp.Expr]) -> exp.Expr | None:
     return tree
 
 
+def _substring(node: exp.Expr, ctx: _Context) -> exp.Expr:
+    """``substring(text FROM 'pattern')``: PostgreSQL's regular-expression form — the first
+    match, or what its first parenthesised group matched."""
+    pattern = node.args.get("start")
+    if not (isinstance(pattern, exp.Literal) and pattern.is_string) or node.args.get("length"):
+        return node
+    group = 1 if re.search(r"(?<!\\)\((?!\?)", pattern.this) else 0
+    found = _call("regexp_extract", node.this.copy(), pattern.copy(), exp.Literal.number(group))
+    # regexp_extract gives '' when nothing matches; PostgreSQL gives NULL
+    return exp.Case(ifs=[exp.If(this=_call("regexp_matches", node.this, pattern),
+                                true=found)])
+
+
 def _json_path(node: exp.Expr, ctx: _Context) -> exp.Expr:
     """``j #> '{a,0}'`` / ``j #>> '{a,0}'``: a path of keys (or array positions) as a JSON
     pointer, which DuckDB reads either way."""
@@ -1113,6 +1127,7 @@ TRANSFORMS: dict[type[exp.Expr], Transform] = {
     exp.Escape: _escape,
     exp.Decode: _decode,
     exp.Encode: _encode,
+    exp.Substring: _substring,
     exp.JSONBExtract: _json_path,
     exp.JSONBExtractScalar: _json_path,
     exp.TimeToStr: _to_char,

@@ -132,6 +132,15 @@ SET_QUERIES = [
     "SELECT x FROM json_object_keys('{\"z\": 1}') AS k(x)",
     # (objects print as DuckDB's compact JSON, {"b":2}: README, Known limits)
     "SELECT e::text FROM jsonb_array_elements('[1, \"a\", [2]]'::jsonb) AS j(e)",
+    # row-locking clauses are read (and dropped: see test_for_update_then_a_conflicting_write)
+    "SELECT 1 AS a FOR UPDATE",
+    "SELECT x FROM (VALUES (1)) v(x) FOR SHARE NOWAIT",
+    "SELECT x FROM (VALUES (1), (2)) v(x) ORDER BY x LIMIT 1 FOR NO KEY UPDATE OF v SKIP LOCKED",
+    "SELECT * FROM (SELECT x FROM (VALUES (1)) v(x) FOR KEY SHARE) s FOR UPDATE",
+    # substring's regular-expression form
+    "SELECT substring('Thomas' from '...$'), substring('Thomas' from 'h(o)m'), "
+    "substring('Thomas' from 'z'), substring('Thomas' from 'T(?:h)'), "
+    "substring('Thomas' from 2 for 3), substring('Thomas' for 2)",
 ]
 
 
@@ -148,3 +157,22 @@ def test_same_rows_as_postgresql(server: RunningServer, pg15: PostgresCluster,
                                  query: str) -> None:
     ours, theirs = _all_rows(server, pg15, query)
     assert ours == theirs
+
+
+def test_for_update_then_a_conflicting_write(server: RunningServer) -> None:
+    """``SELECT … FOR UPDATE`` takes no lock here (DuckDB has none); the second of two
+    transactions updating the row it read fails with 40001 instead of waiting, so no update is
+    lost (README, Known limits)."""
+    with psycopg.connect(server.dsn(), autocommit=True) as setup:
+        setup.execute("CREATE OR REPLACE TABLE acct (id int PRIMARY KEY, bal int)")
+        setup.execute("INSERT INTO acct VALUES (1, 100)")
+        with psycopg.connect(server.dsn()) as a, psycopg.connect(server.dsn()) as b:
+            for conn in (a, b):
+                assert conn.execute("SELECT bal FROM acct WHERE id = 1 FOR UPDATE"
+                                    ).fetchone() == (100,)
+            a.execute("UPDATE acct SET bal = bal - 10 WHERE id = 1")
+            with pytest.raises(psycopg.errors.SerializationFailure):
+                b.execute("UPDATE acct SET bal = bal - 20 WHERE id = 1")
+            a.commit()
+            b.rollback()
+        assert setup.execute("SELECT bal FROM acct").fetchone() == (90,)
