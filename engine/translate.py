@@ -160,7 +160,7 @@ _DDL_TRIGGER_WORDS = frozenset({"varchar", "character", "serial", "bigserial", "
 
 
 # Types that are column names too often to trigger alone: only as ``::type``.
-_CAST_TRIGGER_WORDS = frozenset({"oid", "name"})
+_CAST_TRIGGER_WORDS = frozenset({"oid", "name", "json"})
 
 
 def _after_cast(tokens: tuple[Token, ...], i: int) -> bool:
@@ -1039,6 +1039,37 @@ def _from_template(template: str, args: list[exp.Expr]) -> exp.Expr | None:
     return tree
 
 
+# jsonb || jsonb: two objects merge (the right one's keys win); anything else concatenates as
+# arrays, a non-array counting as a one-element array. DuckDB's || would join the texts.
+_JSON_CONCAT = """CASE WHEN $1 IS NULL OR $2 IS NULL THEN NULL
+    WHEN json_type($1) = 'OBJECT' AND json_type($2) = 'OBJECT'
+    THEN to_json(map_concat(CAST($1 AS MAP(VARCHAR, JSON)), CAST($2 AS MAP(VARCHAR, JSON))))
+    ELSE to_json(list_concat(CASE WHEN json_type($1) = 'ARRAY' THEN CAST($1 AS JSON[])
+                                  ELSE [$1] END,
+                             CASE WHEN json_type($2) = 'ARRAY' THEN CAST($2 AS JSON[])
+                                  ELSE [$2] END)) END"""
+
+
+def _json_typed(node: exp.Expr) -> bool:
+    """Is ``node`` known to be json here: a cast to json/jsonb, or a concatenation of such."""
+    if isinstance(node, exp.Cast) and isinstance(node.args.get("to"), exp.DataType):
+        return node.args["to"].this in (exp.DataType.Type.JSON, exp.DataType.Type.JSONB)
+    return isinstance(node, exp.Case) and node.meta.get("pixelsql_json") is True
+
+
+def _concat(node: exp.Expr, ctx: _Context) -> exp.Expr:
+    """``a || b`` where either side is json: PostgreSQL's jsonb concatenation."""
+    if not (_json_typed(node.this) or _json_typed(node.expression)):
+        return node
+    # each side as json first, so that an untyped literal ('{"k": 0}') reads as json
+    as_json: list[exp.Expr] = [exp.Cast(this=side, to=exp.DataType.build("json"))
+                               for side in (node.this, node.expression)]
+    written = _from_template(_JSON_CONCAT, as_json)
+    assert written is not None
+    written.meta["pixelsql_json"] = True  # so that a || b || c sees json on its left
+    return written
+
+
 def _substring(node: exp.Expr, ctx: _Context) -> exp.Expr:
     """``substring(text FROM 'pattern')``: PostgreSQL's regular-expression form — the first
     match, or what its first parenthesised group matched."""
@@ -1128,6 +1159,7 @@ TRANSFORMS: dict[type[exp.Expr], Transform] = {
     exp.Decode: _decode,
     exp.Encode: _encode,
     exp.Substring: _substring,
+    exp.DPipe: _concat,
     exp.JSONBExtract: _json_path,
     exp.JSONBExtractScalar: _json_path,
     exp.TimeToStr: _to_char,

@@ -63,6 +63,13 @@ EXPRESSIONS = [
     "btrim('xxhixx', 'x') || btrim('  x  ')",
     "initcap('hello wORLD-foo bar_baz 1a')",
     "make_interval(hours => 2, mins => 30)",
+    # jsonb || jsonb: objects merge (shallowly), anything else concatenates as arrays
+    "'{\"a\": 1, \"c\": {\"x\": 1}}'::jsonb || '{\"b\": 2, \"c\": {\"y\": 2}}'::jsonb",
+    "'[1]'::jsonb || '[2, 3]'::jsonb",
+    "'1'::jsonb || '[2]'::jsonb || '{\"a\": 1}'::jsonb || '\"x\"'::jsonb",
+    "'{\"a\": 1}'::jsonb || NULL::jsonb",
+    "'{\"j\": 1}'::jsonb || '{\"k\": 0}'",
+    "'a' || 'b' || 1",
 ]
 
 
