@@ -12,7 +12,7 @@ headers), so the names are rewritten to PostgreSQL's:
 * ``WITHIN GROUP (…)`` after a call keeps the function's name; SQL's ``TRIM(… FROM x)`` is
   ``btrim`` / ``ltrim`` / ``rtrim``; a typed literal (``interval '1 day'``) takes its type's
   name; a subscript (``a[1]``, ``(ARRAY[…])[1:2]``) and brackets (``(expr)``) take the name of
-  what they hold;
+  what they hold, a scalar subquery ``(SELECT max(x) …)`` the name of its column;
 * anything else that is not a plain or qualified column — literals, operators, ``$1`` — is
   ``?column?``.
 
@@ -195,9 +195,15 @@ def _name(item: Sequence[Token]) -> tuple[str | None, bool]:
     if all(t.kind in (Tok.WORD, Tok.IDENT) if k % 2 == 0 else _is(t, ".")
            for k, t in enumerate(item)) and n % 2 == 1:
         return None, True  # a (qualified) column: DuckDB's name is the same
-    if _is(first, "(") and _matching(item, 0) == n - 1 and n > 2 and \
-            _word(item[1]) not in ("SELECT", "WITH", "VALUES"):
-        return _name(item[1:-1])  # (expr) is named as expr
+    if _is(first, "(") and _matching(item, 0) == n - 1 and n > 2:
+        if _word(item[1]) == "SELECT":  # a scalar subquery: named as its one column
+            items = _select_items(item[1:-1])
+            if not items or (len(items[0]) == 1 and _is(items[0][0], "*")):
+                return UNNAMED, False
+            name, strong = _name(items[0])
+            return (_column_name(items[0]), True) if name is None else (name, strong)
+        if _word(item[1]) not in ("WITH", "VALUES"):
+            return _name(item[1:-1])  # (expr) is named as expr
     if last.kind is Tok.STRING and _type_tail(item[:-1]):
         return _type_name(item[:-1]), False  # a typed literal: interval '1 day'
     if _is(last, "]"):

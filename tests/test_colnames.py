@@ -68,6 +68,9 @@ QUERIES = [
     "SELECT trim(both 'x' from t), trim(leading from t), trim(trailing 'y' from t), trim(t) "
     "FROM cn",
     "SELECT (ARRAY[a, b])[1], (ARRAY[a, b])[1:1] FROM cn",
+    "SELECT (SELECT max(a) FROM cn), (SELECT a AS x FROM cn LIMIT 1), (SELECT cn.t FROM cn "
+    "LIMIT 1), (SELECT 1), (SELECT a + 1 FROM cn LIMIT 1), (SELECT \"Q\" FROM (SELECT 1 AS "
+    "\"Q\") s)",
 ]
 
 
