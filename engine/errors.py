@@ -24,6 +24,8 @@ class SqlState:
     CONNECTION_EXCEPTION = "08000"
     CARDINALITY_VIOLATION = "21000"
     DATETIME_FIELD_OVERFLOW = "22008"
+    INVALID_DATETIME_FORMAT = "22007"
+    GENERATED_ALWAYS = "428C9"
     AMBIGUOUS_COLUMN = "42702"
     GROUPING_ERROR = "42803"
     DATA_EXCEPTION = "22000"
@@ -160,6 +162,7 @@ _MESSAGE_STATES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^Binder Error: Referenced update column .* not found", SqlState.UNDEFINED_COLUMN),
         (r"^Binder Error: column .* must appear in the GROUP BY clause",
          SqlState.GROUPING_ERROR),
+        (r"Cannot insert into a generated column", SqlState.GENERATED_ALWAYS),
         (r"^Binder Error:", SqlState.SYNTAX_ERROR),
         (r"duplicate key|PRIMARY KEY or UNIQUE constraint", SqlState.UNIQUE_VIOLATION),
         (r"NOT NULL constraint failed", SqlState.NOT_NULL_VIOLATION),
@@ -176,6 +179,8 @@ _MESSAGE_STATES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          SqlState.FEATURE_NOT_SUPPORTED),
         (r"^Conversion Error: (date|time|timestamp|interval)\w* field value out of range",
          SqlState.DATETIME_FIELD_OVERFLOW),
+        (r"^Conversion Error: invalid (date|time|timestamp)\w* field format",
+         SqlState.INVALID_DATETIME_FORMAT),
         (r"^Conversion Error: .*out of range", SqlState.NUMERIC_VALUE_OUT_OF_RANGE),
         (r"^Invalid Input Error: More than one row returned by a subquery",
          SqlState.CARDINALITY_VIOLATION),

@@ -156,7 +156,7 @@ _SKIP_FIRST_WORDS = frozenset({"SET", "RESET", "SHOW", "BEGIN", "START", "COMMIT
 
 # In CREATE TABLE: types DuckDB does not keep (varchar(n)) or lacks (serial).
 _DDL_TRIGGER_WORDS = frozenset({"varchar", "character", "serial", "bigserial", "smallserial",
-                                "serial4", "serial8", "serial2", "local", "global"})
+                                "serial4", "serial8", "serial2", "local", "global", "stored"})
 
 
 # Types that are column names too often to trigger alone: only as ``::type``.
@@ -1070,6 +1070,15 @@ def _concat(node: exp.Expr, ctx: _Context) -> exp.Expr:
     return written
 
 
+def _generated(node: exp.Expr, ctx: _Context) -> exp.Expr:
+    """``GENERATED ALWAYS AS (expr) STORED``: DuckDB computes generated columns when read
+    (the values are the same); its parser needs the expression in brackets."""
+    node.set("persisted", None)
+    if not isinstance(node.this, exp.Paren):
+        node.set("this", exp.Paren(this=node.this))
+    return node
+
+
 def _substring(node: exp.Expr, ctx: _Context) -> exp.Expr:
     """``substring(text FROM 'pattern')``: PostgreSQL's regular-expression form — the first
     match, or what its first parenthesised group matched."""
@@ -1159,6 +1168,7 @@ TRANSFORMS: dict[type[exp.Expr], Transform] = {
     exp.Decode: _decode,
     exp.Encode: _encode,
     exp.Substring: _substring,
+    exp.ComputedColumnConstraint: _generated,
     exp.DPipe: _concat,
     exp.JSONBExtract: _json_path,
     exp.JSONBExtractScalar: _json_path,

@@ -63,6 +63,14 @@ STATEMENTS = [
     "SELECT 999.999::numeric(5,2)",
     f"SELECT a FROM {TABLE} WHERE a = 'notint'",
     "SELECT (SELECT 1 UNION SELECT 2)",
+    "SELECT 'not a date'::date",
+    "SELECT 'yesterdayish'::timestamp",
+    # generated columns (STORED in PostgreSQL; DuckDB computes them when read)
+    "CREATE TABLE errs_gen (a int, b int GENERATED ALWAYS AS (a * 2) STORED, "
+    "c text GENERATED ALWAYS AS (upper(d)) STORED, d text)",
+    "INSERT INTO errs_gen (a, d) VALUES (2, 'x'); SELECT * FROM errs_gen",
+    "INSERT INTO errs_gen (a, b) VALUES (1, 5)",
+    "UPDATE errs_gen SET a = 3; SELECT a, b FROM errs_gen",
     # transactions, prepared statements, cursors
     "SAVEPOINT a",
     "RELEASE SAVEPOINT no_such_savepoint",
