@@ -122,6 +122,15 @@ _FUNCTION_TEMPLATES: dict[str, str] = {
         WHEN 'HUGEINT' THEN 'number' END""",
     "array_replace": """list_transform($1, lambda e:
         CASE WHEN e IS NOT DISTINCT FROM $2 THEN $3 ELSE e END)""",
+    # the bucket of $1 among $4 equal buckets from $2 to $3 (0 below, $4 + 1 above; either
+    # direction)
+    "width_bucket": """CAST(CASE WHEN $2 < $3 THEN
+            CASE WHEN $1 < $2 THEN 0 WHEN $1 >= $3 THEN $4 + 1
+                 ELSE floor(CAST($1 - $2 AS DOUBLE) * $4 / ($3 - $2)) + 1 END
+        ELSE
+            CASE WHEN $1 > $2 THEN 0 WHEN $1 <= $3 THEN $4 + 1
+                 ELSE floor(CAST($2 - $1 AS DOUBLE) * $4 / ($2 - $3)) + 1 END
+        END AS INTEGER)""",
 }
 for _name in ("json_array_elements", "json_array_elements_text", "json_object_keys",
               "json_typeof"):

@@ -63,6 +63,9 @@ EXPRESSIONS = [
     "btrim('xxhixx', 'x') || btrim('  x  ')",
     "initcap('hello wORLD-foo bar_baz 1a')",
     "make_interval(hours => 2, mins => 30)",
+    "ARRAY[width_bucket(5, 0, 10, 5), width_bucket(-1, 0, 10, 5), width_bucket(10, 0, 10, 5), "
+    "width_bucket(9.99, 0, 10, 5), width_bucket(2.5, 10, 0, 4), width_bucket(0, 10, 0, 4)]",
+    "width_bucket(NULL::float8, 0, 10, 5)",
     # jsonb || jsonb: objects merge (shallowly), anything else concatenates as arrays
     "'{\"a\": 1, \"c\": {\"x\": 1}}'::jsonb || '{\"b\": 2, \"c\": {\"y\": 2}}'::jsonb",
     "'[1]'::jsonb || '[2, 3]'::jsonb",
