@@ -1059,6 +1059,14 @@ _JSON_CONCAT = """CASE WHEN $1 IS NULL OR $2 IS NULL THEN NULL
                                   ELSE [$2] END)) END"""
 
 
+def _width_bucket(node: exp.Expr, ctx: _Context) -> exp.Expr:
+    args = [node.this, *(node.args.get(k) for k in ("min_value", "max_value", "num_buckets"))]
+    if any(a is None for a in args):
+        return node
+    written = _from_template(_FUNCTION_TEMPLATES["width_bucket"], args)
+    return node if written is None else written
+
+
 def _json_typed(node: exp.Expr) -> bool:
     """Is ``node`` known to be json here: a cast to json/jsonb, or a concatenation of such."""
     if isinstance(node, exp.Cast) and isinstance(node.args.get("to"), exp.DataType):
@@ -1177,6 +1185,7 @@ TRANSFORMS: dict[type[exp.Expr], Transform] = {
     exp.Decode: _decode,
     exp.Encode: _encode,
     exp.Substring: _substring,
+    exp.WidthBucket: _width_bucket,
     exp.ComputedColumnConstraint: _generated,
     exp.DPipe: _concat,
     exp.JSONBExtract: _json_path,
