@@ -1,0 +1,279 @@
+"""PostgreSQL functions and operators that DuckDB lacks or reads otherwise, as DuckDB
+expressions: the function-level transforms :mod:`engine.translate` registers.
+
+Each transform takes a sqlglot node of the parsed PostgreSQL statement (and the translation
+context, unused here) and returns what DuckDB should run. Three kinds:
+
+* **templates** — :data:`FUNCTION_TEMPLATES`: a PostgreSQL function as a DuckDB expression of
+  its arguments (``$1``, ``$2`` …), for functions with no DuckDB twin (``jsonb_typeof``,
+  ``array_replace``, ``width_bucket`` …);
+* **rewrites with rules of their own** — ``SIMILAR TO`` patterns as regular expressions,
+  ``decode``/``encode`` formats, ``to_char``/``to_date``/``to_timestamp`` templates
+  (:mod:`engine.pgformat`), ``substring``'s regular-expression form, ``jsonb || jsonb``;
+* what cannot be said exactly is refused (0A000) rather than run with another meaning.
+
+Every rewrite here is compared with PostgreSQL 15 in ``tests/test_pg_semantics.py``.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+import sqlglot
+from sqlglot import exp
+
+from engine import pgformat
+from engine.errors import SqlError, SqlState
+
+# PostgreSQL functions written as DuckDB expressions of their arguments ($1, $2 …), where no
+# DuckDB function of the same meaning exists. json and jsonb are the same type here.
+FUNCTION_TEMPLATES: dict[str, str] = {
+    "json_array_elements": "unnest(CAST($1 AS JSON[]))",
+    "json_array_elements_text": "unnest(list_transform(CAST($1 AS JSON[]), lambda e: e ->> '$'))",
+    "json_object_keys": "unnest(json_keys($1))",
+    "json_typeof": """CASE json_type($1) WHEN 'OBJECT' THEN 'object' WHEN 'ARRAY' THEN 'array'
+        WHEN 'VARCHAR' THEN 'string' WHEN 'BOOLEAN' THEN 'boolean' WHEN 'NULL' THEN 'null'
+        WHEN 'BIGINT' THEN 'number' WHEN 'UBIGINT' THEN 'number' WHEN 'DOUBLE' THEN 'number'
+        WHEN 'HUGEINT' THEN 'number' END""",
+    "array_replace": """list_transform($1, lambda e:
+        CASE WHEN e IS NOT DISTINCT FROM $2 THEN $3 ELSE e END)""",
+    # the bucket of $1 among $4 equal buckets from $2 to $3 (0 below, $4 + 1 above; either
+    # direction)
+    "width_bucket": """CAST(CASE WHEN $2 < $3 THEN
+            CASE WHEN $1 < $2 THEN 0 WHEN $1 >= $3 THEN $4 + 1
+                 ELSE floor(CAST($1 - $2 AS DOUBLE) * $4 / ($3 - $2)) + 1 END
+        ELSE
+            CASE WHEN $1 > $2 THEN 0 WHEN $1 <= $3 THEN $4 + 1
+                 ELSE floor(CAST($2 - $1 AS DOUBLE) * $4 / ($2 - $3)) + 1 END
+        END AS INTEGER)""",
+}
+for _name in ("json_array_elements", "json_array_elements_text", "json_object_keys",
+              "json_typeof"):
+    FUNCTION_TEMPLATES["jsonb" + _name[4:]] = FUNCTION_TEMPLATES[_name]
+
+
+def call(name: str, *args: exp.Expr) -> exp.Expr:
+    """``name(args…)``, a DuckDB function call."""
+    return exp.Anonymous(this=name, expressions=list(args))
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed_template(template: str) -> exp.Expr:
+    return sqlglot.parse_one(re.sub(r"\$(\d)", r"pixelsql_arg\1", template), read="duckdb")
+
+
+def from_template(template: str, args: list[exp.Expr]) -> exp.Expr | None:
+    """``template`` with ``$n`` replaced by the n-th argument (None: too few arguments)."""
+    if max(map(int, re.findall(r"\$(\d)", template)), default=0) > len(args):
+        return None
+    tree = _parsed_template(template).copy()
+    for column in list(tree.find_all(exp.Column)):
+        if column.name.startswith("pixelsql_arg"):
+            column.replace(args[int(column.name[len("pixelsql_arg"):]) - 1].copy())
+    return tree
+
+
+def similar_to_regex(pattern: str, escape: str = "\\") -> str:
+    """A SIMILAR TO pattern as the regular expression PostgreSQL matches it with (the whole
+    string): ``%`` any text, ``_`` one character, ``.``, ``^`` and ``$`` literal outside
+    brackets, the escape character (backslash unless ``ESCAPE`` says) quoting the next one."""
+    out: list[str] = []
+    in_brackets = False
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if escape and ch == escape and i + 1 < len(pattern):
+            out.append(re.escape(pattern[i + 1]))
+            i += 2
+            continue
+        if in_brackets:
+            in_brackets = ch != "]"
+            out.append(ch)
+        elif ch == "[":
+            in_brackets = True
+            out.append(ch)
+        else:
+            out.append({"%": ".*", "_": ".", ".": "\\.", "^": "\\^", "$": "\\$"}.get(ch, ch))
+        i += 1
+    return "".join(out)
+
+
+def similar(node: exp.Expr, ctx: object, escape: exp.Expr | None = None) -> exp.Expr:
+    """``x SIMILAR TO 'a%'``: DuckDB reads the pattern as a regular expression ('%' literal)."""
+    pattern = node.args.get("expression")
+    if escape is None and isinstance(node.parent, exp.Escape):
+        return node  # the ESCAPE around it rewrites both (similar_escape)
+    if not (isinstance(pattern, exp.Literal) and pattern.is_string):
+        return node
+    if escape is not None and not (isinstance(escape, exp.Literal) and escape.is_string
+                                   and len(escape.this) <= 1):
+        return node
+    regex = similar_to_regex(pattern.this, "\\" if escape is None else escape.this)
+    return exp.Anonymous(this="regexp_full_match",
+                         expressions=[node.this, exp.Literal.string(regex)])
+
+
+def similar_escape(node: exp.Expr, ctx: object) -> exp.Expr:
+    """``x SIMILAR TO pattern ESCAPE 'c'``."""
+    if isinstance(node.this, exp.SimilarTo):
+        return similar(node.this, ctx, node.expression)
+    return node
+
+
+def _binary_format(node: exp.Expr) -> str | None:
+    charset = node.args.get("charset")
+    if isinstance(charset, exp.Literal) and charset.is_string:
+        return str(charset.this).lower()
+    return None
+
+
+def decode(node: exp.Expr, ctx: object) -> exp.Expr:
+    """``decode(text, 'base64' | 'hex')`` → bytea (DuckDB's decode turns a blob into text)."""
+    fmt, value = _binary_format(node), node.this
+    if fmt == "hex":
+        return call("unhex", value)
+    if fmt == "base64":  # PostgreSQL skips whitespace (encode's line breaks) in base64
+        return call("from_base64", call("regexp_replace", value, exp.Literal.string("\\s"),
+                                         exp.Literal.string(""), exp.Literal.string("g")))
+    raise SqlError(SqlState.FEATURE_NOT_SUPPORTED,
+                   "decode() supports the formats 'hex' and 'base64' here")
+
+
+def encode(node: exp.Expr, ctx: object) -> exp.Expr:
+    """``encode(bytea, 'hex' | 'base64')`` → text, spelt as PostgreSQL spells it (lower-case
+    hex; base64 with a line break after every 76 characters)."""
+    fmt, value = _binary_format(node), node.this
+    if fmt == "hex":
+        return call("lower", call("hex", value))
+    if fmt == "base64":
+        return call("regexp_replace", call("to_base64", value),
+                    exp.Literal.string("(.{76})"), exp.Literal.string("\\1\n"),
+                    exp.Literal.string("g"))
+    raise SqlError(SqlState.FEATURE_NOT_SUPPORTED,
+                   "encode() supports the formats 'hex' and 'base64' here")
+
+
+def _template(node: exp.Expr, function: str) -> str:
+    fmt = node.args.get("format")
+    if not (isinstance(fmt, exp.Literal) and fmt.is_string):
+        raise SqlError(SqlState.FEATURE_NOT_SUPPORTED,
+                       f"{function}() needs its format as a constant string here")
+    return str(fmt.this)
+
+
+def _case_of(value: exp.Expr, case: str) -> exp.Expr:
+    if case == "upper":
+        return call("upper", value)
+    return call("lower", value) if case == "lower" else value
+
+
+def _field(value: exp.Expr, field: pgformat.Field) -> exp.Expr:
+    """One :class:`engine.pgformat.Field` of ``value`` as text."""
+    def strftime(code: str) -> exp.Expr:
+        return call("strftime", value.copy(), exp.Literal.string(code))
+
+    def text(expr: exp.Expr) -> exp.Expr:
+        return exp.Cast(this=expr, to=exp.DataType.build("text"))
+
+    if field.kind in ("month", "mon", "day", "dy"):
+        name = strftime({"month": "%B", "mon": "%b", "day": "%A", "dy": "%a"}[field.kind])
+        if field.pad and field.kind in ("month", "day"):  # blank-padded to the longest name
+            name = call("rpad", name, exp.Literal.number(9), exp.Literal.string(" "))
+        return _case_of(name, field.case)
+    if field.kind == "dow":  # 1 = Sunday
+        return text(exp.Add(this=call("dayofweek", value.copy()),
+                            expression=exp.Literal.number(1)))
+    if field.kind == "quarter":
+        return text(call("quarter", value.copy()))
+    if field.kind == "meridiem_lower":
+        return call("lower", strftime("%p"))
+    dots = ("a.m.", "p.m.") if field.dots_lower else ("A.M.", "P.M.")
+    return exp.If(this=exp.LT(this=call("hour", value.copy()), expression=exp.Literal.number(12)),
+                  true=exp.Literal.string(dots[0]), false=exp.Literal.string(dots[1]))
+
+
+def to_char(node: exp.Expr, ctx: object) -> exp.Expr:
+    """``to_char(ts, 'FMDay, DD Mon YYYY')``: PostgreSQL's template (engine.pgformat)."""
+    value = node.this
+    pieces: list[exp.Expr] = []
+    for part in pgformat.template_parts(_template(node, "to_char")):
+        if isinstance(part, pgformat.Field):
+            pieces.append(_field(value, part))
+        elif pieces and "%" not in part.replace("%%", ""):  # text alone (not first: NULL in,
+            pieces.append(exp.Literal.string(part.replace("%%", "%")))  # NULL out)
+        else:
+            pieces.append(call("strftime", value.copy(), exp.Literal.string(part)))
+    if not pieces:
+        return exp.Literal.string("")
+    joined = pieces[0]
+    for piece in pieces[1:]:
+        joined = exp.DPipe(this=joined, expression=piece)
+    return joined
+
+
+def to_date(node: exp.Expr, ctx: object) -> exp.Expr:
+    """``to_date(text, template)``."""
+    fmt = pgformat.strptime_format(_template(node, "to_date"))
+    return exp.Cast(this=call("strptime", node.this, exp.Literal.string(fmt)),
+                    to=exp.DataType.build("date"))
+
+
+def to_timestamp(node: exp.Expr, ctx: object) -> exp.Expr:
+    """``to_timestamp(text, template)`` is a timestamp with time zone (the session's zone)."""
+    fmt = pgformat.strptime_format(_template(node, "to_timestamp"))
+    return exp.Cast(this=call("strptime", node.this, exp.Literal.string(fmt)),
+                    to=exp.DataType.build("timestamptz"))
+
+
+# jsonb || jsonb: two objects merge (the right one's keys win); anything else concatenates as
+# arrays, a non-array counting as a one-element array. DuckDB's || would join the texts.
+_JSON_CONCAT = """CASE WHEN $1 IS NULL OR $2 IS NULL THEN NULL
+    WHEN json_type($1) = 'OBJECT' AND json_type($2) = 'OBJECT'
+    THEN to_json(map_concat(CAST($1 AS MAP(VARCHAR, JSON)), CAST($2 AS MAP(VARCHAR, JSON))))
+    ELSE to_json(list_concat(CASE WHEN json_type($1) = 'ARRAY' THEN CAST($1 AS JSON[])
+                                  ELSE [$1] END,
+                             CASE WHEN json_type($2) = 'ARRAY' THEN CAST($2 AS JSON[])
+                                  ELSE [$2] END)) END"""
+
+
+def width_bucket(node: exp.Expr, ctx: object) -> exp.Expr:
+    """``width_bucket(value, low, high, count)`` (sqlglot's own node; the template above)."""
+    args = [node.this, *(node.args.get(k) for k in ("min_value", "max_value", "num_buckets"))]
+    if any(a is None for a in args):
+        return node
+    written = from_template(FUNCTION_TEMPLATES["width_bucket"], args)
+    return node if written is None else written
+
+
+def _json_typed(node: exp.Expr) -> bool:
+    """Is ``node`` known to be json here: a cast to json/jsonb, or a concatenation of such."""
+    if isinstance(node, exp.Cast) and isinstance(node.args.get("to"), exp.DataType):
+        return node.args["to"].this in (exp.DataType.Type.JSON, exp.DataType.Type.JSONB)
+    return isinstance(node, exp.Case) and node.meta.get("pixelsql_json") is True
+
+
+def json_concat(node: exp.Expr, ctx: object) -> exp.Expr:
+    """``a || b`` where either side is json: PostgreSQL's jsonb concatenation."""
+    if not (_json_typed(node.this) or _json_typed(node.expression)):
+        return node
+    # each side as json first, so that an untyped literal ('{"k": 0}') reads as json
+    as_json: list[exp.Expr] = [exp.Cast(this=side, to=exp.DataType.build("json"))
+                               for side in (node.this, node.expression)]
+    written = from_template(_JSON_CONCAT, as_json)
+    assert written is not None
+    written.meta["pixelsql_json"] = True  # so that a || b || c sees json on its left
+    return written
+
+
+def substring(node: exp.Expr, ctx: object) -> exp.Expr:
+    """``substring(text FROM 'pattern')``: PostgreSQL's regular-expression form — the first
+    match, or what its first parenthesised group matched."""
+    pattern = node.args.get("start")
+    if not (isinstance(pattern, exp.Literal) and pattern.is_string) or node.args.get("length"):
+        return node
+    group = 1 if re.search(r"(?<!\\)\((?!\?)", pattern.this) else 0
+    found = call("regexp_extract", node.this.copy(), pattern.copy(), exp.Literal.number(group))
+    # regexp_extract gives '' when nothing matches; PostgreSQL gives NULL
+    return exp.Case(ifs=[exp.If(this=call("regexp_matches", node.this, pattern),
+                                true=found)])
