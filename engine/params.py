@@ -93,17 +93,29 @@ def _duck_type(dt: exp.DataType) -> str:
 
 
 def infer_param_types(stmt: StatementInfo, given: Sequence[str | None],
-                      column_types: ColumnTypes) -> tuple[str, ...]:
-    """DuckDB type names for ``$1..$n``; ``given`` (from Parse) wins where not None."""
+                      column_types: ColumnTypes, client_text: str | None = None,
+                      ) -> tuple[str, ...]:
+    """DuckDB type names for ``$1..$n``; ``given`` (from Parse) wins where not None.
+
+    ``stmt`` is what DuckDB runs; where translation changed it, ``client_text`` is what the
+    client sent, read for the parameters the DuckDB text does not tell (its rewrites may be
+    beyond the PostgreSQL parser: ``lambda e: …``)."""
     n = stmt.param_count
     result: list[str | None] = [None] * n
     for i, g in enumerate(given[:n]):
         result[i] = g
-    if n == 0 or all(r is not None for r in result):
-        return tuple(r or _TEXT for r in result)
-    tree = _parse(stmt.text)
-    if tree is None:
-        return tuple(r or _TEXT for r in result)
+    for text in (stmt.text, client_text):
+        if n == 0 or all(r is not None for r in result) or text is None:
+            break
+        tree = _parse(text)
+        if tree is not None:
+            _infer_from(tree, result, column_types)
+    return tuple(r or _TEXT for r in result)
+
+
+def _infer_from(tree: exp.Expr, result: list[str | None], column_types: ColumnTypes) -> None:
+    """Fill the unknown (None) entries of ``result`` from the statement's syntax tree."""
+    n = len(result)
     tables = _tables(tree)
     cache: dict[str, dict[str, str]] = {}
 
@@ -129,7 +141,6 @@ def infer_param_types(stmt: StatementInfo, given: Sequence[str | None],
             continue
         assign(num, _from_context(node, lookup))
     _from_insert(tree, result, column_types)
-    return tuple(r or _TEXT for r in result)
 
 
 def _from_context(node: exp.Expr, lookup: Callable[[exp.Column], str | None]) -> str | None:

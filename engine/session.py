@@ -624,7 +624,8 @@ class Session:
             return cached
         duck = self._in_duckdb_dialect(stmt.text)
         target = dataclasses.replace(stmt, text=duck.text) if duck.changed else stmt
-        param_types = infer_param_types(target, given, self._column_types)
+        param_types = infer_param_types(target, given, self._column_types,
+                                        stmt.text if duck.changed else None)
         columns: tuple[Column, ...] | None = None
         if stmt.returns_rows:
             try:

@@ -117,6 +117,14 @@ def test_insert_and_fetch_every_type(server: RunningServer) -> None:
         ("SELECT 1 LIMIT $1", (5,), 1),
         ("SELECT CAST($1 AS BIGINT)", (7,), 7),
         ("SELECT $1::int4 IS NULL", (None,), True),
+        # statements the server rewrites for DuckDB (engine.pgfunctions): the parameter types
+        # still come from the client's text
+        ("SELECT array_replace($1::int[], 2, 3)", ([1, 2],), [1, 3]),
+        ("SELECT to_char($1::timestamp, 'FMDay DD Mon')", (datetime(2024, 5, 7),),
+         "Tuesday 07 May"),
+        ("SELECT jsonb_typeof($1::jsonb)", ('{"a": 1}',), "object"),
+        ("SELECT width_bucket($1::float8, 0, 10, 5)", (5.0,), 3),
+        ("SELECT substring($1::text from 'h(o)m')", ("Thomas",), "o"),
     ],
 )
 def test_fetchval_with_typed_parameters(server: RunningServer, sql: str,
