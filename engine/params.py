@@ -104,13 +104,26 @@ def infer_param_types(stmt: StatementInfo, given: Sequence[str | None],
     result: list[str | None] = [None] * n
     for i, g in enumerate(given[:n]):
         result[i] = g
-    for text in (stmt.text, client_text):
-        if n == 0 or all(r is not None for r in result) or text is None:
-            break
-        tree = _parse(text)
-        if tree is not None:
-            _infer_from(tree, result, column_types)
+    tree = _parse(stmt.text) if n and None in result else None
+    if tree is not None:
+        _infer_from(tree, result, column_types)
+    client = _parse(client_text) if client_text and n and None in result else None
+    if client is not None:
+        # PostgreSQL-only types there (::regclass, which translation turned into a lookup of
+        # the text) stay unknown: text, as before translation.
+        found: list[str | None] = list(result)
+        _infer_from(client, found, column_types)
+        result = [r if r is not None or f is None or not _is_duckdb_type(f) else f
+                  for r, f in zip(result, found, strict=True)]
     return tuple(r or _TEXT for r in result)
+
+
+def _is_duckdb_type(name: str) -> bool:
+    try:
+        duckdb.sqltype(name)
+    except (duckdb.Error, ValueError, TypeError):
+        return False
+    return True
 
 
 def _infer_from(tree: exp.Expr, result: list[str | None], column_types: ColumnTypes) -> None:
