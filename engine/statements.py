@@ -12,7 +12,7 @@ statements many times.
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -253,20 +253,22 @@ def _ddl_tag(words: tuple[str, ...]) -> str:
     return verb
 
 
+def _top_level(tokens: Sequence[Token]) -> Iterator[tuple[int, Token]]:
+    """(index, token) of the tokens outside any brackets."""
+    depth = 0
+    for i, tok in enumerate(tokens):
+        if tok.kind is Tok.OP and tok.text == "(":
+            depth += 1
+        elif tok.kind is Tok.OP and tok.text == ")":
+            depth -= 1
+        elif depth == 0:
+            yield i, tok
+
+
 def is_create_as(tokens: Sequence[Token]) -> bool:
     """CREATE [TEMP] TABLE name [(...)] AS query — a top-level AS after the table name."""
     words = [t.upper for t in tokens[:6]]
-    if "TABLE" not in words:
-        return False
-    depth = 0
-    for tok in tokens:
-        if tok.text == "(" and tok.kind is Tok.OP:
-            depth += 1
-        elif tok.text == ")" and tok.kind is Tok.OP:
-            depth -= 1
-        elif depth == 0 and tok.upper == "AS":
-            return True
-    return False
+    return "TABLE" in words and any(tok.upper == "AS" for _, tok in _top_level(tokens))
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,15 +284,10 @@ class _Into:
 def _into_clause(tokens: Sequence[Token]) -> _Into | None:
     """PostgreSQL's ``SELECT … INTO new_table``: an INTO at the top level of a query (not
     INSERT INTO or MERGE INTO, which a WITH may lead to)."""
-    depth = 0
-    for i, tok in enumerate(tokens):
-        if tok.kind is Tok.OP and tok.text == "(":
-            depth += 1
-        elif tok.kind is Tok.OP and tok.text == ")":
-            depth -= 1
-        elif depth == 0 and tok.upper in ("INSERT", "MERGE", "UPDATE", "DELETE"):
+    for i, tok in _top_level(tokens):
+        if tok.upper in ("INSERT", "MERGE", "UPDATE", "DELETE"):
             return None
-        elif depth == 0 and tok.upper == "INTO":
+        if tok.upper == "INTO":
             return _into_at(tokens, i)
     return None
 
