@@ -277,3 +277,47 @@ def substring(node: exp.Expr, ctx: object) -> exp.Expr:
     # regexp_extract gives '' when nothing matches; PostgreSQL gives NULL
     return exp.Case(ifs=[exp.If(this=call("regexp_matches", node.this, pattern),
                                 true=found)])
+
+
+def _sql_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _capturing_groups(pattern: str) -> int:
+    """The capturing groups of a regular expression: '(' not escaped, not '(?', not in [...]."""
+    outside = re.sub(r"\[(?:\\.|[^\]])*\]", "", pattern)
+    return len(re.findall(r"(?<!\\)\((?!\?)", outside))
+
+
+def regexp_matches(args: list[exp.Expr]) -> exp.Expr:
+    """``regexp_matches(text, pattern [, flags])``: a set of ``text[]`` — the groups of the
+    first match (of every match with ``'g'``), the whole match when the pattern has none, no
+    row when nothing matches. (DuckDB's function of that name answers true/false.)"""
+    pattern = args[1] if len(args) in (2, 3) else None
+    flags = args[2] if len(args) == 3 else exp.Literal.string("")
+    if not (isinstance(pattern, exp.Literal) and pattern.is_string
+            and isinstance(flags, exp.Literal) and flags.is_string
+            and set(str(flags.this)) <= set("gic")):
+        raise SqlError(SqlState.FEATURE_NOT_SUPPORTED,
+                       "regexp_matches() needs a constant pattern and flags among g, i, c here")
+    regex = ("(?i)" if "i" in str(flags.this) else "") + str(pattern.this)
+    p, groups = _sql_string(regex), _capturing_groups(str(pattern.this))
+    if "g" in str(flags.this):
+        if groups == 0:
+            template = f"unnest(list_transform(regexp_extract_all($1, {p}), lambda m: [m]))"
+        else:
+            items = ", ".join(f"regexp_extract_all($1, {p}, {g})[i + 1]"
+                              for g in range(1, groups + 1))
+            template = (f"unnest(list_transform(range(len(regexp_extract_all($1, {p}))), "
+                        f"lambda i: [{items}]))")
+    else:
+        items = ", ".join(f"regexp_extract($1, {p}, {g})" for g in range(1 if groups else 0,
+                                                                          groups + 1))
+        template = f"unnest(CASE WHEN regexp_matches($1, {p}) THEN [[{items}]] ELSE [] END)"
+    written = from_template(template, args[:1])
+    assert written is not None
+    return written
+
+
+# PostgreSQL functions rewritten by rules of their own (not a fixed template), by name.
+FUNCTION_REWRITES = {"regexp_matches": regexp_matches}

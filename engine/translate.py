@@ -45,7 +45,7 @@ from sqlglot.tokenizer_core import TokenType
 from engine import catalog, pgfunctions
 from engine.errors import SqlError, SqlState
 from engine.lexer import Tok, Token, replace_params, tokenize
-from engine.pgfunctions import FUNCTION_TEMPLATES, call, from_template
+from engine.pgfunctions import FUNCTION_REWRITES, FUNCTION_TEMPLATES, call, from_template
 from engine.statements import is_create_as, select_into_as_create, without_row_locks
 
 CACHE_SIZE = 4096
@@ -125,7 +125,7 @@ _CALL_TRIGGER_WORDS = frozenset(
     {"generate_series", "to_char", "to_date", "to_timestamp", "format", "json_agg", "age",
      "decode", "encode", "array_remove", "btrim", "div", "initcap", "make_interval",
      "substring"}
-    | frozenset(FUNCTION_TEMPLATES)
+    | frozenset(FUNCTION_TEMPLATES) | frozenset(FUNCTION_REWRITES)
     | catalog.FUNCTIONS | frozenset(RENAMED_FUNCTIONS)
 )
 _TRIGGER_OPS = frozenset({"~", "#>", "#>>"})
@@ -839,6 +839,9 @@ def _renamed(node: exp.Expr, ctx: _Context) -> exp.Expr:
     if target is not None:
         return exp.Anonymous(this=target, expressions=list(node.expressions))
     args = node.expressions
+    rewrite = FUNCTION_REWRITES.get(name)
+    if rewrite is not None:
+        return rewrite(list(args))
     template = FUNCTION_TEMPLATES.get(name)
     if template is not None:
         written = from_template(template, list(args))

@@ -102,6 +102,15 @@ def test_unsupported_format_patterns_are_refused(server: RunningServer, expr: st
         conn.execute(f"SELECT {expr}")
 
 
+@pytest.mark.parametrize("expr", ["regexp_matches('a', 'a', 'x')",
+                                  "regexp_matches('a', repeat('a', 1))"])
+def test_regexp_matches_needs_constant_pattern_and_known_flags(server: RunningServer,
+                                                              expr: str) -> None:
+    with psycopg.connect(server.dsn(), autocommit=True) as conn, \
+            pytest.raises(psycopg.errors.FeatureNotSupported, match="regexp_matches"):
+        conn.execute(f"SELECT {expr}")
+
+
 @pytest.mark.parametrize("expr", ["decode('00', 'escape')", "encode('a'::bytea, 'escape')"])
 def test_escape_format_is_refused(server: RunningServer, expr: str) -> None:
     with psycopg.connect(server.dsn(), autocommit=True) as conn, \
@@ -147,6 +156,14 @@ SET_QUERIES = [
     "SELECT x FROM (VALUES (1)) v(x) FOR SHARE NOWAIT",
     "SELECT x FROM (VALUES (1), (2)) v(x) ORDER BY x LIMIT 1 FOR NO KEY UPDATE OF v SKIP LOCKED",
     "SELECT * FROM (SELECT x FROM (VALUES (1)) v(x) FOR KEY SHARE) s FOR UPDATE",
+    # regexp_matches: a set of text[] (DuckDB's function of that name is a boolean)
+    "SELECT regexp_matches('a1b2', '([a-z])([0-9])', 'g')",
+    "SELECT regexp_matches('a1b2', '[0-9]', 'g')",
+    "SELECT regexp_matches('a1b2', '([a-z])([0-9])')",
+    "SELECT regexp_matches('a1b2', 'b')",
+    "SELECT regexp_matches('a1b2', 'z')",
+    "SELECT regexp_matches('A1b2', '(a)', 'i')",
+    "SELECT count(*) FROM regexp_matches('abcabc', 'b', 'g') AS m",
     # substring's regular-expression form
     "SELECT substring('Thomas' from '...$'), substring('Thomas' from 'h(o)m'), "
     "substring('Thomas' from 'z'), substring('Thomas' from 'T(?:h)'), "
