@@ -279,10 +279,6 @@ def substring(node: exp.Expr, ctx: object) -> exp.Expr:
                                 true=found)])
 
 
-def _sql_string(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _capturing_groups(pattern: str) -> int:
     """The capturing groups of a regular expression: '(' not escaped, not '(?', not in [...]."""
     outside = re.sub(r"\[(?:\\.|[^\]])*\]", "", pattern)
@@ -301,7 +297,8 @@ def regexp_matches(args: list[exp.Expr]) -> exp.Expr:
         raise SqlError(SqlState.FEATURE_NOT_SUPPORTED,
                        "regexp_matches() needs a constant pattern and flags among g, i, c here")
     regex = ("(?i)" if "i" in str(flags.this) else "") + str(pattern.this)
-    p, groups = _sql_string(regex), _capturing_groups(str(pattern.this))
+    p = exp.Literal.string(regex).sql(dialect="duckdb")
+    groups = _capturing_groups(str(pattern.this))
     if "g" in str(flags.this):
         if groups == 0:
             template = f"unnest(list_transform(regexp_extract_all($1, {p}), lambda m: [m]))"
