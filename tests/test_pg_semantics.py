@@ -203,3 +203,11 @@ def test_for_update_then_a_conflicting_write(server: RunningServer) -> None:
             a.commit()
             b.rollback()
         assert setup.execute("SELECT bal FROM acct").fetchone() == (90,)
+
+
+def test_a_template_given_as_a_parameter_is_refused(server: RunningServer) -> None:
+    """The template is read when the statement is translated, before values are bound
+    (README, Known limits): refused, not run with DuckDB's reading of it."""
+    with psycopg.connect(server.dsn(), autocommit=True) as conn, \
+            pytest.raises(psycopg.errors.FeatureNotSupported, match="constant string"):
+        conn.execute("SELECT to_char(now(), %s)", ("YYYY",))
