@@ -27,7 +27,8 @@ from engine.errors import SqlError, SqlState
 class Field:
     """A field strftime cannot write alone: ``kind`` in ``month``, ``mon``, ``day``, ``dy``
     (names, with ``case`` 'upper' / 'lower' / 'title' and ``pad`` to nine), ``dow`` (1-7 from
-    Sunday), ``quarter``, ``meridiem_dots`` (A.M. / P.M.), ``meridiem_lower`` (am / pm)."""
+    Sunday), ``quarter``, ``meridiem`` (A.M. / P.M., or a.m. / p.m. with ``dots_lower``),
+    ``meridiem_lower`` (am / pm)."""
 
     kind: str
     case: str = "title"
@@ -45,7 +46,8 @@ _CODES: list[tuple[str, str, str]] = [
     ("DD", "%d", "%-d"), ("IW", "%V", "%V"), ("ID", "%u", "%u"), ("AM", "%p", "%p"),
     ("PM", "%p", "%p"),
 ]
-_NAMES = {"MONTH": "month", "MON": "mon", "DAY": "day", "DY": "dy"}
+# Name patterns, longest first (MONTH before MON), any case (the case of the output).
+_NAMES = (("MONTH", "month"), ("MON", "mon"), ("DAY", "day"), ("DY", "dy"))
 # Patterns PostgreSQL has that are not translated: refused by name.
 _REFUSED = ("Y,YYY", "YYY", "IYY", "IY", "SSSSS", "SSSS", "TZH", "TZM", "TZ", "tz", "OF", "BC",
             "AD", "B.C.", "A.D.", "CC", "WW", "RM", "rm", "TH", "th", "FX", "J", "W", "I", "Y")
@@ -111,7 +113,7 @@ def template_parts(template: str) -> list[Part]:
 def _one(rest: str, upper: str, fill: bool, parts: list[Part],
          text: Callable[[str], None]) -> int:
     """Consume one pattern at the start of ``rest``; its length, or 0 for a plain character."""
-    for word, kind in sorted(_NAMES.items(), key=lambda kv: -len(kv[0])):
+    for word, kind in _NAMES:
         if upper.startswith(word):
             parts.append(Field(kind, _case(rest[:len(word)]), pad=not fill))
             return len(word)
