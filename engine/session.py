@@ -55,7 +55,15 @@ from engine.results import (
     RowsOutcome,
 )
 from engine.session_commands import SessionCommands, TransactionModes, begin_modes
-from engine.statements import CopyFormat, CopySpec, Kind, StatementInfo, copy_columns, split
+from engine.statements import (
+    CopyFormat,
+    CopySpec,
+    Kind,
+    StatementInfo,
+    copy_columns,
+    name_end,
+    split,
+)
 from engine.thanosql import Command
 from engine.translate import Translation, translate
 
@@ -1221,13 +1229,7 @@ def _insert_without_columns(sql: str) -> tuple[str, int, int] | None:
     tokens = tokenize(sql)
     if len(tokens) < 6 or tokens[1].upper != "INTO":
         return None
-    i = 2
-    while i < len(tokens) and tokens[i].kind in (Tok.WORD, Tok.IDENT):
-        if i + 1 < len(tokens) and tokens[i + 1].kind is Tok.OP and tokens[i + 1].text == ".":
-            i += 2
-            continue
-        i += 1
-        break
+    i = name_end(tokens, 2)
     if i + 1 >= len(tokens) or tokens[i].upper != "VALUES" or tokens[i + 1].text != "(":
         return None
     depth, width = 0, 1

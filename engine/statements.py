@@ -292,6 +292,19 @@ def _into_clause(tokens: Sequence[Token]) -> _Into | None:
     return None
 
 
+def name_end(tokens: Sequence[Token], i: int) -> int:
+    """Just past the (possibly qualified) name starting at ``tokens[i]`` (``a``, ``s."T"``),
+    a trailing ``.`` included; ``i`` when no name starts there."""
+    end = i
+    while end < len(tokens) and tokens[end].kind in (Tok.WORD, Tok.IDENT):
+        end += 1
+        if end < len(tokens) and tokens[end].kind is Tok.OP and tokens[end].text == ".":
+            end += 1
+        else:
+            break
+    return end
+
+
 def _into_at(tokens: Sequence[Token], i: int) -> _Into | None:
     j = i + 1
     temporary = False
@@ -300,16 +313,10 @@ def _into_at(tokens: Sequence[Token], i: int) -> _Into | None:
         j += 1
     if j < len(tokens) and tokens[j].upper == "TABLE":
         j += 1
-    name = end = j
-    while end < len(tokens) and tokens[end].kind in (Tok.WORD, Tok.IDENT):
-        end += 1
-        if end < len(tokens) and tokens[end].kind is Tok.OP and tokens[end].text == ".":
-            end += 1
-        else:
-            break
-    if end == name or (tokens[end - 1].kind is Tok.OP):
+    end = name_end(tokens, j)
+    if end == j or tokens[end - 1].kind is Tok.OP:
         return None
-    return _Into(i, name, end, temporary)
+    return _Into(i, j, end, temporary)
 
 
 def select_into_as_create(sql: str) -> str | None:
