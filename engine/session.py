@@ -35,6 +35,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from engine import catalog, colnames, settings, thanosql
+from engine.bytea import bytea_from_text, with_bytea_literals
 from engine.cursors import CursorManager
 from engine.errors import SqlError, SqlState, from_arrow_stream, from_duckdb
 from engine.layout import FILES_DIR
@@ -469,6 +470,8 @@ class Session:
         duck = self._in_duckdb_dialect(stmt.text)
         if stmt.first_word == "INSERT":
             duck = self._with_insert_columns(duck)
+        if stmt.first_word in ("INSERT", "UPDATE"):
+            duck = self._with_bytea_literals(duck)
         values = list(params) or None
         started = time.perf_counter()
         try:
@@ -709,6 +712,12 @@ class Session:
         listed = ", ".join('"' + n.replace('"', '""') + '"' for n in names[:width])
         text = f"{duck.text[:at]} ({listed}){duck.text[at:]}"
         return dataclasses.replace(duck, text=text, changed=True)
+
+    def _with_bytea_literals(self, duck: Translation) -> Translation:
+        """String literals inserted into bytea columns, as PostgreSQL reads them
+        (:mod:`engine.bytea`)."""
+        text = with_bytea_literals(duck.text, self._column_types)
+        return duck if text is None else dataclasses.replace(duck, text=text, changed=True)
 
     def _column_types(self, table: str) -> dict[str, str]:
         """Column name → DuckDB type of a table or view visible to this session."""
@@ -997,7 +1006,7 @@ class _CopyLoader:
             chunk = chunk[:-3]
         if not chunk.strip(b"\r\n"):
             return
-        table = _parse_delimited(chunk, self.spec, self.columns)
+        table = _bytea_columns(_parse_delimited(chunk, self.spec, self.columns), self.columns)
         self._insert(table)
 
     def _insert(self, table: pa.Table) -> None:
@@ -1139,16 +1148,23 @@ def _unescape_text_columns(table: pa.Table) -> pa.Table:
     return table
 
 
+def _bytea_columns(table: pa.Table, columns: Sequence[Column]) -> pa.Table:
+    """COPY text of bytea columns (hex or escape format) read as PostgreSQL reads it."""
+    for i, col in enumerate(columns):
+        if col.duck_type == "BLOB":
+            values = [None if v is None else bytea_from_text(v)
+                      for v in table.column(i).to_pylist()]
+            table = table.set_column(i, col.name, pa.array(values, pa.binary()))
+    return table
+
+
 def _cast_expr(col: Column, from_text: bool = True) -> str:
     """A SELECT expression converting a COPY column to the target type (PG array → list;
-    bytea's text form; ``from_text`` False: values decoded already, as in COPY BINARY)."""
+    ``from_text`` False: values decoded already, as in COPY BINARY)."""
     name = _quote(col.name)
     if col.duck_type.endswith("[]") and from_text:
         return (f"CAST(regexp_replace(regexp_replace({name}, '^\\{{', '['), '\\}}$', ']') "
                 f"AS {col.duck_type})")
-    if col.duck_type == "BLOB" and from_text:  # bytea text: \x + hex (its default output)
-        return (f"CASE WHEN starts_with({name}, '\\x') THEN unhex(substr({name}, 3)) "
-                f"ELSE CAST({name} AS BLOB) END")
     return f"CAST({name} AS {col.duck_type})"
 
 

@@ -407,7 +407,7 @@ def _is(tok: Token, text: str) -> bool:
     return tok.kind is Tok.OP and tok.text == text
 
 
-def _literal(tok: Token) -> str:
+def literal_value(tok: Token) -> str:
     """The value of an option token: a string literal unquoted, anything else as written."""
     if tok.kind is Tok.STRING:
         raw = tok.text
@@ -563,7 +563,7 @@ def _copy_options(tokens: list[Token]) -> tuple[dict[str, str], dict[str, tuple[
         elif word in ("DELIMITER", "NULL", "QUOTE", "ESCAPE", "ENCODING") and i + 1 < len(toks):
             if toks[i + 1].upper == "AS" and i + 2 < len(toks):
                 i += 1
-            options[word] = _literal(toks[i + 1])
+            options[word] = literal_value(toks[i + 1])
             i += 1
         elif word == "FORCE":  # FORCE QUOTE * | FORCE QUOTE a, b | FORCE [NOT] NULL a, b
             j = i + 1
@@ -601,7 +601,7 @@ def _copy_option(tokens: list[Token], options: dict[str, str],
             lists[name] = tuple(_column_name(t) for t in rest
                                 if t.kind in (Tok.WORD, Tok.IDENT))
         return
-    options[name] = _literal(tokens[1]) if len(tokens) > 1 else ""
+    options[name] = literal_value(tokens[1]) if len(tokens) > 1 else ""
 
 
 def _column_name(tok: Token) -> str:

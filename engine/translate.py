@@ -43,6 +43,7 @@ from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokenizer_core import TokenType
 
 from engine import catalog, pgfunctions
+from engine.bytea import bytea_from_text, duckdb_blob_text
 from engine.errors import SqlError, SqlState
 from engine.lexer import Tok, Token, replace_params, tokenize
 from engine.pgfunctions import FUNCTION_REWRITES, FUNCTION_TEMPLATES, call, from_template
@@ -177,8 +178,8 @@ def needs_translation(sql: str) -> bool:
             # LIKE 'a\_b': PostgreSQL's default escape character, DuckDB has none
             if "\\" in tok.text and i >= 1 and tokens[i - 1].upper in ("LIKE", "ILIKE"):
                 return True
-            # '\x00ff'::bytea: PostgreSQL's hex format; DuckDB would read '\x00' + 'ff'
-            if tok.text[:3].lower() == "'\\x" and any(
+            # '\x00ff'::bytea: PostgreSQL's bytea input; DuckDB would read '\x00' + 'ff'
+            if ("\\" in tok.text or not tok.text.isascii()) and any(
                     t.kind is Tok.WORD and t.text.lower() == "bytea" for t in tokens):
                 return True
         elif tok.kind is Tok.IDENT:
@@ -595,10 +596,13 @@ def _cast(node: exp.Expr, ctx: _Context) -> exp.Expr:
     reg = _user_type_name(to)
     if reg in _REG_TYPES:
         return _reg_cast(node, reg, operand, ctx)
-    if isinstance(to, exp.DataType) and to.is_type(exp.DType.VARBINARY) \
-            and isinstance(operand, exp.Literal) and operand.is_string \
-            and _HEX_BYTEA.fullmatch(operand.this):
-        return exp.Anonymous(this="unhex", expressions=[exp.Literal.string(operand.this[2:])])
+    if isinstance(to, exp.DataType) and to.is_type(exp.DType.VARBINARY) and (
+            isinstance(operand, exp.ByteString)  # E'…', its escapes read by sqlglot
+            or (isinstance(operand, exp.Literal) and operand.is_string)) \
+            and ("\\" in operand.this or not operand.this.isascii()):
+        # '\x00ff'::bytea, 'a\000'::bytea: PostgreSQL's bytea input, which DuckDB reads otherwise
+        blob = duckdb_blob_text(bytea_from_text(operand.this))
+        return exp.Cast(this=exp.Literal.string(blob), to=exp.DataType.build("BLOB"))
     if isinstance(to, exp.DataType) and to.is_type(exp.DType.ARRAY) \
             and isinstance(operand, exp.Literal) and operand.is_string:
         converted = _array_literal_text(operand.this)
@@ -613,9 +617,6 @@ def _cast(node: exp.Expr, ctx: _Context) -> exp.Expr:
         # x::oid of a regproc column (a name here, an OID in PostgreSQL): NULL, not an error
         return exp.TryCast(this=operand, to=to)
     return node
-
-
-_HEX_BYTEA = re.compile(r"\\[xX](?:[0-9a-fA-F]{2})*")  # bytea's hex input format
 
 
 def _reg_cast(node: exp.Cast, reg: str, operand: exp.Expr, ctx: _Context) -> exp.Expr:

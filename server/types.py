@@ -56,6 +56,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from engine.bytea import bytea_from_text
 from engine.errors import SqlError, SqlState
 from server.codec import encode_data_row
 
@@ -2184,28 +2185,10 @@ def _numeric_in(s: str) -> Decimal:
 
 
 def _bytea_in(s: str) -> bytes:
-    if s.startswith("\\x"):
-        try:
-            return bytes.fromhex(s[2:])
-        except ValueError as exc:
-            raise _BadText from exc
-    out = bytearray()
-    i = 0
-    raw = s.encode()
-    while i < len(raw):
-        c = raw[i]
-        if c != 0x5C:  # backslash
-            out.append(c)
-            i += 1
-        elif raw[i + 1 : i + 2] == b"\\":
-            out.append(0x5C)
-            i += 2
-        elif re.fullmatch(rb"[0-3][0-7][0-7]", raw[i + 1 : i + 4]):
-            out.append(int(raw[i + 1 : i + 4], 8))
-            i += 4
-        else:
-            raise _BadText
-    return bytes(out)
+    try:
+        return bytea_from_text(s)
+    except SqlError as exc:
+        raise _BadText from exc
 
 
 _DATE_PART = r"(?P<y>\d{4,})-(?P<mo>\d{1,2})-(?P<d>\d{1,2})"

@@ -116,3 +116,25 @@ def test_copy_in_matches_postgresql(both: Any, sql: str, data: bytes) -> None:
         table = _fresh_table(conn)
         results.append(_copy_in(conn, sql.format(t=table), data, table))
     assert results[0] == results[1]
+
+
+# bytea in COPY text and CSV: PostgreSQL's hex format (whitespace between pairs allowed) and
+# escape format (\nnn octal, \\ a backslash, other text as its UTF-8 bytes).
+BYTEA_IN = [
+    ("COPY {t} (id, bin) FROM STDIN",
+     b"30\t\\\\x00ff\n31\tabc\\\\000\\\\\\\\d\n32\t\\\\x01 02\n33\t\xc3\xa9\n34\t\\N\n35\t\n"),
+    ("COPY {t} (id, bin) FROM STDIN (FORMAT csv)", b"36,\\x0a0b\n37,abc\\000\n38,\n39,\"\"\n"),
+    ("COPY {t} (id, bin) FROM STDIN", b"40\t\\\\xZZ\n"),
+    ("COPY {t} (id, bin) FROM STDIN (FORMAT csv)", b"41,a\\q\n"),
+]
+
+
+@pytest.mark.parametrize(("sql", "data"), BYTEA_IN)
+def test_bytea_copy_in_matches_postgresql(both: Any, sql: str, data: bytes) -> None:
+    results = []
+    for conn in both:
+        table = _fresh_table(conn)
+        conn.execute(f"ALTER TABLE {table} ADD COLUMN bin bytea")
+        conn.execute(f"UPDATE {table} SET bin = decode('00ff5c', 'hex') WHERE id = 1")
+        results.append(_copy_in(conn, sql.format(t=table), data, table))
+    assert results[0] == results[1]

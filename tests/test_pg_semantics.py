@@ -73,6 +73,11 @@ EXPRESSIONS = [
     "'{\"a\": 1}'::jsonb || NULL::jsonb",
     "'{\"j\": 1}'::jsonb || '{\"k\": 0}'",
     "'a' || 'b' || 1",
+    # bytea input: hex (whitespace between pairs) and escape formats, not DuckDB's \\xHH bytes
+    r"'\x0102ff'::bytea",
+    r"'\x01 02'::bytea",
+    r"E'\\x6869'::bytea",
+    r"'a\\b\000é'::bytea",
 ]
 
 
@@ -211,3 +216,48 @@ def test_a_template_given_as_a_parameter_is_refused(server: RunningServer) -> No
     with psycopg.connect(server.dsn(), autocommit=True) as conn, \
             pytest.raises(psycopg.errors.FeatureNotSupported, match="constant string"):
         conn.execute("SELECT to_char(now(), %s)", ("YYYY",))
+
+
+# String literals stored into bytea columns: PostgreSQL reads them as bytea input where DuckDB
+# would read '\x0102' as the bytes 01 '0' '2' (what `pg_dump --inserts` writes, for example).
+BYTEA_SCRIPT = [
+    "CREATE TABLE blobs (id int, v bytea, t text)",
+    r"INSERT INTO blobs VALUES (1, '\x0102ff', '\x0102ff')",
+    r"INSERT INTO blobs (v, id) VALUES ('\x41 42', 2), ('abc\000\\d\101', 3)",
+    "INSERT INTO blobs VALUES (4, 'plain', 'plain'), (5, NULL, NULL), (6, '', ''), (7, 'é', 'é')",
+    r"INSERT INTO blobs VALUES (8, E'\\x6869', E'\\x6869')",
+    r"INSERT INTO public.blobs VALUES (9, '\x00', 'qualified')",
+    r"INSERT INTO blobs AS b (id, v) VALUES (10, '\x0a0b') RETURNING encode(v, 'hex')",
+    "SELECT id, v, encode(v, 'hex'), t, octet_length(v) FROM blobs ORDER BY id",
+    r"UPDATE blobs SET v = '\xdead', t = '\xdead' WHERE id = 1",
+    r"UPDATE blobs AS b SET v = 'q\\' WHERE b.id = 2 RETURNING encode(v, 'hex')",
+    "SELECT id, v, t FROM blobs WHERE id < 3 ORDER BY id",
+    r"INSERT INTO blobs (id, v) VALUES (11, '\xZZ')",
+    r"INSERT INTO blobs (id, v) VALUES (11, '\x012')",
+    r"INSERT INTO blobs (id, v) VALUES (11, 'a\q')",
+    r"SELECT '\X01'::bytea",
+    "SELECT count(*) FROM blobs",
+]
+
+
+def _script_outcomes(dsn: str, script: list[str]) -> list[object]:
+    """Each statement's command tag and rows, or its SQLSTATE."""
+    outcomes: list[object] = []
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        for sql in script:
+            try:
+                cur = conn.execute(sql)
+                outcomes.append((cur.statusmessage, cur.fetchall() if cur.description else None))
+            except psycopg.Error as exc:
+                outcomes.append(("ERROR", exc.sqlstate))
+    return outcomes
+
+
+def test_bytea_literals_as_postgresql_reads_them(server: RunningServer,
+                                                 pg15: PostgresCluster) -> None:
+    with psycopg.connect(server.dsn(), autocommit=True) as conn:
+        conn.execute("DROP TABLE IF EXISTS blobs")
+    ours = _script_outcomes(server.dsn(), BYTEA_SCRIPT)
+    theirs = _script_outcomes(pg15.dsn(), BYTEA_SCRIPT)
+    for sql, got, expected in zip(BYTEA_SCRIPT, ours, theirs, strict=True):
+        assert got == expected, sql

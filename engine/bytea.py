@@ -1,0 +1,234 @@
+"""PostgreSQL's bytea text input, and the string literals DuckDB would read otherwise.
+
+PostgreSQL reads a bytea value from text in one of two formats: hex (``'\\x0102ff'``, whitespace
+allowed between digit pairs) or escape (``'abc\\000\\\\'``: ``\\nnn`` octal, ``\\\\`` one
+backslash, anything else as its own bytes — UTF-8 for non-ASCII). DuckDB reads a BLOB from text
+its own way: ``\\xHH`` is one byte and everything else must be ASCII, so ``'\\x0102'`` silently
+becomes the bytes ``01 '0' '2'``, and ``'é'`` is refused.
+
+Parameters and ``'…'::bytea`` casts are decoded elsewhere (``server.types``, ``engine.translate``).
+This module handles the literal whose type comes from where it goes — ``INSERT … VALUES`` and
+``UPDATE … SET col = '…'`` into a bytea column, what ``pg_dump --inserts`` writes — by
+rewriting it as a DuckDB BLOB literal with the same bytes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+
+from engine.errors import SqlError, SqlState
+from engine.lexer import Tok, Token, tokenize
+from engine.statements import literal_value, name_end
+
+_OCTAL = re.compile(r"[0-3][0-7][0-7]")
+_HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
+_PLAIN_BLOB_CHARS = frozenset(chr(c) for c in range(0x20, 0x7F)) - {"\\", "'"}
+
+
+def bytea_from_text(text: str) -> bytes:
+    """The bytes PostgreSQL's ``byteain`` reads from ``text`` (SqlError 22023/22P02 as it)."""
+    if text.startswith("\\x"):
+        return _from_hex(text[2:])
+    if "\\" not in text:
+        return text.encode()
+    out = bytearray()
+    i, n = 0, len(text)
+    while i < n:
+        j = text.find("\\", i)
+        if j < 0:
+            out += text[i:].encode()
+            break
+        out += text[i:j].encode()
+        if text[j + 1:j + 2] == "\\":
+            out.append(0x5C)
+            i = j + 2
+        elif _OCTAL.fullmatch(text, j + 1, j + 4):
+            out.append(int(text[j + 1:j + 4], 8))
+            i = j + 4
+        else:
+            raise SqlError(SqlState.INVALID_TEXT_REPRESENTATION,
+                           "invalid input syntax for type bytea")
+    return bytes(out)
+
+
+def _from_hex(digits: str) -> bytes:
+    try:
+        return bytes.fromhex(digits)  # what PostgreSQL accepts, and more whitespace
+    except ValueError:
+        pass
+    out = bytearray()  # PostgreSQL's error for it
+    i, n = 0, len(digits)
+    while i < n:
+        if digits[i] in " \t\n\r":
+            i += 1
+            continue
+        pair = digits[i:i + 2]
+        for ch in pair:
+            if ch not in _HEX_DIGITS:
+                raise SqlError(SqlState.INVALID_PARAMETER_VALUE,
+                               f'invalid hexadecimal digit: "{ch}"')
+        if len(pair) < 2:
+            raise SqlError(SqlState.INVALID_PARAMETER_VALUE,
+                           "invalid hexadecimal data: odd number of digits")
+        out.append(int(pair, 16))
+        i += 2
+    return bytes(out)
+
+
+def duckdb_blob_text(data: bytes) -> str:
+    """The text DuckDB casts to exactly ``data`` (printable ASCII as it is, other bytes as
+    ``\\xHH``; no quote, so it needs no escaping in a literal)."""
+    return "".join(chr(b) if chr(b) in _PLAIN_BLOB_CHARS else f"\\x{b:02x}" for b in data)
+
+
+def duckdb_blob_literal(data: bytes) -> str:
+    """A DuckDB BLOB literal holding exactly ``data``."""
+    return f"'{duckdb_blob_text(data)}'::BLOB"
+
+
+def _misread(tok: Token) -> bool:
+    """Would DuckDB read this literal as other bytes than PostgreSQL (or refuse it)?"""
+    return tok.kind is Tok.STRING and tok.text[:1] in "'eE" and (
+        "\\" in tok.text or not tok.text.isascii())
+
+
+def with_bytea_literals(sql: str,
+                        column_types: Callable[[str], Mapping[str, str]]) -> str | None:
+    """``sql`` with each string literal bound for a bytea (BLOB) column of an ``INSERT …
+    VALUES`` row or an ``UPDATE … SET col = '…'`` written as DuckDB reads it; None when there
+    is none to rewrite. ``column_types(table)`` gives the table's column name → DuckDB type,
+    in order; it is called only for a statement holding a literal DuckDB would misread."""
+    if "\\" not in sql and sql.isascii():
+        return None
+    tokens = tokenize(sql)
+    if not any(_misread(t) for t in tokens):
+        return None
+    found = _insert_values(tokens) or _update_set(tokens)
+    if found is None:
+        return None
+    table, targets = found
+    types = {name.lower(): duck_type for name, duck_type in column_types(table).items()}
+    order = list(types)
+    edits: list[tuple[Token, str]] = []
+    for column, tok in targets:
+        if isinstance(column, int):
+            column = order[column] if column < len(order) else ""
+        if types.get(column.lower()) == "BLOB":
+            edits.append((tok, duckdb_blob_literal(bytea_from_text(literal_value(tok)))))
+    if not edits:
+        return None
+    out, at = [], 0
+    for tok, text in edits:
+        out += [sql[at:tok.start], text]
+        at = tok.end
+    return "".join(out) + sql[at:]
+
+
+_Targets = tuple[str, list[tuple[str | int, Token]]]
+
+
+def _insert_values(tokens: Sequence[Token]) -> _Targets | None:
+    """``INSERT INTO t [AS a] [(cols)] [OVERRIDING …] VALUES (…), …``: the table, and each lone
+    misread literal with its column (a name, or a position when no column list is given)."""
+    if len(tokens) < 6 or tokens[0].upper != "INSERT" or tokens[1].upper != "INTO":
+        return None
+    i = name_end(tokens, 2)
+    table = tokens[2:i]
+    if i < len(tokens) and tokens[i].upper == "AS":
+        i += 2
+    columns: list[str | int] | None = None
+    if i < len(tokens) and tokens[i].text == "(" and tokens[i].kind is Tok.OP:
+        columns = []
+        i += 1
+        while i < len(tokens) and tokens[i].text != ")":
+            if tokens[i].kind in (Tok.WORD, Tok.IDENT):
+                columns.append(_name(tokens[i]))
+            i += 1
+        i += 1
+    while i < len(tokens) and tokens[i].upper in ("OVERRIDING", "SYSTEM", "USER", "VALUE"):
+        i += 1
+    if i >= len(tokens) or tokens[i].upper != "VALUES":
+        return None
+    targets: list[tuple[str | int, Token]] = []
+    for position, value in _row_values(tokens, i + 1):
+        if len(value) == 1 and _misread(value[0]):
+            column: str | int = position
+            if columns is not None:
+                if position >= len(columns):
+                    continue
+                column = columns[position]
+            targets.append((column, value[0]))
+    return _joined(table), targets
+
+
+def _row_values(tokens: Sequence[Token], i: int) -> Iterator[tuple[int, list[Token]]]:
+    """(position in its row, tokens) of each value of the VALUES rows starting at ``i``."""
+    depth, position = 0, 0
+    value: list[Token] = []
+    for tok in tokens[i:]:
+        is_op = tok.kind is Tok.OP
+        if is_op and tok.text in "([":
+            depth += 1
+            if depth == 1:
+                position, value = 0, []
+                continue
+        elif is_op and tok.text in ")]":
+            depth -= 1
+            if depth == 0:
+                yield position, value
+                continue
+        elif depth == 1 and is_op and tok.text == ",":
+            yield position, value
+            position, value = position + 1, []
+            continue
+        elif depth == 0:
+            if is_op and tok.text == ",":
+                continue  # between rows
+            return  # ON CONFLICT, RETURNING …
+        value.append(tok)
+
+
+def _update_set(tokens: Sequence[Token]) -> _Targets | None:
+    """``UPDATE t [[AS] a] SET col = '…', …``: the table, and each lone misread literal
+    assigned to a column."""
+    if len(tokens) < 6 or tokens[0].upper != "UPDATE":
+        return None
+    i = 1 + (tokens[1].upper == "ONLY")
+    end = name_end(tokens, i)
+    table = tokens[i:end]
+    i = end
+    while i < len(tokens) and tokens[i].upper != "SET":
+        i += 1
+    targets: list[tuple[str | int, Token]] = []
+    depth = 0
+    for j in range(i + 1, len(tokens) - 2):
+        tok = tokens[j]
+        if tok.kind is Tok.OP and tok.text in "([":
+            depth += 1
+        elif tok.kind is Tok.OP and tok.text in ")]":
+            depth -= 1
+        elif depth == 0 and tok.upper in ("FROM", "WHERE", "RETURNING"):
+            break
+        elif depth == 0 and tok.kind in (Tok.WORD, Tok.IDENT) and tokens[j + 1].text == "=" \
+                and _misread(tokens[j + 2]) and _ends_value(tokens, j + 3):
+            targets.append((_name(tok), tokens[j + 2]))
+    return _joined(table), targets
+
+
+def _ends_value(tokens: Sequence[Token], i: int) -> bool:
+    """Does an assigned value end before ``tokens[i]``?"""
+    if i >= len(tokens):
+        return True
+    tok = tokens[i]
+    return tok.kind is Tok.SEMI or (tok.kind is Tok.OP and tok.text == ",") or tok.upper in (
+        "FROM", "WHERE", "RETURNING")
+
+
+def _name(tok: Token) -> str:
+    return tok.text if tok.kind is Tok.IDENT else tok.text.lower()
+
+
+def _joined(name: Sequence[Token]) -> str:
+    return ".".join('"' + t.text.replace('"', '""') + '"' if t.kind is Tok.IDENT else t.text
+                    for t in name if not (t.kind is Tok.OP and t.text == "."))
