@@ -36,6 +36,8 @@ FUNCTION_TEMPLATES: dict[str, str] = {
         WHEN 'VARCHAR' THEN 'string' WHEN 'BOOLEAN' THEN 'boolean' WHEN 'NULL' THEN 'null'
         WHEN 'BIGINT' THEN 'number' WHEN 'UBIGINT' THEN 'number' WHEN 'DOUBLE' THEN 'number'
         WHEN 'HUGEINT' THEN 'number' END""",
+    # NULL for an empty array (it has no dimension 1), an int4 as PostgreSQL's
+    "array_length": "CAST(nullif(array_length($1, $2), 0) AS INTEGER)",
     "array_replace": """list_transform($1, lambda e:
         CASE WHEN e IS NOT DISTINCT FROM $2 THEN $3 ELSE e END)""",
     # the bucket of $1 among $4 equal buckets from $2 to $3 (0 below, $4 + 1 above; either
@@ -235,6 +237,14 @@ _JSON_CONCAT = """CASE WHEN $1 IS NULL OR $2 IS NULL THEN NULL
                                   ELSE [$1] END,
                              CASE WHEN json_type($2) = 'ARRAY' THEN CAST($2 AS JSON[])
                                   ELSE [$2] END)) END"""
+
+
+def array_length(node: exp.Expr, ctx: object) -> exp.Expr:
+    """``array_length(a, dim)`` (sqlglot's ArraySize; the template above)."""
+    if node.expression is None:
+        return node
+    written = from_template(FUNCTION_TEMPLATES["array_length"], [node.this, node.expression])
+    return node if written is None else written
 
 
 def width_bucket(node: exp.Expr, ctx: object) -> exp.Expr:

@@ -35,11 +35,11 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from engine import catalog, colnames, settings, thanosql
-from engine.bytea import bytea_from_text, with_bytea_literals
 from engine.cursors import CursorManager
 from engine.errors import SqlError, SqlState, from_arrow_stream, from_duckdb
 from engine.layout import FILES_DIR
 from engine.lexer import Tok, tokenize
+from engine.literals import bytea_from_text, with_column_literals
 from engine.ml_exec import MLService, arrow_schema
 from engine.params import infer_param_types
 from engine.results import (
@@ -252,8 +252,9 @@ class Session:
         # A protocol result still reading from the connection (a suspended portal, a result
         # being sent): it is read out into a spill before the connection runs anything else.
         self._lent: RowSource | None = None
-        # INSERT without a column list: its table's column names (_with_insert_columns).
-        self._insert_columns: _SchemaCache[str, list[str]] = _SchemaCache(db, 1024)
+        # Column name → type of the tables INSERT/UPDATE statements write
+        # (_with_insert_columns, _with_column_literals).
+        self._table_columns: _SchemaCache[str, dict[str, str]] = _SchemaCache(db, 1024)
 
     def set_startup_parameter(self, name: str, value: str) -> None:
         """A parameter from the startup packet (or ``options=-c …``): also its RESET value."""
@@ -471,7 +472,7 @@ class Session:
         if stmt.first_word == "INSERT":
             duck = self._with_insert_columns(duck)
         if stmt.first_word in ("INSERT", "UPDATE"):
-            duck = self._with_bytea_literals(duck)
+            duck = self._with_column_literals(duck)
         values = list(params) or None
         started = time.perf_counter()
         try:
@@ -703,21 +704,26 @@ class Session:
         if found is None:
             return duck
         table, width, at = found
-        names = self._insert_columns.get(table)
-        if names is None:
-            names = list(self._column_types(table))
-            self._insert_columns.put(table, names)
+        names = list(self._written_columns(table))
         if not width < len(names):
             return duck
         listed = ", ".join('"' + n.replace('"', '""') + '"' for n in names[:width])
         text = f"{duck.text[:at]} ({listed}){duck.text[at:]}"
         return dataclasses.replace(duck, text=text, changed=True)
 
-    def _with_bytea_literals(self, duck: Translation) -> Translation:
-        """String literals inserted into bytea columns, as PostgreSQL reads them
-        (:mod:`engine.bytea`)."""
-        text = with_bytea_literals(duck.text, self._column_types)
+    def _with_column_literals(self, duck: Translation) -> Translation:
+        """String literals stored into bytea, array and boolean columns, as PostgreSQL reads
+        them (:mod:`engine.literals`)."""
+        text = with_column_literals(duck.text, self._written_columns)
         return duck if text is None else dataclasses.replace(duck, text=text, changed=True)
+
+    def _written_columns(self, table: str) -> dict[str, str]:
+        """:meth:`_column_types`, remembered until the schema changes."""
+        types = self._table_columns.get(table)
+        if types is None:
+            types = self._column_types(table)
+            self._table_columns.put(table, types)
+        return types
 
     def _column_types(self, table: str) -> dict[str, str]:
         """Column name → DuckDB type of a table or view visible to this session."""

@@ -43,9 +43,14 @@ from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokenizer_core import TokenType
 
 from engine import catalog, pgfunctions
-from engine.bytea import bytea_from_text, duckdb_blob_text
 from engine.errors import SqlError, SqlState
 from engine.lexer import Tok, Token, replace_params, tokenize
+from engine.literals import (
+    array_elements,
+    array_literal_text,
+    bytea_from_text,
+    duckdb_blob_text,
+)
 from engine.pgfunctions import FUNCTION_REWRITES, FUNCTION_TEMPLATES, call, from_template
 from engine.statements import is_create_as, select_into_as_create, without_row_locks
 
@@ -605,7 +610,7 @@ def _cast(node: exp.Expr, ctx: _Context) -> exp.Expr:
         return exp.Cast(this=exp.Literal.string(blob), to=exp.DataType.build("BLOB"))
     if isinstance(to, exp.DataType) and to.is_type(exp.DType.ARRAY) \
             and isinstance(operand, exp.Literal) and operand.is_string:
-        converted = _array_literal_text(operand.this)
+        converted = array_literal_text(operand.this)
         if converted is not None:
             node.set("this", exp.Literal.string(converted))
     if isinstance(to, exp.DataType) and to.is_type(exp.DType.UINT) and ctx.catalog_query \
@@ -643,43 +648,6 @@ def _as_oid(node: exp.Expr) -> exp.Expr:
     return exp.Cast(this=node, to=exp.DataType.build("UINTEGER", dialect="duckdb"))
 
 
-_ARRAY_ELEMENT = re.compile(r'\s*("(?:[^"\\]|\\.)*"|[^,]*?)\s*(,|$)')
-
-
-def _array_elements(text: str) -> list[str | None] | None:
-    """The elements of a one-dimensional PostgreSQL array literal ``{a,"b c",NULL}``."""
-    body = text.strip()
-    if not (body.startswith("{") and body.endswith("}")) or "{" in body[1:-1]:
-        return None
-    body = body[1:-1]
-    if not body.strip():
-        return []
-    out: list[str | None] = []
-    pos = 0
-    while pos <= len(body):
-        match = _ARRAY_ELEMENT.match(body, pos)
-        if match is None:
-            return None
-        item = match.group(1)
-        if item.startswith('"'):
-            out.append(re.sub(r"\\(.)", r"\1", item[1:-1]))
-        else:
-            out.append(None if item.upper() == "NULL" else item)
-        pos = match.end()
-        if match.group(2) == "":
-            break
-    return out
-
-
-def _array_literal_text(text: str) -> str | None:
-    """``'{a,"b c"}'`` → ``'['a', 'b c']'``: DuckDB's list syntax, still a string literal."""
-    items = _array_elements(text)
-    if items is None:
-        return None
-    parts = ["NULL" if i is None else "'" + i.replace("'", "''") + "'" for i in items]
-    return "[" + ", ".join(parts) + "]"
-
-
 def _array_of(items: list[str | None]) -> exp.Expr:
     if all(i is not None and re.fullmatch(r"-?\d+", i) for i in items):
         return exp.Array(expressions=[exp.Literal.number(i) for i in items])
@@ -693,7 +661,7 @@ def _any(node: exp.Expr, ctx: _Context) -> exp.Expr:
     if isinstance(inner, exp.Paren):
         inner = inner.this
     if isinstance(inner, exp.Literal) and inner.is_string:
-        items = _array_elements(inner.this)
+        items = array_elements(inner.this)
         if items is not None:
             node.set("this", exp.Paren(this=_array_of(items)))
     return node
@@ -706,7 +674,7 @@ def _comparison(node: exp.Expr, ctx: _Context) -> exp.Expr:
         if isinstance(side, exp.Literal) and side.is_string and side.this.startswith("{"):
             other = node.args.get("expression" if key == "this" else "this")
             if isinstance(other, exp.Column) and ctx.catalog_query:
-                converted = _array_literal_text(side.this)
+                converted = array_literal_text(side.this)
                 if converted is not None:
                     node.set(key, exp.Literal.string(converted))
     return node
@@ -871,7 +839,7 @@ def _json_path(node: exp.Expr, ctx: _Context) -> exp.Expr:
     path = node.expression
     if not (isinstance(path, exp.Literal) and path.is_string):
         return node
-    keys = _array_elements(path.this)
+    keys = array_elements(path.this)
     if keys is None or any(k is None for k in keys):
         return node
     pointer = "".join("/" + str(k).replace("~", "~0").replace("/", "~1") for k in keys)
@@ -942,6 +910,7 @@ TRANSFORMS: dict[type[exp.Expr], Transform] = {
     exp.Encode: pgfunctions.encode,
     exp.Substring: pgfunctions.substring,
     exp.WidthBucket: pgfunctions.width_bucket,
+    exp.ArraySize: pgfunctions.array_length,
     exp.ComputedColumnConstraint: _generated,
     exp.DPipe: pgfunctions.json_concat,
     exp.JSONBExtract: _json_path,

@@ -56,8 +56,8 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from engine.bytea import bytea_from_text
 from engine.errors import SqlError, SqlState
+from engine.literals import bytea_from_text
 from server.codec import encode_data_row
 
 _Arr = npt.NDArray[Any]

@@ -78,6 +78,9 @@ EXPRESSIONS = [
     r"'\x01 02'::bytea",
     r"E'\\x6869'::bytea",
     r"'a\\b\000é'::bytea",
+    r"""'{"it''s","back\\slash",NULL,"NULL",""}'::text[]""",
+    "ARRAY[array_length(ARRAY[]::int[], 1), array_length(ARRAY[1, 2], 1), "
+    "array_length(NULL::int[], 1)]",
 ]
 
 
@@ -218,9 +221,10 @@ def test_a_template_given_as_a_parameter_is_refused(server: RunningServer) -> No
         conn.execute("SELECT to_char(now(), %s)", ("YYYY",))
 
 
-# String literals stored into bytea columns: PostgreSQL reads them as bytea input where DuckDB
-# would read '\x0102' as the bytes 01 '0' '2' (what `pg_dump --inserts` writes, for example).
-BYTEA_SCRIPT = [
+# String literals stored into bytea, array and boolean columns: PostgreSQL reads them with the
+# column's input function, where DuckDB would read '\x0102' as the bytes 01 '0' '2' and refuse
+# '{a,b}' and 'on' (all of which `pg_dump --inserts` and hand-written scripts have).
+LITERAL_SCRIPT = [
     "CREATE TABLE blobs (id int, v bytea, t text)",
     r"INSERT INTO blobs VALUES (1, '\x0102ff', '\x0102ff')",
     r"INSERT INTO blobs (v, id) VALUES ('\x41 42', 2), ('abc\000\\d\101', 3)",
@@ -237,6 +241,13 @@ BYTEA_SCRIPT = [
     r"INSERT INTO blobs (id, v) VALUES (11, 'a\q')",
     r"SELECT '\X01'::bytea",
     "SELECT count(*) FROM blobs",
+    "CREATE TABLE typed (id int, ok boolean, tags text[], nums int[])",
+    """INSERT INTO typed VALUES (1, 'on', '{a,"b c",NULL,"NULL"}', '{1, 2}'), """
+    """(2, 'OFF', '{"it''s","back\\\\slash",""}', '{}'), (3, ' ye ', '{}', NULL)""",
+    "INSERT INTO typed (nums, ok, id) VALUES ('{3}', 'fa', 4), ('{}', 'TRUE ', 6)",
+    "UPDATE typed SET ok = 'of', tags = '{x,y}' WHERE id = 3 RETURNING ok, tags",
+    "SELECT id, ok, tags, nums, array_length(tags, 1) FROM typed ORDER BY id",
+    "INSERT INTO typed (id, ok) VALUES (5, 'o')",
 ]
 
 
@@ -253,11 +264,12 @@ def _script_outcomes(dsn: str, script: list[str]) -> list[object]:
     return outcomes
 
 
-def test_bytea_literals_as_postgresql_reads_them(server: RunningServer,
+def test_literals_stored_as_postgresql_reads_them(server: RunningServer,
                                                  pg15: PostgresCluster) -> None:
     with psycopg.connect(server.dsn(), autocommit=True) as conn:
         conn.execute("DROP TABLE IF EXISTS blobs")
-    ours = _script_outcomes(server.dsn(), BYTEA_SCRIPT)
-    theirs = _script_outcomes(pg15.dsn(), BYTEA_SCRIPT)
-    for sql, got, expected in zip(BYTEA_SCRIPT, ours, theirs, strict=True):
+        conn.execute("DROP TABLE IF EXISTS typed")
+    ours = _script_outcomes(server.dsn(), LITERAL_SCRIPT)
+    theirs = _script_outcomes(pg15.dsn(), LITERAL_SCRIPT)
+    for sql, got, expected in zip(LITERAL_SCRIPT, ours, theirs, strict=True):
         assert got == expected, sql

@@ -1,15 +1,18 @@
-"""PostgreSQL's bytea text input, and the string literals DuckDB would read otherwise.
+"""PostgreSQL's text input for types DuckDB reads otherwise, and literals stored into them.
 
-PostgreSQL reads a bytea value from text in one of two formats: hex (``'\\x0102ff'``, whitespace
-allowed between digit pairs) or escape (``'abc\\000\\\\'``: ``\\nnn`` octal, ``\\\\`` one
-backslash, anything else as its own bytes — UTF-8 for non-ASCII). DuckDB reads a BLOB from text
-its own way: ``\\xHH`` is one byte and everything else must be ASCII, so ``'\\x0102'`` silently
-becomes the bytes ``01 '0' '2'``, and ``'é'`` is refused.
+PostgreSQL and DuckDB read a few types from text differently:
 
-Parameters and ``'…'::bytea`` casts are decoded elsewhere (``server.types``, ``engine.translate``).
-This module handles the literal whose type comes from where it goes — ``INSERT … VALUES`` and
-``UPDATE … SET col = '…'`` into a bytea column, what ``pg_dump --inserts`` writes — by
-rewriting it as a DuckDB BLOB literal with the same bytes.
+- bytea: PostgreSQL reads hex (``'\\x0102ff'``, whitespace allowed between digit pairs) or escape
+  format (``'abc\\000\\\\'``: ``\\nnn`` octal, ``\\\\`` one backslash, other text as its UTF-8
+  bytes); DuckDB reads ``\\xHH`` as one byte and refuses non-ASCII, so ``'\\x0102'`` silently
+  becomes the bytes ``01 '0' '2'``;
+- arrays: PostgreSQL writes ``'{a,"b c",NULL}'``, DuckDB reads ``['a', 'b c', NULL]``;
+- boolean: PostgreSQL also takes ``on``/``off`` and unique prefixes (``tr``, ``fa``, ``ye``).
+
+Casts (``'…'::bytea``, ``'{…}'::int[]``) are translated in :mod:`engine.translate` and text
+parameters decoded in ``server.types``. This module rewrites the literal whose type comes from
+the column it goes into — ``INSERT … VALUES`` rows and ``UPDATE … SET col = '…'``, as
+``pg_dump --inserts`` and hand-written scripts have them — as a DuckDB literal of the same value.
 """
 
 from __future__ import annotations
@@ -87,25 +90,101 @@ def duckdb_blob_literal(data: bytes) -> str:
     return f"'{duckdb_blob_text(data)}'::BLOB"
 
 
-def _misread(tok: Token) -> bool:
-    """Would DuckDB read this literal as other bytes than PostgreSQL (or refuse it)?"""
-    return tok.kind is Tok.STRING and tok.text[:1] in "'eE" and (
-        "\\" in tok.text or not tok.text.isascii())
+def boolean_from_text(text: str) -> bool | None:
+    """PostgreSQL's reading of ``text`` as a boolean; None if it is not one."""
+    word = text.strip().lower()
+    if len(word) == 1 and word in "10":
+        return word == "1"
+    for spelling, value in _BOOLEAN_WORDS:
+        if spelling.startswith(word) and len(word) >= (2 if spelling[0] == "o" else 1):
+            return value
+    return None
 
 
-def with_bytea_literals(sql: str,
-                        column_types: Callable[[str], Mapping[str, str]]) -> str | None:
-    """``sql`` with each string literal bound for a bytea (BLOB) column of an ``INSERT …
-    VALUES`` row or an ``UPDATE … SET col = '…'`` written as DuckDB reads it; None when there
-    is none to rewrite. ``column_types(table)`` gives the table's column name → DuckDB type,
-    in order; it is called only for a statement holding a literal DuckDB would misread."""
-    if "\\" not in sql and sql.isascii():
+_BOOLEAN_WORDS = (("true", True), ("false", False), ("yes", True), ("no", False),
+                  ("on", True), ("off", False))
+# Boolean spellings PostgreSQL takes and DuckDB refuses (other words, or padded with spaces):
+# only these make a statement worth reading for boolean columns.
+_PG_ONLY_BOOLEAN = re.compile(r"'(\s*(on|off?|tr|tru|fa|fal|fals|ye)\s*"
+                              r"|\s+\w+\s*|\w+\s+)'", re.IGNORECASE)
+
+_ARRAY_ELEMENT = re.compile(r'\s*("(?:[^"\\]|\\.)*"|[^,]*?)\s*(,|$)')
+
+
+def array_elements(text: str) -> list[str | None] | None:
+    """The elements of a one-dimensional PostgreSQL array literal ``{a,"b c",NULL}``."""
+    body = text.strip()
+    if not (body.startswith("{") and body.endswith("}")) or "{" in body[1:-1]:
+        return None
+    body = body[1:-1]
+    if not body.strip():
+        return []
+    out: list[str | None] = []
+    pos = 0
+    while pos <= len(body):
+        match = _ARRAY_ELEMENT.match(body, pos)
+        if match is None:
+            return None
+        item = match.group(1)
+        if item.startswith('"'):
+            out.append(re.sub(r"\\(.)", r"\1", item[1:-1]))
+        else:
+            out.append(None if item.upper() == "NULL" else item)
+        pos = match.end()
+        if match.group(2) == "":
+            break
+    return out
+
+
+def array_literal_text(text: str) -> str | None:
+    """``{a,"b c"}`` → ``['a', 'b c']``: the text DuckDB casts to the same list (inside its
+    quotes, DuckDB reads ``\\'`` as a quote and ``\\\\`` as a backslash)."""
+    items = array_elements(text)
+    if items is None:
+        return None
+    parts = ["NULL" if i is None else "'" + i.replace("\\", "\\\\").replace("'", "\\'") + "'"
+             for i in items]
+    return "[" + ", ".join(parts) + "]"
+
+
+def _differs(tok: Token) -> bool:
+    """Might DuckDB read this literal otherwise than PostgreSQL for some column type?"""
+    if tok.kind is not Tok.STRING or tok.text[:1] not in "'eE":
+        return False
+    text = tok.text
+    return "\\" in text or not text.isascii() or text.startswith("'{") \
+        or _PG_ONLY_BOOLEAN.fullmatch(text) is not None
+
+
+def _as_duckdb(value: str, duck_type: str) -> str | None:
+    """The DuckDB literal for PostgreSQL's reading of ``value`` as ``duck_type`` (None: DuckDB
+    reads the string as PostgreSQL does, or refuses it as PostgreSQL does)."""
+    if duck_type == "BLOB" and ("\\" in value or not value.isascii()):
+        return duckdb_blob_literal(bytea_from_text(value))
+    if duck_type.endswith("[]") and value.lstrip().startswith("{"):
+        listed = array_literal_text(value)
+        return None if listed is None else "'" + listed.replace("'", "''") + "'"
+    if duck_type == "BOOLEAN":
+        truth = boolean_from_text(value)
+        return None if truth is None else ("TRUE" if truth else "FALSE")
+    return None
+
+
+def with_column_literals(sql: str,
+                         column_types: Callable[[str], Mapping[str, str]]) -> str | None:
+    """``sql`` with each string literal that an ``INSERT … VALUES`` row or an ``UPDATE … SET
+    col = '…'`` stores into a bytea, array or boolean column written as DuckDB reads it; None
+    when there is none to rewrite. ``column_types(table)`` gives the table's column name →
+    DuckDB type, in order; it is called only for a statement holding a literal DuckDB might
+    read otherwise."""
+    if "\\" not in sql and "'{" not in sql and sql.isascii() \
+            and _PG_ONLY_BOOLEAN.search(sql) is None:
         return None
     tokens = tokenize(sql)
-    if not any(_misread(t) for t in tokens):
+    if not any(_differs(t) for t in tokens):
         return None
     found = _insert_values(tokens) or _update_set(tokens)
-    if found is None:
+    if found is None or not found[1]:
         return None
     table, targets = found
     types = {name.lower(): duck_type for name, duck_type in column_types(table).items()}
@@ -114,8 +193,9 @@ def with_bytea_literals(sql: str,
     for column, tok in targets:
         if isinstance(column, int):
             column = order[column] if column < len(order) else ""
-        if types.get(column.lower()) == "BLOB":
-            edits.append((tok, duckdb_blob_literal(bytea_from_text(literal_value(tok)))))
+        literal = _as_duckdb(literal_value(tok), types.get(column.lower(), ""))
+        if literal is not None:
+            edits.append((tok, literal))
     if not edits:
         return None
     out, at = [], 0
@@ -129,8 +209,9 @@ _Targets = tuple[str, list[tuple[str | int, Token]]]
 
 
 def _insert_values(tokens: Sequence[Token]) -> _Targets | None:
-    """``INSERT INTO t [AS a] [(cols)] [OVERRIDING …] VALUES (…), …``: the table, and each lone
-    misread literal with its column (a name, or a position when no column list is given)."""
+    """``INSERT INTO t [AS a] [(cols)] [OVERRIDING …] VALUES (…), …``: the table, and each
+    value that is one string literal (:func:`_differs`) with its column (a name, or a position
+    when no column list is given)."""
     if len(tokens) < 6 or tokens[0].upper != "INSERT" or tokens[1].upper != "INTO":
         return None
     i = name_end(tokens, 2)
@@ -152,7 +233,7 @@ def _insert_values(tokens: Sequence[Token]) -> _Targets | None:
         return None
     targets: list[tuple[str | int, Token]] = []
     for position, value in _row_values(tokens, i + 1):
-        if len(value) == 1 and _misread(value[0]):
+        if len(value) == 1 and _differs(value[0]):
             column: str | int = position
             if columns is not None:
                 if position >= len(columns):
@@ -190,8 +271,8 @@ def _row_values(tokens: Sequence[Token], i: int) -> Iterator[tuple[int, list[Tok
 
 
 def _update_set(tokens: Sequence[Token]) -> _Targets | None:
-    """``UPDATE t [[AS] a] SET col = '…', …``: the table, and each lone misread literal
-    assigned to a column."""
+    """``UPDATE t [[AS] a] SET col = '…', …``: the table, and each value that is one string
+    literal (:func:`_differs`) with the column it is assigned to."""
     if len(tokens) < 6 or tokens[0].upper != "UPDATE":
         return None
     i = 1 + (tokens[1].upper == "ONLY")
@@ -211,7 +292,7 @@ def _update_set(tokens: Sequence[Token]) -> _Targets | None:
         elif depth == 0 and tok.upper in ("FROM", "WHERE", "RETURNING"):
             break
         elif depth == 0 and tok.kind in (Tok.WORD, Tok.IDENT) and tokens[j + 1].text == "=" \
-                and _misread(tokens[j + 2]) and _ends_value(tokens, j + 3):
+                and _differs(tokens[j + 2]) and _ends_value(tokens, j + 3):
             targets.append((_name(tok), tokens[j + 2]))
     return _joined(table), targets
 

@@ -1,12 +1,18 @@
-"""engine.bytea: PostgreSQL's bytea text input, and literals rewritten for DuckDB."""
+"""engine.literals: PostgreSQL's text input for bytea, arrays and booleans, and literals
+rewritten for DuckDB."""
 
 from __future__ import annotations
 
 import duckdb
 import pytest
 
-from engine.bytea import bytea_from_text, duckdb_blob_literal, with_bytea_literals
 from engine.errors import SqlError
+from engine.literals import (
+    boolean_from_text,
+    bytea_from_text,
+    duckdb_blob_literal,
+    with_column_literals,
+)
 
 BYTEA_INPUT = [
     (r"\x0102ff", b"\x01\x02\xff"),
@@ -48,12 +54,22 @@ def test_duckdb_reads_the_literal_as_the_same_bytes() -> None:
     assert value == data
 
 
-TYPES = {"blobs": {"id": "INTEGER", "v": "BLOB", "t": "VARCHAR"},
+@pytest.mark.parametrize(("text", "expected"), [
+    ("t", True), ("TRUE", True), (" tr ", True), ("yes", True), ("Y", True), ("on", True),
+    ("1", True), ("f", False), ("fals", False), ("no", False), ("off", False), ("OF", False),
+    ("0", False), ("o", None), ("", None), ("truee", None), ("2", None), ("yess", None),
+])
+def test_boolean_input(text: str, expected: bool | None) -> None:
+    assert boolean_from_text(text) is expected
+
+
+TYPES = {"blobs": {"id": "INTEGER", "v": "BLOB", "t": "VARCHAR", "ok": "BOOLEAN",
+                   "tags": "VARCHAR[]", "nums": "INTEGER[]"},
          '"S"."T"': {"B": "BLOB"}}
 
 
 def rewrite(sql: str) -> str | None:
-    return with_bytea_literals(sql, TYPES.__getitem__)
+    return with_column_literals(sql, TYPES.__getitem__)
 
 
 @pytest.mark.parametrize(("sql", "expected"), [
@@ -68,8 +84,15 @@ def rewrite(sql: str) -> str | None:
     (r"UPDATE blobs b SET t = '\x41', v = '\x41' WHERE t = '\x41'",
      r"UPDATE blobs b SET t = '\x41', v = 'A'::BLOB WHERE t = '\x41'"),
     (r"UPDATE blobs SET v = '\x41'", r"UPDATE blobs SET v = 'A'::BLOB"),
+    ("""INSERT INTO blobs (tags, nums, t) VALUES ('{a,"b c",NULL}', '{1, 2}', '{x}')""",
+     """INSERT INTO blobs (tags, nums, t) VALUES ('[''a'', ''b c'', NULL]', '[''1'', ''2'']', \
+'{x}')"""),
+    ("INSERT INTO blobs (ok, t) VALUES ('on', 'on'), ('OFF', 'off'), ('yes', 'ye')",
+     "INSERT INTO blobs (ok, t) VALUES (TRUE, 'on'), (FALSE, 'off'), ('yes', 'ye')"),
+    ("UPDATE blobs SET ok = ' of ', tags = '{}' WHERE ok = 'on'",
+     "UPDATE blobs SET ok = FALSE, tags = '[]' WHERE ok = 'on'"),
 ])
-def test_literals_bound_for_bytea_columns(sql: str, expected: str) -> None:
+def test_literals_bound_for_typed_columns(sql: str, expected: str) -> None:
     assert rewrite(sql) == expected
 
 
@@ -81,6 +104,7 @@ def test_literals_bound_for_bytea_columns(sql: str, expected: str) -> None:
     r"INSERT INTO blobs SELECT 1, '\x41', 'x'",
     r"UPDATE blobs SET v = '\x41' || v",
     r"SELECT '\x41'",
+    "INSERT INTO blobs (ok, tags) VALUES ('o', '{{1}}')",  # not PostgreSQL's either: DuckDB says
 ])
 def test_other_statements_are_left_alone(sql: str) -> None:
     assert rewrite(sql) is None
@@ -90,5 +114,5 @@ def test_no_catalog_lookup_without_a_misread_literal() -> None:
     def never(table: str) -> dict[str, str]:
         raise AssertionError(table)
 
-    assert with_bytea_literals("INSERT INTO blobs VALUES (1, 'x', 'y')", never) is None
-    assert with_bytea_literals("INSERT INTO missing VALUES ('\\x41')", lambda table: {}) is None
+    assert with_column_literals("INSERT INTO blobs VALUES (1, 'x', 'y')", never) is None
+    assert with_column_literals("INSERT INTO missing VALUES ('\\x41')", lambda table: {}) is None
