@@ -151,6 +151,7 @@ _MESSAGE_STATES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^Catalog Error: (Table|View|Index|Sequence|Schema) with name .* already exists",
          SqlState.DUPLICATE_TABLE),
         (r"already exists", SqlState.DUPLICATE_OBJECT),
+        (r"^Binder Error: Unknown index type", SqlState.FEATURE_NOT_SUPPORTED),  # USING gin
         (r"^Binder Error: .*No function matches", SqlState.UNDEFINED_FUNCTION),
         (r"^Binder Error: Referenced column .* not found", SqlState.UNDEFINED_COLUMN),
         (r"^Binder Error: Referenced table .* not found", SqlState.UNDEFINED_TABLE),

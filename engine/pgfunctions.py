@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 
 import sqlglot
 from sqlglot import exp
@@ -327,4 +328,22 @@ def regexp_matches(args: list[exp.Expr]) -> exp.Expr:
 
 
 # PostgreSQL functions rewritten by rules of their own (not a fixed template), by name.
-FUNCTION_REWRITES = {"regexp_matches": regexp_matches}
+SEQUENCE_FUNCTIONS = ("nextval", "currval", "setval")
+
+
+def sequence_call(name: str) -> Callable[[list[exp.Expr]], exp.Expr]:
+    """``nextval('public.s')`` (pg_dump's column defaults) → ``nextval('main.s')``: PostgreSQL's
+    ``public`` schema is DuckDB's ``main`` (the ``::regclass`` cast goes in translate._cast)."""
+    def rewrite(args: list[exp.Expr]) -> exp.Expr:
+        first = args[0] if args else None
+        if isinstance(first, exp.Literal) and first.is_string \
+                and first.this.lower().startswith("public."):
+            args = [exp.Literal.string("main." + first.this[len("public."):]), *args[1:]]
+        return call(name, *args)
+    return rewrite
+
+
+FUNCTION_REWRITES: dict[str, Callable[[list[exp.Expr]], exp.Expr]] = {
+    "regexp_matches": regexp_matches,
+    **{name: sequence_call(name) for name in SEQUENCE_FUNCTIONS},
+}

@@ -54,6 +54,13 @@ DEFAULTS: dict[str, str] = {
     "jit": "off",
     "geqo": "on",
     "work_mem": "4MB",
+    # set by pg_dump's scripts (accepted and shown; nothing here reads them)
+    "check_function_bodies": "on",
+    "xmloption": "content",
+    "default_tablespace": "",
+    "default_table_access_method": "heap",
+    "default_toast_compression": "pglz",
+    "escape_string_warning": "on",
 }
 
 # Reported in ParameterStatus, with the spelling PostgreSQL uses on the wire.

@@ -51,7 +51,14 @@ from engine.literals import (
     bytea_from_text,
     duckdb_blob_text,
 )
-from engine.pgfunctions import FUNCTION_REWRITES, FUNCTION_TEMPLATES, call, from_template
+from engine.pgddl import duckdb_ddl
+from engine.pgfunctions import (
+    FUNCTION_REWRITES,
+    FUNCTION_TEMPLATES,
+    SEQUENCE_FUNCTIONS,
+    call,
+    from_template,
+)
 from engine.statements import is_create_as, select_into_as_create, without_row_locks
 
 CACHE_SIZE = 4096
@@ -195,7 +202,8 @@ def needs_translation(sql: str) -> bool:
                 return True
             # = ANY('{…}'): a PostgreSQL array literal DuckDB cannot read
             if tok.text == "(" and i >= 1 and tokens[i - 1].upper in ("ANY", "ALL", "SOME") \
-                    and i + 1 < len(tokens) and tokens[i + 1].kind is Tok.STRING:
+                    and i + 1 < len(tokens) and (tokens[i + 1].kind is Tok.STRING
+                                                 or tokens[i + 1].upper == "ARRAY"):
                 return True
     return False
 
@@ -207,10 +215,22 @@ def translate(sql: str) -> Translation:
     if rewritten is not None:
         inner = translate(rewritten)
         return Translation(inner.text, changed=True, uses_catalog=inner.uses_catalog)
+    ddl = duckdb_ddl(sql)  # not idempotent (OWNED BY a.b): applied once, then the rest
+    if ddl is not None:
+        inner = _translated(ddl)
+        return Translation(inner.text, changed=True, uses_catalog=inner.uses_catalog)
+    return _translated(sql)
+
+
+def _translated(sql: str) -> Translation:
+    """:func:`translate` after the statement-level rewrites."""
     if not needs_translation(sql):
         return Translation(sql)
-    if len(tokenize(sql)) > MAX_PARSED_TOKENS:  # a bulk INSERT, say: not worth a syntax tree
+    tokens = tokenize(sql)
+    if len(tokens) > MAX_PARSED_TOKENS:  # a bulk INSERT, say: not worth a syntax tree
         return _lexical(sql)
+    if [t.upper for t in tokens[:2]] == ["ALTER", "SEQUENCE"]:
+        return _lexical(sql)  # sqlglot's tree loses OWNED BY's table
     tree = parse_postgres(sql)
     if tree is None or isinstance(tree, exp.Command):  # sqlglot gave up on its structure
         return _lexical(sql)
@@ -597,8 +617,11 @@ _REG_NAME = {"regclass": "_regclass_name", "regtype": "_regtype_name",
 def _cast(node: exp.Expr, ctx: _Context) -> exp.Expr:
     assert isinstance(node, exp.Cast)
     to = node.args.get("to")
-    operand = node.this
+    operand: exp.Expr = node.this
     reg = _user_type_name(to)
+    if reg == "regclass" and isinstance(node.parent, exp.Anonymous) \
+            and node.parent.name.lower() in SEQUENCE_FUNCTIONS:
+        return operand  # nextval('s'::regclass): DuckDB's takes the name
     if reg in _REG_TYPES:
         return _reg_cast(node, reg, operand, ctx)
     if isinstance(to, exp.DataType) and to.is_type(exp.DType.VARBINARY) and (
@@ -668,7 +691,14 @@ def _any(node: exp.Expr, ctx: _Context) -> exp.Expr:
 
 
 def _comparison(node: exp.Expr, ctx: _Context) -> exp.Expr:
-    """In catalog queries, ``polroles = '{0}'`` compares with an array: DuckDB's spelling."""
+    """``x = ANY (ARRAY[a, b])`` / ``x <> ALL (ARRAY[…])`` as ``x [NOT] IN (a, b)`` (the same
+    answer, NULLs included; DuckDB refuses ANY in a CHECK constraint, where pg_dump writes
+    it). In catalog queries, ``polroles = '{0}'`` compares with an array: DuckDB's spelling."""
+    quantifier, listed = _quantified(node.args.get("expression"))
+    if quantifier == ("ANY" if isinstance(node, exp.EQ) else "ALL") \
+            and isinstance(listed, exp.Array) and listed.expressions:
+        found = exp.In(this=node.this, expressions=list(listed.expressions))
+        return found if isinstance(node, exp.EQ) else exp.Not(this=found)
     for key in ("this", "expression"):
         side = node.args.get(key)
         if isinstance(side, exp.Literal) and side.is_string and side.this.startswith("{"):
@@ -678,6 +708,21 @@ def _comparison(node: exp.Expr, ctx: _Context) -> exp.Expr:
                 if converted is not None:
                     node.set(key, exp.Literal.string(converted))
     return node
+
+
+def _quantified(node: exp.Expr | None) -> tuple[str, exp.Expr | None]:
+    """(``ANY``/``ALL``, its operand) of ``ANY (…)`` / ``SOME (…)`` / ``ALL (…)``; ("", None)
+    for anything else. sqlglot reads some of them as a call of a function named ALL."""
+    if isinstance(node, (exp.Any, exp.All)):
+        operand = node.this
+        quantifier = "ANY" if isinstance(node, exp.Any) else "ALL"
+    elif isinstance(node, exp.Anonymous) and node.name.upper() in ("ANY", "SOME", "ALL") \
+            and len(node.expressions) == 1:
+        operand = node.expressions[0]
+        quantifier = "ALL" if node.name.upper() == "ALL" else "ANY"
+    else:
+        return "", None
+    return quantifier, operand.this if isinstance(operand, exp.Paren) else operand
 
 
 def _like(node: exp.Expr, ctx: _Context) -> exp.Expr:

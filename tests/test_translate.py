@@ -73,9 +73,9 @@ TRANSLATIONS = [
     ("SELECT n FROM t ORDER BY n COLLATE \"C\"", "SELECT n FROM t ORDER BY n"),
     # PostgreSQL array literals
     ("SELECT 1 FROM pg_type WHERE typname = ANY('{int4,text}')",
-     f"SELECT 1 AS \"?column?\" FROM {C}.pg_type AS pg_type WHERE typname = ANY(['int4', 'text'])"),
+     f"SELECT 1 AS \"?column?\" FROM {C}.pg_type AS pg_type WHERE typname IN ('int4', 'text')"),
     ("SELECT 1 FROM pg_type WHERE oid = ANY('{23,25}')",
-     f'SELECT 1 AS "?column?" FROM {C}.pg_type AS pg_type WHERE oid = ANY([23, 25])'),
+     f'SELECT 1 AS "?column?" FROM {C}.pg_type AS pg_type WHERE oid IN (23, 25)'),
     ("SELECT '{a,\"b c\",NULL}'::text[]",
      "SELECT CAST('[''a'', ''b c'', NULL]' AS TEXT[]) AS \"text\""),
     # set-returning functions in the select list return rows
@@ -99,6 +99,20 @@ TRANSLATIONS = [
      f"FROM {C}.pg_index AS i"),
     # what sqlglot cannot parse gets the lexical rewrites
     ('CREATE LOCAL TEMPORARY TABLE "#t" (c INT)', 'CREATE TEMPORARY TABLE "#t" (c INT)'),
+    # pg_dump's DDL (engine/pgddl.py) and its = ANY (ARRAY[…]) CHECK constraints
+    ("CREATE SEQUENCE public.s\n    AS integer\n    START WITH 1\n    CACHE 1;",
+     "CREATE SEQUENCE main.s START WITH 1"),
+    ("ALTER SEQUENCE public.s OWNED BY public.t.id", "ALTER SEQUENCE main.s OWNED BY main.t"),
+    ("ALTER SEQUENCE s OWNED BY t.id", "ALTER SEQUENCE s OWNED BY t"),
+    ("ALTER TABLE ONLY public.t ALTER COLUMN id SET DEFAULT nextval('public.s'::regclass)",
+     "ALTER TABLE main.t ALTER COLUMN id SET DEFAULT NEXTVAL('main.s')"),
+    ("ALTER TABLE IF EXISTS ONLY t ADD CONSTRAINT t_pkey PRIMARY KEY (id)",
+     "ALTER TABLE IF EXISTS t ADD CONSTRAINT t_pkey PRIMARY KEY (id)"),
+    ("CREATE UNIQUE INDEX i ON t USING btree (a, b)", "CREATE UNIQUE INDEX i ON t (a, b)"),
+    ("CREATE TABLE t (k text CHECK ((k = ANY (ARRAY['a'::text, 'b'::text]))))",
+     "CREATE TABLE t (k TEXT CHECK ((k IN (CAST('a' AS TEXT), CAST('b' AS TEXT)))))"),
+    ("SELECT 1 <> ALL (ARRAY[2, NULL])", 'SELECT NOT 1 IN (2, NULL) AS "?column?"'),
+    ("SELECT setval('public.s', 2, true)", "SELECT SETVAL('main.s', 2, TRUE) AS \"setval\""),
 ]
 
 
