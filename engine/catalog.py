@@ -534,8 +534,10 @@ def _macros(served: str, start_time: str) -> list[tuple[str, tuple[str, ...]]]:
         ("pg_get_partition_constraintdef", ("(rel) AS NULL",)),
         ("pg_get_statisticsobjdef_columns", ("(stat) AS NULL",)),
         ("pg_get_statisticsobjdef", ("(stat) AS NULL",)),
-        ("pg_get_serial_sequence", (f"""(tab, col) AS (SELECT min(regexp_extract(_ma.column_default,
-                'nextval\\(''([^'']+)''', 1)) FROM {PG}._att _ma
+        # schema-qualified, as PostgreSQL answers (DuckDB's main is public)
+        ("pg_get_serial_sequence", (f"""(tab, col) AS (SELECT min(regexp_replace(regexp_replace(
+                regexp_extract(_ma.column_default, 'nextval\\(''([^'']+)''', 1),
+                '^main\\.', 'public.'), '^([^.]+)$', 'public.\\1')) FROM {PG}._att _ma
             WHERE _ma.attrelid = {PG}.to_regclass(tab) AND _ma.attname = col)""",)),
         ("pg_relation_is_publishable", ("(rel) AS false",)),
         ("pg_tablespace_location", ("(ts) AS ''",)),

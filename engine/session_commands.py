@@ -587,6 +587,26 @@ class SessionCommands:
                        hint="Users are read-write or read-only as the server is configured "
                             "(docs/SECURITY.md).")
 
+    def _alter(self, stmt: StatementInfo, params: Sequence[object]) -> Outcome | None:
+        """``ALTER <object> name OWNER TO role`` (pg_dump writes one for each object): objects
+        have no owners here — any read-write user may alter or drop them — so it is accepted
+        and changes nothing. Other ALTER statements go to DuckDB."""
+        words = [t.upper for t in tokenize(stmt.text) if t.kind is not Tok.SEMI]
+        if len(words) < 5 or words[-3:-1] != ["OWNER", "TO"]:
+            return None
+        self._check_writable(stmt)
+        kind = " ".join(words[1:3]) if words[1] in ("MATERIALIZED", "FOREIGN") else words[1]
+        return CommandOutcome(f"ALTER {kind}")
+
+    def _materialized_view(self, stmt: StatementInfo, params: Sequence[object]) -> None:
+        """``CREATE MATERIALIZED VIEW`` / ``REFRESH MATERIALIZED VIEW``: refused, with the
+        alternative (other CREATE statements go to DuckDB)."""
+        words = [t.upper for t in tokenize(stmt.text)[:4]]
+        if "MATERIALIZED" in words[1:3] and "VIEW" in words[2:4]:
+            raise SqlError(SqlState.FEATURE_NOT_SUPPORTED,
+                           "materialized views are not supported",
+                           hint="CREATE TABLE … AS the query, and fill it again to refresh it.")
+
     def _lock(self, stmt: StatementInfo, params: Sequence[object]) -> Outcome:
         if self.session.tx_status == "I":
             raise SqlError(SqlState.NO_ACTIVE_SQL_TRANSACTION,
@@ -784,6 +804,9 @@ _HANDLERS: dict[str, Handler] = {
     "GRANT": SessionCommands._privileges,
     "REVOKE": SessionCommands._privileges,
     "LOCK": SessionCommands._lock,
+    "ALTER": SessionCommands._alter,
+    "CREATE": SessionCommands._materialized_view,
+    "REFRESH": SessionCommands._materialized_view,
     "PREPARE": SessionCommands._prepare,
     "EXECUTE": SessionCommands._execute_prepared,
     "DEALLOCATE": SessionCommands._deallocate,

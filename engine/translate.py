@@ -51,7 +51,7 @@ from engine.literals import (
     bytea_from_text,
     duckdb_blob_text,
 )
-from engine.pgddl import duckdb_ddl
+from engine.pgddl import SqlFunction, duckdb_ddl, sql_function
 from engine.pgfunctions import (
     FUNCTION_REWRITES,
     FUNCTION_TEMPLATES,
@@ -215,11 +215,32 @@ def translate(sql: str) -> Translation:
     if rewritten is not None:
         inner = translate(rewritten)
         return Translation(inner.text, changed=True, uses_catalog=inner.uses_catalog)
-    ddl = duckdb_ddl(sql)  # not idempotent (OWNED BY a.b): applied once, then the rest
-    if ddl is not None:
-        inner = _translated(ddl)
-        return Translation(inner.text, changed=True, uses_catalog=inner.uses_catalog)
+    function = sql_function(sql)
+    if function is not None:
+        return _macro(function)
+    statements = duckdb_ddl(sql)  # not idempotent (OWNED BY a.b): applied once, then the rest
+    if statements is not None:
+        parts = [_translated(statement) for statement in statements]
+        return Translation("; ".join(p.text for p in parts), changed=True,
+                           uses_catalog=any(p.uses_catalog for p in parts))
     return _translated(sql)
+
+
+def _macro(function: SqlFunction) -> Translation:
+    """A ``LANGUAGE sql`` function as a DuckDB macro: its query translated, a scalar one's
+    first row cast to the declared type (NULL for a NULL argument when STRICT)."""
+    body = _translated(function.body)
+    head = (f"CREATE {'OR REPLACE ' if function.replace else ''}MACRO {function.name}"
+            f"({', '.join(function.params)})")
+    if function.returns is None:  # SETOF / TABLE: a table macro
+        text = f"{head} AS TABLE {body.text}"
+    else:
+        value = f"(SELECT * FROM ({body.text}) AS pixelsql_body LIMIT 1)"
+        if function.strict and function.params:
+            nulls = " OR ".join(f"{p} IS NULL" for p in function.params)
+            value = f"CASE WHEN {nulls} THEN NULL ELSE {value} END"
+        text = f"{head} AS CAST({value} AS {function.returns})"
+    return Translation(text, changed=True, uses_catalog=body.uses_catalog)
 
 
 def _translated(sql: str) -> Translation:
@@ -248,8 +269,8 @@ def _translated(sql: str) -> Translation:
         _refuse_duplicate_columns(tree)
         if [t.upper for t in tokenize(sql)[-3:]] == ["WITH", "NO", "DATA"]:
             text += " WITH NO DATA"  # sqlglot's writer drops it
-    if ctx.prefix:
-        text = "; ".join([*ctx.prefix, text])
+    if ctx.prefix or ctx.suffix:
+        text = "; ".join([*ctx.prefix, text, *ctx.suffix])
     return Translation(text, changed=text != sql, uses_catalog=ctx.uses_catalog)
 
 
@@ -325,6 +346,7 @@ class _Context:
     catalog_query: bool = False  # reads a catalog relation (decided before the rewrite)
     uses_catalog: bool = False
     prefix: list[str] = field(default_factory=list)  # statements to run first (sequences)
+    suffix: list[str] = field(default_factory=list)  # … and after (their owner)
     vector_aliases: set[str] = field(default_factory=set)  # subquery names of int2vectors
 
 
@@ -797,6 +819,9 @@ def _create(node: exp.Expr, ctx: _Context) -> exp.Expr:
             or not isinstance(schema.this, exp.Table):
         return node
     table = schema.this
+    properties = node.args.get("properties")
+    temporary = isinstance(properties, exp.Properties) and any(
+        isinstance(p, exp.TemporaryProperty) for p in properties.expressions)
     sequences: list[str] = []
     for column in schema.expressions:
         if not isinstance(column, exp.ColumnDef):
@@ -809,7 +834,14 @@ def _create(node: exp.Expr, ctx: _Context) -> exp.Expr:
             sequence = exp.to_identifier(f"{table.name}_{column.name}_seq")
             qualified = exp.Table(this=sequence, db=table.args.get("db"),
                                   catalog=table.args.get("catalog"))
-            sequences.append(f"CREATE SEQUENCE IF NOT EXISTS {qualified.sql(dialect='duckdb')}")
+            if temporary:  # dropped with the session, as the table is
+                sequences.append(f"CREATE TEMP SEQUENCE IF NOT EXISTS {sequence.sql('duckdb')}")
+                qualified = exp.Table(this=sequence)
+            else:  # dropped with its table, as in PostgreSQL
+                sequences.append(
+                    f"CREATE SEQUENCE IF NOT EXISTS {qualified.sql(dialect='duckdb')}")
+                ctx.suffix.append(f"ALTER SEQUENCE {qualified.sql(dialect='duckdb')} "
+                                  f"OWNED BY {table.sql(dialect='duckdb')}")
             column.set("kind", exp.DataType.build(_SERIALS[kind.this]))
             nextval = exp.Anonymous(this="nextval", expressions=[
                 exp.Literal.string(qualified.sql(dialect="duckdb"))])
