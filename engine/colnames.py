@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from engine.errors import SqlError
-from engine.lexer import Tok, Token, tokenize
+from engine.lexer import Tok, Token, matching_bracket, tokenize
 
 UNNAMED = "?column?"
 
@@ -67,19 +67,6 @@ def _word(tok: Token) -> str:
     return tok.text.upper() if tok.kind is Tok.WORD else ""
 
 
-def _matching(tokens: Sequence[Token], i: int) -> int:
-    """Index of the bracket closing the one at ``i`` (or len(tokens))."""
-    depth = 0
-    for j in range(i, len(tokens)):
-        if tokens[j].kind is Tok.OP and tokens[j].text in "([":
-            depth += 1
-        elif tokens[j].kind is Tok.OP and tokens[j].text in ")]":
-            depth -= 1
-            if depth == 0:
-                return j
-    return len(tokens)
-
-
 def _select_items(tokens: Sequence[Token]) -> list[list[Token]] | None:
     """The top-level select list's items, or None when the statement has none to read."""
     depth, start = 0, None
@@ -96,7 +83,7 @@ def _select_items(tokens: Sequence[Token]) -> list[list[Token]] | None:
     while start < len(tokens) and _word(tokens[start]) in ("ALL", "DISTINCT"):
         if _word(tokens[start]) == "DISTINCT" and start + 1 < len(tokens) and \
                 _word(tokens[start + 1]) == "ON":
-            start = _matching(tokens, start + 2) + 1
+            start = matching_bracket(tokens, start + 2) + 1
         else:
             start += 1
     items: list[list[Token]] = [[]]
@@ -128,7 +115,7 @@ def _type_tail(tokens: Sequence[Token]) -> bool:
                                (_is(tokens[i - 1], ".") and tokens[i].kind is not Tok.OP)):
         i += 1
     if i < len(tokens) and _is(tokens[i], "("):
-        close = _matching(tokens, i)
+        close = matching_bracket(tokens, i)
         if close >= len(tokens) or not all(t.kind is Tok.NUMBER or _is(t, ",")
                                            for t in tokens[i + 1:close]):
             return False
@@ -173,10 +160,10 @@ def _primary(item: Sequence[Token]) -> bool:
     if all(_is(t, ".") == (k % 2 == 1) for k, t in enumerate(item)):
         return True
     if (_is(item[0], "(") or (_word(item[0]) == "ARRAY" and _is(item[1], "["))) and \
-            _matching(item, 1 if _word(item[0]) == "ARRAY" else 0) == n - 1:
+            matching_bracket(item, 1 if _word(item[0]) == "ARRAY" else 0) == n - 1:
         return True
     if item[0].kind in (Tok.WORD, Tok.IDENT) and _is(item[1], "(") and \
-            _matching(item, 1) == n - 1:
+            matching_bracket(item, 1) == n - 1:
         return True
     return _top_level_cast(item) > 0
 
@@ -195,7 +182,7 @@ def _name(item: Sequence[Token]) -> tuple[str | None, bool]:
     if all(t.kind in (Tok.WORD, Tok.IDENT) if k % 2 == 0 else _is(t, ".")
            for k, t in enumerate(item)) and n % 2 == 1:
         return None, True  # a (qualified) column: DuckDB's name is the same
-    if _is(first, "(") and _matching(item, 0) == n - 1 and n > 2:
+    if _is(first, "(") and matching_bracket(item, 0) == n - 1 and n > 2:
         if _word(item[1]) == "SELECT":  # a scalar subquery: named as its one column
             items = _select_items(item[1:-1])
             if not items or (len(items[0]) == 1 and _is(items[0][0], "*")):
@@ -227,10 +214,10 @@ def _name(item: Sequence[Token]) -> tuple[str | None, bool]:
     word = _word(first)
     if word == "CASE" and _word(last) == "END":
         return "case", False
-    if word == "ARRAY" and n >= 2 and _is(item[1], "[") and _matching(item, 1) == n - 1:
+    if word == "ARRAY" and n >= 2 and _is(item[1], "[") and matching_bracket(item, 1) == n - 1:
         return "array", False
     if first.kind in (Tok.WORD, Tok.IDENT) and n >= 3 and _is(item[1], "("):
-        close = _matching(item, 1)
+        close = matching_bracket(item, 1)
         if close < n and _function_tail(item[close + 1:]):
             if word == "CAST":
                 at = [i for i, t in enumerate(item[2:close], 2) if _word(t) == "AS"]
@@ -254,7 +241,7 @@ def _name(item: Sequence[Token]) -> tuple[str | None, bool]:
 def _subscripted(item: Sequence[Token]) -> Sequence[Token] | None:
     """What the trailing ``[…]`` of ``item`` subscripts, when that is one operand."""
     for k in range(len(item) - 1, 0, -1):
-        if _is(item[k], "[") and _matching(item, k) == len(item) - 1:
+        if _is(item[k], "[") and matching_bracket(item, k) == len(item) - 1:
             return item[:k] if _primary(item[:k]) else None
     return None
 
@@ -267,11 +254,11 @@ def _function_tail(rest: Sequence[Token]) -> bool:
         word = _word(rest[i])
         if word == "WITHIN" and i + 2 < len(rest) and _word(rest[i + 1]) == "GROUP" and \
                 _is(rest[i + 2], "("):
-            i = _matching(rest, i + 2) + 1
+            i = matching_bracket(rest, i + 2) + 1
             continue
         if word in ("OVER", "FILTER") and i + 1 < len(rest):
             if _is(rest[i + 1], "("):
-                i = _matching(rest, i + 1) + 1
+                i = matching_bracket(rest, i + 1) + 1
                 continue
             if word == "OVER" and rest[i + 1].kind in (Tok.WORD, Tok.IDENT):
                 i += 2

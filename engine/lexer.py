@@ -11,6 +11,7 @@ dollar-quoted string; it is also a few times faster, which matters on every quer
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -158,6 +159,19 @@ def tokenize(sql: str) -> tuple[Token, ...]:
             out.append(Token(Tok.OP, ch, i, i + 1))
             i += 1
     return tuple(out)
+
+
+def matching_bracket(tokens: Sequence[Token], i: int) -> int:
+    """Index of the bracket closing the one at ``tokens[i]`` (len(tokens) if none does)."""
+    depth = 0
+    for j in range(i, len(tokens)):
+        if tokens[j].kind is Tok.OP and tokens[j].text in "([":
+            depth += 1
+        elif tokens[j].kind is Tok.OP and tokens[j].text in ")]":
+            depth -= 1
+            if depth == 0:
+                return j
+    return len(tokens)
 
 
 def replace_params(sql: str, replacement: object) -> str:

@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from engine.errors import SqlError, SqlState
-from engine.lexer import Tok, Token, replace_params, tokenize
+from engine.lexer import Tok, Token, matching_bracket, replace_params, tokenize
 from engine.statements import literal_value, name_end, split
 
 _EQUIVALENT_INDEX_METHODS = frozenset({"BTREE", "HASH"})
@@ -162,16 +162,8 @@ def _identity_at(tokens: Sequence[Token], i: int) -> tuple[int, int, int] | None
 
 
 def _closing(tokens: Sequence[Token], i: int) -> int:
-    """Index of the bracket closing the one at ``tokens[i]``."""
-    depth = 0
-    for j in range(i, len(tokens)):
-        if tokens[j].kind is Tok.OP and tokens[j].text in "([":
-            depth += 1
-        elif tokens[j].kind is Tok.OP and tokens[j].text in ")]":
-            depth -= 1
-            if depth == 0:
-                return j
-    return len(tokens) - 1
+    """Index of the bracket closing the one at ``tokens[i]`` (the last token if none does)."""
+    return min(matching_bracket(tokens, i), len(tokens) - 1)
 
 
 def _create_sequence(sql: str, tokens: Sequence[Token], name: str, start: int,
@@ -259,17 +251,13 @@ def _identity_columns(sql: str, tokens: Sequence[Token]
 
 def _column_end(tokens: Sequence[Token], i: int) -> int:
     """Index of the ``,`` or ``)`` ending the column definition that ``tokens[i]`` is in."""
-    depth = 0
-    for k in range(i, len(tokens)):
-        if tokens[k].kind is Tok.OP and tokens[k].text in "([":
-            depth += 1
-        elif tokens[k].kind is Tok.OP and tokens[k].text in ")]":
-            if depth == 0:
-                return k
-            depth -= 1
-        elif depth == 0 and tokens[k].kind is Tok.OP and tokens[k].text == ",":
+    k = i
+    while k < len(tokens):
+        if tokens[k].kind is Tok.OP and tokens[k].text in ",)]":
             return k
-    return len(tokens)
+        opens = tokens[k].kind is Tok.OP and tokens[k].text in "(["
+        k = matching_bracket(tokens, k) + 1 if opens else k + 1
+    return k
 
 
 def _added_identity(sql: str, tokens: Sequence[Token]) -> list[str] | None:
