@@ -7,7 +7,9 @@ PostgreSQL and DuckDB read a few types from text differently:
   bytes); DuckDB reads ``\\xHH`` as one byte and refuses non-ASCII, so ``'\\x0102'`` silently
   becomes the bytes ``01 '0' '2'``;
 - arrays: PostgreSQL writes ``'{a,"b c",NULL}'``, DuckDB reads ``['a', 'b c', NULL]``;
-- boolean: PostgreSQL also takes ``on``/``off`` and unique prefixes (``tr``, ``fa``, ``ye``).
+- boolean: PostgreSQL also takes ``on``/``off`` and unique prefixes (``tr``, ``fa``, ``ye``);
+- dates and times: PostgreSQL also reads ``Jan 5, 2024``, ``10:11 PM``, ``now``, ``today``
+  … (:mod:`engine.pgdatetime`).
 
 Casts (``'…'::bytea``, ``'{…}'::int[]``) are translated in :mod:`engine.translate` and text
 parameters decoded in ``server.types``. This module rewrites the literal whose type comes from
@@ -20,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 
+from engine import pgdatetime
 from engine.errors import SqlError, SqlState
 from engine.lexer import Tok, Token, tokenize
 from engine.statements import literal_value, name_end
@@ -153,7 +156,8 @@ def _differs(tok: Token) -> bool:
         return False
     text = tok.text
     return "\\" in text or not text.isascii() or text.startswith("'{") \
-        or _PG_ONLY_BOOLEAN.fullmatch(text) is not None
+        or _PG_ONLY_BOOLEAN.fullmatch(text) is not None \
+        or pgdatetime.LOOKS_PG_ONLY.match(literal_value(tok)) is not None
 
 
 def _as_duckdb(value: str, duck_type: str) -> str | None:
@@ -167,18 +171,20 @@ def _as_duckdb(value: str, duck_type: str) -> str | None:
     if duck_type == "BOOLEAN":
         truth = boolean_from_text(value)
         return None if truth is None else ("TRUE" if truth else "FALSE")
+    if duck_type in pgdatetime.KINDS:
+        return pgdatetime.datetime_literal(value, pgdatetime.KINDS[duck_type])
     return None
 
 
 def with_column_literals(sql: str,
                          column_types: Callable[[str], Mapping[str, str]]) -> str | None:
     """``sql`` with each string literal that an ``INSERT … VALUES`` row or an ``UPDATE … SET
-    col = '…'`` stores into a bytea, array or boolean column written as DuckDB reads it; None
-    when there is none to rewrite. ``column_types(table)`` gives the table's column name →
+    col = '…'`` stores into a bytea, array, boolean or date/time column written as DuckDB reads
+    it; None when there is none to rewrite. ``column_types(table)`` gives the table's column name →
     DuckDB type, in order; it is called only for a statement holding a literal DuckDB might
     read otherwise."""
     if "\\" not in sql and "'{" not in sql and sql.isascii() \
-            and _PG_ONLY_BOOLEAN.search(sql) is None:
+            and _PG_ONLY_BOOLEAN.search(sql) is None and pgdatetime.HINT.search(sql) is None:
         return None
     tokens = tokenize(sql)
     if not any(_differs(t) for t in tokens):

@@ -42,7 +42,7 @@ from sqlglot.dialects.postgres import Postgres
 from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokenizer_core import TokenType
 
-from engine import catalog, pgfunctions
+from engine import catalog, pgdatetime, pgfunctions
 from engine.errors import SqlError, SqlState
 from engine.lexer import Tok, Token, replace_params, tokenize
 from engine.literals import (
@@ -124,6 +124,8 @@ RENAMED_FUNCTIONS = {
 }
 
 
+_DATETIME_TYPES = {exp.DType.DATE: "date", exp.DType.TIMESTAMP: "timestamp",
+                   exp.DType.TIMESTAMPTZ: "timestamptz", exp.DType.TIME: "time"}
 _REG_TYPES = frozenset({"regclass", "regtype", "regproc", "regprocedure", "regnamespace",
                         "regrole", "regoper", "regoperator", "regconfig", "regdictionary"})
 # Words that need translation wherever they stand as names (relations, keywords, types) …
@@ -165,6 +167,19 @@ def _after_cast(tokens: tuple[Token, ...], i: int) -> bool:
         and tokens[i - 1].text == ":" and tokens[i - 2].text == ":"
 
 
+_DATETIME_WORDS = frozenset({"DATE", "TIMESTAMP", "TIMESTAMPTZ", "TIME"})
+
+
+def _typed_as_datetime(tokens: tuple[Token, ...], i: int) -> bool:
+    """Is the literal at ``tokens[i]`` cast to a date/time type (``'…'::date``, ``date '…'``,
+    ``CAST('…' AS date)``)?"""
+    return (i + 3 < len(tokens) and _after_cast(tokens, i + 3)
+            and tokens[i + 3].upper in _DATETIME_WORDS) \
+        or (i >= 1 and tokens[i - 1].upper in _DATETIME_WORDS) \
+        or (i + 2 < len(tokens) and tokens[i + 1].upper == "AS"
+            and tokens[i + 2].upper in _DATETIME_WORDS)
+
+
 def needs_translation(sql: str) -> bool:
     """True when the statement's tokens contain something DuckDB would read differently."""
     tokens = tokenize(sql)
@@ -186,6 +201,10 @@ def needs_translation(sql: str) -> bool:
         elif tok.kind is Tok.STRING:
             # '{a,b}'::text[]: a PostgreSQL array literal DuckDB cannot read
             if tok.text.startswith("'{") and _after_cast(tokens, i + 3):
+                return True
+            # 'Jan 5, 2024'::date, date 'today', CAST('10:11 PM' AS time)
+            if tok.text[:1] == "'" and _typed_as_datetime(tokens, i) \
+                    and pgdatetime.LOOKS_PG_ONLY.match(tok.text[1:-1]):
                 return True
             # LIKE 'a\_b': PostgreSQL's default escape character, DuckDB has none
             if "\\" in tok.text and i >= 1 and tokens[i - 1].upper in ("LIKE", "ILIKE"):
@@ -653,6 +672,15 @@ def _cast(node: exp.Expr, ctx: _Context) -> exp.Expr:
         # '\x00ff'::bytea, 'a\000'::bytea: PostgreSQL's bytea input, which DuckDB reads otherwise
         blob = duckdb_blob_text(bytea_from_text(operand.this))
         return exp.Cast(this=exp.Literal.string(blob), to=exp.DataType.build("BLOB"))
+    if isinstance(to, exp.DataType) and to.this in _DATETIME_TYPES \
+            and isinstance(operand, exp.Literal) and operand.is_string:
+        # 'Jan 5, 2024'::date, '10:11 PM'::time, 'now'::timestamp: PostgreSQL's input forms
+        written = pgdatetime.datetime_literal(operand.this, _DATETIME_TYPES[to.this])
+        if written is not None:
+            parsed = sqlglot.parse_one(written, read="duckdb")
+            if not (isinstance(parsed, exp.Literal) and parsed.is_string):
+                return parsed
+            node.set("this", parsed)
     if isinstance(to, exp.DataType) and to.is_type(exp.DType.ARRAY) \
             and isinstance(operand, exp.Literal) and operand.is_string:
         converted = array_literal_text(operand.this)

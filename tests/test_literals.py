@@ -88,7 +88,7 @@ def rewrite(sql: str) -> str | None:
      """INSERT INTO blobs (tags, nums, t) VALUES ('[''a'', ''b c'', NULL]', '[''1'', ''2'']', \
 '{x}')"""),
     ("INSERT INTO blobs (ok, t) VALUES ('on', 'on'), ('OFF', 'off'), ('yes', 'ye')",
-     "INSERT INTO blobs (ok, t) VALUES (TRUE, 'on'), (FALSE, 'off'), ('yes', 'ye')"),
+     "INSERT INTO blobs (ok, t) VALUES (TRUE, 'on'), (FALSE, 'off'), (TRUE, 'ye')"),
     ("UPDATE blobs SET ok = ' of ', tags = '{}' WHERE ok = 'on'",
      "UPDATE blobs SET ok = FALSE, tags = '[]' WHERE ok = 'on'"),
 ])

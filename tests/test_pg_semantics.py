@@ -81,6 +81,18 @@ EXPRESSIONS = [
     r"""'{"it''s","back\\slash",NULL,"NULL",""}'::text[]""",
     "ARRAY[array_length(ARRAY[]::int[], 1), array_length(ARRAY[1, 2], 1), "
     "array_length(NULL::int[], 1)]",
+    # date/time input forms beyond ISO (DateStyle ISO, MDY)
+    "'Jan 5, 2024'::date",
+    "'05/01/2024'::date",
+    "date '5 January 2024'",
+    "CAST('20240105' AS date)",
+    "'2024-01-05 10:11 PM'::timestamp",
+    "'Sept 30, 2024 12:00 AM'::timestamp",
+    "'10:11 PM'::time",
+    "'allballs'::time",
+    "'today'::date = current_date AND 'tomorrow'::date = current_date + 1 "
+    "AND 'yesterday'::timestamp = current_date - 1",
+    "'now'::timestamptz = now()",
 ]
 
 
@@ -248,6 +260,14 @@ LITERAL_SCRIPT = [
     "UPDATE typed SET ok = 'of', tags = '{x,y}' WHERE id = 3 RETURNING ok, tags",
     "SELECT id, ok, tags, nums, array_length(tags, 1) FROM typed ORDER BY id",
     "INSERT INTO typed (id, ok) VALUES (5, 'o')",
+    "CREATE TABLE dated (id int, d date, ts timestamp, tm time)",
+    "INSERT INTO dated VALUES (1, 'Jan 5, 2024', '2024-01-05 10:11 PM', '10:11 PM'), "
+    "(2, '05/01/2024', 'Sept 30, 2024 12:00 AM', 'allballs'), (3, '2024-02-03', "
+    "'2024-02-03 04:05:06', '04:05:06')",
+    "UPDATE dated SET d = '20240229' WHERE id = 3 RETURNING d",
+    "SELECT * FROM dated ORDER BY id",
+    "INSERT INTO dated (id, d) VALUES (4, 'today') RETURNING d = current_date",
+    "INSERT INTO dated (id, d) VALUES (5, '13/40/2024')",
 ]
 
 
@@ -269,6 +289,7 @@ def test_literals_stored_as_postgresql_reads_them(server: RunningServer,
     with psycopg.connect(server.dsn(), autocommit=True) as conn:
         conn.execute("DROP TABLE IF EXISTS blobs")
         conn.execute("DROP TABLE IF EXISTS typed")
+        conn.execute("DROP TABLE IF EXISTS dated")
     ours = _script_outcomes(server.dsn(), LITERAL_SCRIPT)
     theirs = _script_outcomes(pg15.dsn(), LITERAL_SCRIPT)
     for sql, got, expected in zip(LITERAL_SCRIPT, ours, theirs, strict=True):

@@ -1,0 +1,61 @@
+"""engine.pgdatetime: PostgreSQL's date/time input forms as DuckDB expressions."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.errors import SqlError
+from engine.pgdatetime import HINT, datetime_literal
+
+
+@pytest.mark.parametrize(("text", "kind", "expected"), [
+    ("Jan 5, 2024", "date", "'2024-01-05'"),
+    ("January 5 2024", "date", "'2024-01-05'"),
+    ("5 Jan 2024", "date", "'2024-01-05'"),
+    ("05-Jan-2024", "date", "'2024-01-05'"),
+    ("2024 Sept 30", "date", "'2024-09-30'"),
+    ("05/01/2024", "date", "'2024-05-01'"),  # DateStyle MDY: month first
+    ("2024/1/5", "date", "'2024-01-05'"),
+    ("20240105", "date", "'2024-01-05'"),
+    ("2024-01-05 10:11 PM", "timestamp", "'2024-01-05 22:11:00'"),
+    ("Sept 30, 2024 12:00 AM", "timestamp", "'2024-09-30 00:00:00'"),
+    ("05-Jan-2024 3:04:05.5 pm +02", "timestamptz", "'2024-01-05 15:04:05.5 +02'"),
+    ("10:11 PM", "time", "'22:11:00'"),
+    ("12:30 a.m.", "time", "'00:30:00'"),
+    ("now", "timestamptz", "CAST(current_timestamp AS TIMESTAMPTZ)"),
+    ("today", "date", "CAST(current_date AS DATE)"),
+    (" Tomorrow ", "timestamp", "CAST(current_date + 1 AS TIMESTAMP)"),
+    ("yesterday", "date", "CAST(current_date - 1 AS DATE)"),
+    ("allballs", "time", "TIME '00:00:00'"),
+])
+def test_postgresql_forms(text: str, kind: str, expected: str) -> None:
+    assert datetime_literal(text, kind) == expected
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("2024-01-05", "date"),  # ISO: DuckDB reads it
+    ("2024-01-05 10:11", "timestamp"),
+    ("2024-07-05 10:11:12 Europe/Paris", "timestamptz"),
+    ("10:11:12", "time"),
+    ("epoch", "timestamp"),
+    ("infinity", "date"),
+    ("hello", "date"),  # no form known here: DuckDB says what is wrong
+    ("Jan 5, 2024 10:11", "date"),
+])
+def test_left_to_duckdb(text: str, kind: str) -> None:
+    assert datetime_literal(text, kind) is None
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("13/40/2024", "date"), ("Feb 32, 2024", "timestamp"), ("13:00 PM", "time")])
+def test_out_of_range(text: str, kind: str) -> None:
+    with pytest.raises(SqlError) as info:
+        datetime_literal(text, kind)
+    assert info.value.sqlstate == "22008"
+
+
+def test_hint_finds_the_forms_in_a_statement() -> None:
+    assert HINT.search("INSERT INTO t VALUES (1, 'Jan 5, 2024')")
+    assert HINT.search("INSERT INTO t VALUES ('now')")
+    assert HINT.search("UPDATE t SET at = '10:11 pm'")
+    assert not HINT.search("INSERT INTO t VALUES (1, 'plain text', '2024-01-05')")
