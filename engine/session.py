@@ -34,7 +34,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from engine import catalog, colnames, settings, thanosql
+from engine import catalog, colnames, pgdatetime, settings, thanosql
 from engine.cursors import CursorManager
 from engine.errors import SqlError, SqlState, from_arrow_stream, from_duckdb
 from engine.layout import FILES_DIR
@@ -1012,7 +1012,8 @@ class _CopyLoader:
             chunk = chunk[:-3]
         if not chunk.strip(b"\r\n"):
             return
-        table = _bytea_columns(_parse_delimited(chunk, self.spec, self.columns), self.columns)
+        table = _parse_delimited(chunk, self.spec, self.columns)
+        table = _datetime_columns(_bytea_columns(table, self.columns), self.columns)
         self._insert(table)
 
     def _insert(self, table: pa.Table) -> None:
@@ -1162,6 +1163,27 @@ def _bytea_columns(table: pa.Table, columns: Sequence[Column]) -> pa.Table:
                       for v in table.column(i).to_pylist()]
             table = table.set_column(i, col.name, pa.array(values, pa.binary()))
     return table
+
+
+def _datetime_columns(table: pa.Table, columns: Sequence[Column]) -> pa.Table:
+    """COPY text of date/time columns in PostgreSQL's other input forms (``05/01/2024``,
+    ``Jan 5, 2024``, ``10:11 PM``) as the ISO text DuckDB casts; only columns holding such a
+    value pay (engine.pgdatetime)."""
+    for i, col in enumerate(columns):
+        kind = pgdatetime.KINDS.get(col.duck_type)
+        column = table.column(i)
+        if kind is None or not pa.types.is_string(column.type) or not pc.any(
+                pc.match_substring_regex(column, _PG_DATETIME, ignore_case=True)).as_py():
+            continue
+        values = []
+        for value in column.to_pylist():
+            written = None if value is None else pgdatetime.datetime_literal(value, kind)
+            values.append(written[1:-1] if written and written.startswith("'") else value)
+        table = table.set_column(i, col.name, pa.array(values, pa.string()))
+    return table
+
+
+_PG_DATETIME = "^(?:" + pgdatetime.LOOKS_PG_ONLY.pattern + ")"
 
 
 def _cast_expr(col: Column, from_text: bool = True) -> str:

@@ -138,3 +138,26 @@ def test_bytea_copy_in_matches_postgresql(both: Any, sql: str, data: bytes) -> N
         conn.execute(f"UPDATE {table} SET bin = decode('00ff5c', 'hex') WHERE id = 1")
         results.append(_copy_in(conn, sql.format(t=table), data, table))
     assert results[0] == results[1]
+
+
+# Dates and times in COPY as PostgreSQL reads them with DateStyle ISO, MDY: month first,
+# month names, a 12-hour clock (a US spreadsheet's CSV export).
+DATETIME_IN = [
+    ("COPY {t} FROM STDIN (FORMAT csv, HEADER)",
+     b"id,d,ts,tm,tz\n1,05/01/2024,05/01/2024 10:11 PM,10:11 PM,2024-05-01 10:11:00+02\n"
+     b"2,2024-02-03,2024-02-03 04:05:06,04:05:06,\n"
+     b'3,"Jan 5, 2024",Jan 5 2024 1:02 am,12:00 AM,Jan 5 2024 1:02 pm UTC\n'),
+    ("COPY {t} FROM STDIN", b"4\t20240229\t2024-02-29T23:59:59\t11:59:59 pm\t\\N\n"),
+    ("COPY {t} FROM STDIN (FORMAT csv)", b"5,13/40/2024,,,\n"),
+]
+
+
+@pytest.mark.parametrize(("sql", "data"), DATETIME_IN)
+def test_datetime_copy_in_matches_postgresql(both: Any, sql: str, data: bytes) -> None:
+    results = []
+    for conn in both:
+        table = f"copy_dt_{uuid.uuid4().hex[:8]}"
+        conn.execute(f"CREATE TABLE {table} (id int, d date, ts timestamp, tm time, "
+                     "tz timestamptz)")
+        results.append(_copy_in(conn, sql.format(t=table), data, table))
+    assert results[0] == results[1]
