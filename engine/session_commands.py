@@ -598,14 +598,29 @@ class SessionCommands:
         kind = " ".join(words[1:3]) if words[1] in ("MATERIALIZED", "FOREIGN") else words[1]
         return CommandOutcome(f"ALTER {kind}")
 
-    def _materialized_view(self, stmt: StatementInfo, params: Sequence[object]) -> None:
-        """``CREATE MATERIALIZED VIEW`` / ``REFRESH MATERIALIZED VIEW``: refused, with the
-        alternative (other CREATE statements go to DuckDB)."""
-        words = [t.upper for t in tokenize(stmt.text)[:4]]
+    def _unsupported_create(self, stmt: StatementInfo, params: Sequence[object]) -> None:
+        """PostgreSQL objects DuckDB has no counterpart for, refused with 0A000 and what to do
+        instead (DuckDB would answer a syntax error); other CREATE / REFRESH statements go on
+        to DuckDB."""
+        tokens = tokenize(stmt.text)
+        words = [t.upper for t in tokens[:4]]
+        reason: tuple[str, str] | None = None
         if "MATERIALIZED" in words[1:3] and "VIEW" in words[2:4]:
-            raise SqlError(SqlState.FEATURE_NOT_SUPPORTED,
-                           "materialized views are not supported",
-                           hint="CREATE TABLE … AS the query, and fill it again to refresh it.")
+            reason = ("materialized views are not supported",
+                      "CREATE TABLE … AS the query, and fill it again to refresh it.")
+        elif words[1:2] == ["EXTENSION"]:
+            reason = ("extensions are not supported",
+                      "DuckDB's own functions are available; gen_random_uuid() is built in.")
+        elif words[1:2] == ["DOMAIN"]:
+            reason = ("domains are not supported",
+                      "use the base type, with a CHECK constraint on the column.")
+        elif "TABLE" in words[1:4] and any(
+                tokens[i].upper == "PARTITION" and tokens[i + 1].upper in ("BY", "OF")
+                for i in range(len(tokens) - 1)):
+            reason = ("partitioned tables are not supported",
+                      "create one table; DuckDB scans a large table in parallel.")
+        if reason is not None:
+            raise SqlError(SqlState.FEATURE_NOT_SUPPORTED, reason[0], hint=reason[1])
 
     def _lock(self, stmt: StatementInfo, params: Sequence[object]) -> Outcome:
         if self.session.tx_status == "I":
@@ -805,8 +820,8 @@ _HANDLERS: dict[str, Handler] = {
     "REVOKE": SessionCommands._privileges,
     "LOCK": SessionCommands._lock,
     "ALTER": SessionCommands._alter,
-    "CREATE": SessionCommands._materialized_view,
-    "REFRESH": SessionCommands._materialized_view,
+    "CREATE": SessionCommands._unsupported_create,
+    "REFRESH": SessionCommands._unsupported_create,
     "PREPARE": SessionCommands._prepare,
     "EXECUTE": SessionCommands._execute_prepared,
     "DEALLOCATE": SessionCommands._deallocate,

@@ -61,6 +61,7 @@ DEFAULTS: dict[str, str] = {
     "default_table_access_method": "heap",
     "default_toast_compression": "pglz",
     "escape_string_warning": "on",
+    "transaction_timeout": "0",  # PostgreSQL 17's; newer pg_dump versions set it
 }
 
 # Reported in ParameterStatus, with the spelling PostgreSQL uses on the wire.

@@ -129,6 +129,10 @@ def test_pg_dump_restores(server: RunningServer, source: tuple[str, str], style:
     "CREATE INDEX refused_{t}_k ON refused_{t} USING gin (k)",
     "CREATE MATERIALIZED VIEW refused_{t}_mv AS SELECT * FROM refused_{t}",
     "REFRESH MATERIALIZED VIEW refused_{t}",
+    "CREATE EXTENSION IF NOT EXISTS pgcrypto WITH SCHEMA public",
+    "CREATE DOMAIN posint_{t} AS integer CHECK (VALUE > 0)",
+    "CREATE TABLE meas_{t} (id int, at date) PARTITION BY RANGE (at)",
+    "CREATE TABLE meas_{t}_2024 PARTITION OF refused_{t} FOR VALUES FROM (1) TO (2)",
 ])
 def test_what_duckdb_cannot_add_is_refused(server: RunningServer, sql: str) -> None:
     tag = uuid.uuid4().hex[:8]
