@@ -34,6 +34,7 @@ from engine.lexer import Tok, Token, matching_bracket, replace_params, tokenize
 from engine.statements import literal_value, name_end, split
 
 _EQUIVALENT_INDEX_METHODS = frozenset({"BTREE", "HASH"})
+_HEAD = re.compile(r"\s*(alter|create|insert|drop)\b", re.IGNORECASE)
 _OVERRIDING = re.compile(r"\boverriding\s+system\s+value\b", re.IGNORECASE)
 
 _Edit = tuple[int, int, str]  # (start, end, replacement) in the source
@@ -42,10 +43,8 @@ _Edit = tuple[int, int, str]  # (start, end, replacement) in the source
 def duckdb_ddl(sql: str) -> list[str] | None:
     """``sql`` as the DuckDB statements that do what it does, or None when it needs no
     rewrite."""
-    head = sql.lstrip()[:6].upper()
-    if head not in ("ALTER ", "CREATE", "INSERT", "DROP F", "DROP  "):
-        return None
-    if head == "INSERT" and _OVERRIDING.search(sql) is None:
+    head = _HEAD.match(sql)
+    if head is None or (head.group(1).upper() == "INSERT" and _OVERRIDING.search(sql) is None):
         return None
     tokens = tokenize(sql)
     if len(tokens) < 3:
