@@ -150,6 +150,9 @@ def array_literal_text(text: str) -> str | None:
     return "[" + ", ".join(parts) + "]"
 
 
+_BRACES = str.maketrans("{}", "[]")
+
+
 def _differs(tok: Token) -> bool:
     """Might DuckDB read this literal otherwise than PostgreSQL for some column type?"""
     if tok.kind is not Tok.STRING or tok.text[:1] not in "'eE":
@@ -165,6 +168,8 @@ def _as_duckdb(value: str, duck_type: str) -> str | None:
     reads the string as PostgreSQL does, or refuses it as PostgreSQL does)."""
     if duck_type == "BLOB" and ("\\" in value or not value.isascii()):
         return duckdb_blob_literal(bytea_from_text(value))
+    if duck_type.endswith("[][]") and value.lstrip().startswith("{") and '"' not in value:
+        return "'" + value.translate(_BRACES).replace("'", "''") + "'"  # {{1,2},{3,4}}
     if duck_type.endswith("[]") and value.lstrip().startswith("{"):
         listed = array_literal_text(value)
         return None if listed is None else "'" + listed.replace("'", "''") + "'"

@@ -1190,6 +1190,8 @@ def _cast_expr(col: Column, from_text: bool = True) -> str:
     """A SELECT expression converting a COPY column to the target type (PG array → list;
     ``from_text`` False: values decoded already, as in COPY BINARY)."""
     name = _quote(col.name)
+    if col.duck_type.endswith("[][]") and from_text:  # {{1,2},{3,4}}: every brace
+        return f"CAST(translate({name}, '{{}}', '[]') AS {col.duck_type})"
     if col.duck_type.endswith("[]") and from_text:
         return (f"CAST(regexp_replace(regexp_replace({name}, '^\\{{', '['), '\\}}$', ']') "
                 f"AS {col.duck_type})")

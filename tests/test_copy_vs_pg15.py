@@ -161,3 +161,13 @@ def test_datetime_copy_in_matches_postgresql(both: Any, sql: str, data: bytes) -
                      "tz timestamptz)")
         results.append(_copy_in(conn, sql.format(t=table), data, table))
     assert results[0] == results[1]
+
+
+def test_two_dimensional_array_copy_in_matches_postgresql(both: Any) -> None:
+    results = []
+    for conn in both:
+        table = f"copy_grid_{uuid.uuid4().hex[:8]}"
+        conn.execute(f"CREATE TABLE {table} (id int, m int[][])")
+        results.append(_copy_in(conn, f"COPY {table} FROM STDIN",
+                                b"1\t{{1,2},{3,4}}\n2\t{}\n3\t\\N\n", table))
+    assert results[0] == results[1]

@@ -268,6 +268,9 @@ LITERAL_SCRIPT = [
     "SELECT * FROM dated ORDER BY id",
     "INSERT INTO dated (id, d) VALUES (4, 'today') RETURNING d = current_date",
     "INSERT INTO dated (id, d) VALUES (5, '13/40/2024')",
+    "CREATE TABLE grid (id int, m int[][])",
+    "INSERT INTO grid VALUES (1, '{{1,2},{3,4}}'), (2, '{}')",
+    "SELECT id, m[2][1], m[1][2], m[2][2] FROM grid ORDER BY id",
 ]
 
 
@@ -290,6 +293,7 @@ def test_literals_stored_as_postgresql_reads_them(server: RunningServer,
         conn.execute("DROP TABLE IF EXISTS blobs")
         conn.execute("DROP TABLE IF EXISTS typed")
         conn.execute("DROP TABLE IF EXISTS dated")
+        conn.execute("DROP TABLE IF EXISTS grid")
     ours = _script_outcomes(server.dsn(), LITERAL_SCRIPT)
     theirs = _script_outcomes(pg15.dsn(), LITERAL_SCRIPT)
     for sql, got, expected in zip(LITERAL_SCRIPT, ours, theirs, strict=True):
