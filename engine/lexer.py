@@ -11,7 +11,7 @@ dollar-quoted string; it is also a few times faster, which matters on every quer
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -174,18 +174,23 @@ def matching_bracket(tokens: Sequence[Token], i: int) -> int:
     return len(tokens)
 
 
+def spliced(sql: str, edits: Iterable[tuple[int, int, str]]) -> str:
+    """``sql`` with each ``(start, end, text)`` range replaced by its text (ranges in order,
+    not overlapping)."""
+    out: list[str] = []
+    last = 0
+    for start, end, text in edits:
+        out += [sql[last:start], text]
+        last = end
+    out.append(sql[last:])
+    return "".join(out)
+
+
 def replace_params(sql: str, replacement: object) -> str:
     """Rewrite each ``$n`` of ``sql`` with ``replacement(n)``; strings and comments untouched."""
     assert callable(replacement)
-    out: list[str] = []
-    last = 0
-    for tok in tokenize(sql):
-        if tok.kind is Tok.PARAM:
-            out.append(sql[last : tok.start])
-            out.append(str(replacement(int(tok.text))))
-            last = tok.end
-    out.append(sql[last:])
-    return "".join(out)
+    return spliced(sql, ((tok.start, tok.end, str(replacement(int(tok.text))))
+                         for tok in tokenize(sql) if tok.kind is Tok.PARAM))
 
 
 class TokenReader:

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 
 from engine import pgdatetime
 from engine.errors import SqlError, SqlState
-from engine.lexer import Tok, Token, tokenize
+from engine.lexer import Tok, Token, spliced, tokenize
 from engine.statements import literal_value, name_end
 
 _OCTAL = re.compile(r"[0-3][0-7][0-7]")
@@ -194,39 +194,33 @@ def with_column_literals(sql: str,
     tokens = tokenize(sql)
     if not any(_differs(t) for t in tokens):
         return None
-    found = _insert_values(tokens) or _update_set(tokens)
+    found = _insert_values(sql, tokens) or _update_set(sql, tokens)
     if found is None or not found[1]:
         return None
     table, targets = found
     types = {name.lower(): duck_type for name, duck_type in column_types(table).items()}
     order = list(types)
-    edits: list[tuple[Token, str]] = []
+    edits: list[tuple[int, int, str]] = []
     for column, tok in targets:
         if isinstance(column, int):
             column = order[column] if column < len(order) else ""
         literal = _as_duckdb(literal_value(tok), types.get(column.lower(), ""))
         if literal is not None:
-            edits.append((tok, literal))
-    if not edits:
-        return None
-    out, at = [], 0
-    for tok, text in edits:
-        out += [sql[at:tok.start], text]
-        at = tok.end
-    return "".join(out) + sql[at:]
+            edits.append((tok.start, tok.end, literal))
+    return spliced(sql, edits) if edits else None
 
 
 _Targets = tuple[str, list[tuple[str | int, Token]]]
 
 
-def _insert_values(tokens: Sequence[Token]) -> _Targets | None:
+def _insert_values(sql: str, tokens: Sequence[Token]) -> _Targets | None:
     """``INSERT INTO t [AS a] [(cols)] [OVERRIDING …] VALUES (…), …``: the table, and each
     value that is one string literal (:func:`_differs`) with its column (a name, or a position
     when no column list is given)."""
     if len(tokens) < 6 or tokens[0].upper != "INSERT" or tokens[1].upper != "INTO":
         return None
     i = name_end(tokens, 2)
-    table = tokens[2:i]
+    table = sql[tokens[2].start:tokens[i - 1].end]
     if i < len(tokens) and tokens[i].upper == "AS":
         i += 2
     columns: list[str | int] | None = None
@@ -251,7 +245,7 @@ def _insert_values(tokens: Sequence[Token]) -> _Targets | None:
                     continue
                 column = columns[position]
             targets.append((column, value[0]))
-    return _joined(table), targets
+    return table, targets
 
 
 def _row_values(tokens: Sequence[Token], i: int) -> Iterator[tuple[int, list[Token]]]:
@@ -281,14 +275,14 @@ def _row_values(tokens: Sequence[Token], i: int) -> Iterator[tuple[int, list[Tok
         value.append(tok)
 
 
-def _update_set(tokens: Sequence[Token]) -> _Targets | None:
+def _update_set(sql: str, tokens: Sequence[Token]) -> _Targets | None:
     """``UPDATE t [[AS] a] SET col = '…', …``: the table, and each value that is one string
     literal (:func:`_differs`) with the column it is assigned to."""
     if len(tokens) < 6 or tokens[0].upper != "UPDATE":
         return None
     i = 1 + (tokens[1].upper == "ONLY")
     end = name_end(tokens, i)
-    table = tokens[i:end]
+    table = sql[tokens[i].start:tokens[end - 1].end]
     i = end
     while i < len(tokens) and tokens[i].upper != "SET":
         i += 1
@@ -305,7 +299,7 @@ def _update_set(tokens: Sequence[Token]) -> _Targets | None:
         elif depth == 0 and tok.kind in (Tok.WORD, Tok.IDENT) and tokens[j + 1].text == "=" \
                 and _differs(tokens[j + 2]) and _ends_value(tokens, j + 3):
             targets.append((_name(tok), tokens[j + 2]))
-    return _joined(table), targets
+    return table, targets
 
 
 def _ends_value(tokens: Sequence[Token], i: int) -> bool:
@@ -320,7 +314,3 @@ def _ends_value(tokens: Sequence[Token], i: int) -> bool:
 def _name(tok: Token) -> str:
     return tok.text if tok.kind is Tok.IDENT else tok.text.lower()
 
-
-def _joined(name: Sequence[Token]) -> str:
-    return ".".join('"' + t.text.replace('"', '""') + '"' if t.kind is Tok.IDENT else t.text
-                    for t in name if not (t.kind is Tok.OP and t.text == "."))

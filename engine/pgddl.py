@@ -30,10 +30,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from engine.errors import SqlError, SqlState
-from engine.lexer import Tok, Token, matching_bracket, replace_params, tokenize
+from engine.lexer import Tok, Token, matching_bracket, replace_params, spliced, tokenize
 from engine.statements import literal_value, name_end, split
 
 _EQUIVALENT_INDEX_METHODS = frozenset({"BTREE", "HASH"})
+# Sequence options (each with one value) DuckDB lacks: its sequences are BIGINT, uncached.
+_UNSUPPORTED_SEQUENCE_OPTIONS = frozenset({"AS", "CACHE"})
 _HEAD = re.compile(r"\s*(alter|create|insert|drop)\b", re.IGNORECASE)
 _OVERRIDING = re.compile(r"\boverriding\s+system\s+value\b", re.IGNORECASE)
 
@@ -73,15 +75,7 @@ def duckdb_ddl(sql: str) -> list[str] | None:
         return None
     if not edits:
         return None
-    return [*before, _edited(sql, edits), *after]
-
-
-def _edited(sql: str, edits: Sequence[_Edit]) -> str:
-    out, at = [], 0
-    for start, end, text in edits:
-        out += [sql[at:start], text]
-        at = end
-    return "".join(out) + sql[at:]
+    return [*before, spliced(sql, edits), *after]
 
 
 def _drop(tokens: Sequence[Token], i: int, j: int) -> _Edit:
@@ -102,7 +96,8 @@ def _sequence_options(tokens: Sequence[Token], start: int = 2,
     stop = len(tokens) if end is None else end
     edits = []
     for i in range(start, stop - 1):
-        if tokens[i].upper in ("AS", "CACHE") and tokens[i + 1].kind in (Tok.WORD, Tok.NUMBER):
+        if tokens[i].upper in _UNSUPPORTED_SEQUENCE_OPTIONS \
+                and tokens[i + 1].kind in (Tok.WORD, Tok.NUMBER):
             edits.append(_drop(tokens, i, i + 2))
     return edits
 
@@ -176,7 +171,7 @@ def _create_sequence(sql: str, tokens: Sequence[Token], name: str, start: int,
             stop = name_end(tokens, i + 2)
             name = sql[tokens[i + 2].start:tokens[stop - 1].end]
             i = stop
-        elif tokens[i].upper in ("AS", "CACHE"):
+        elif tokens[i].upper in _UNSUPPORTED_SEQUENCE_OPTIONS:
             i += 2
         else:
             options.append(tokens[i].text)

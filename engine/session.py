@@ -712,8 +712,8 @@ class Session:
         return dataclasses.replace(duck, text=text, changed=True)
 
     def _with_column_literals(self, duck: Translation) -> Translation:
-        """String literals stored into bytea, array and boolean columns, as PostgreSQL reads
-        them (:mod:`engine.literals`)."""
+        """String literals stored into bytea, array, boolean and date/time columns, as
+        PostgreSQL reads them (:mod:`engine.literals`)."""
         text = with_column_literals(duck.text, self._written_columns)
         return duck if text is None else dataclasses.replace(duck, text=text, changed=True)
 

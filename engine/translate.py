@@ -44,7 +44,7 @@ from sqlglot.tokenizer_core import TokenType
 
 from engine import catalog, pgdatetime, pgfunctions
 from engine.errors import SqlError, SqlState
-from engine.lexer import Tok, Token, replace_params, tokenize
+from engine.lexer import Tok, Token, replace_params, spliced, tokenize
 from engine.literals import (
     array_elements,
     array_literal_text,
@@ -341,14 +341,7 @@ def _lexical(sql: str) -> Translation:
             edits.append((tok.start, tokens[i + 1].start, ""))
     if not edits:
         return Translation(sql)
-    out: list[str] = []
-    last = 0
-    for start, end, replacement in edits:
-        out.append(sql[last:start])
-        out.append(replacement)
-        last = end
-    out.append(sql[last:])
-    text = "".join(out)
+    text = spliced(sql, edits)
     return Translation(text, changed=text != sql, uses_catalog=uses_catalog)
 
 
