@@ -151,6 +151,12 @@ class Connection:
     def pending_output(self) -> int:
         return self._out_size
 
+    def pending_data(self) -> bytes:
+        """What :meth:`data_to_send` would return, left queued."""
+        if len(self._out) > 1:
+            self._out[:] = [b"".join(self._out)]
+        return self._out[0] if self._out else b""
+
     def data_to_send(self) -> bytes:
         if not self._out:
             return b""

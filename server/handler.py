@@ -69,6 +69,10 @@ class Transport(Protocol):
 
     def write(self, data: bytes) -> None: ...
 
+    def send_now(self, data: bytes) -> int:
+        """From the session thread: write what the socket takes of ``data`` at once, if
+        nothing is queued ahead of it; the number of bytes written (may be 0)."""
+
     async def drain(self) -> None: ...
 
     async def start_tls(self) -> None: ...
@@ -148,6 +152,9 @@ class _Executed:
     col_types: list[types.ColumnType] = field(default_factory=list)
     formats: list[int] = field(default_factory=list)
     first: bytes | None = None  # None: rows not fetched yet (a portal with a row limit)
+    # Set when the session thread sent the whole answer itself: the part the socket did not
+    # take, for the loop to send first (usually b"").
+    unsent: bytes | None = None
 
 
 class SessionHandler:
@@ -164,6 +171,8 @@ class SessionHandler:
         self.statements: dict[str, PreparedStatement] = {}
         self.portals: dict[str, Portal] = {}
         self._pipeline_failed = False  # an error since the last Sync (the implicit transaction)
+        self._thread_notices = 0  # notices the session thread has handed to the loop
+        self._sync_answered = False  # the next Sync's ReadyForQuery has been sent already
 
     # -- plumbing ----------------------------------------------------------------------------
 
@@ -205,6 +214,7 @@ class SessionHandler:
                     self.transport.write(data)
 
         def from_thread(notice: SqlError) -> None:
+            self._thread_notices += 1
             with contextlib.suppress(RuntimeError):  # the loop is closed: nobody listens
                 loop.call_soon_threadsafe(send, notice)
 
@@ -436,6 +446,7 @@ class SessionHandler:
             return
         multi = len(statements) > 1
         ok = True
+        answered = False  # by the session thread, ReadyForQuery included
         try:
             for stmt in statements:
                 if multi and self.session.tx_status == "I":
@@ -444,7 +455,13 @@ class SessionHandler:
                     await self._call(self.session.begin_implicit)
                 try:
                     try:
-                        done = await self._call(self._run, stmt, (), ())
+                        if multi:
+                            done = await self._call(self._run, stmt, (), ())
+                        else:
+                            done = await self._run_answering(stmt, (), (), describe=True)
+                            if done.unsent is not None:
+                                answered = True
+                                break
                         await self._send_outcome(done, None, describe=True)
                     except (ConnectionError, SqlError):
                         raise
@@ -459,7 +476,43 @@ class SessionHandler:
                 await self._call(self.session.end_implicit, ok)
         if self._status() == "I":
             await self._drop_portals()
-        self.conn.ready_for_query(self._status())
+        if not answered:
+            self.conn.ready_for_query(self._status())
+
+    async def _run_answering(self, stmt: StatementInfo, params: Sequence[object],
+                             result_formats: Sequence[int], *, describe: bool) -> _Executed:
+        """Run a statement that ends the client's pipeline (a simple Query's only statement, an
+        Execute with Sync next) and let the session thread send the reply itself, through
+        ReadyForQuery, when it is complete: it then leaves without waiting for the event loop
+        to wake up and write it, one thread wake-up less per round trip (a good part of
+        ``SELECT 1`` latency). ``unsent`` is set when that happened; what the loop had queued
+        went first. Otherwise the outcome comes back to be sent as usual."""
+        prefix = self.conn.pending_data()
+        done = await self._call(self._run_and_answer, stmt, params, result_formats, prefix,
+                                describe)
+        if done.unsent is not None:
+            self.conn.data_to_send()  # the queued messages left with the answer
+            self.conn.send(done.unsent)
+        return done
+
+    def _run_and_answer(self, stmt: StatementInfo, params: Sequence[object],
+                        result_formats: Sequence[int], prefix: bytes,
+                        describe: bool) -> _Executed:
+        """On the session thread: :meth:`_run`, then ``prefix``, the answer and ReadyForQuery
+        written to the socket from here when the answer is complete (a command, a small
+        result), no implicit transaction is left to end, and no notice went to the loop
+        meanwhile (it must go out first)."""
+        assert self.session is not None
+        notices = self._thread_notices
+        done = self._run(stmt, params, result_formats)
+        answer = _finished_answer(done, describe)
+        if answer is None or self.session.implicit or self._thread_notices != notices:
+            return done
+        reply = b"".join((prefix, answer, codec.encode_ready_for_query(self.session.tx_status)))
+        sent = self.transport.send_now(reply)
+        if sent:
+            done.unsent = reply[sent:]
+        return done
 
     def _run(self, stmt: StatementInfo, params: Sequence[object],
              result_formats: Sequence[int], prefetch: bool = True,
@@ -498,14 +551,9 @@ class SessionHandler:
     async def _send_outcome(self, done: _Executed, portal: Portal | None, *,
                             describe: bool) -> None:
         outcome = done.outcome
-        if isinstance(outcome, EmptyOutcome):
-            self.conn.send(codec.encode_empty_query_response())
-        elif isinstance(outcome, CommandOutcome):
-            for notice in outcome.notices:
-                self.conn.send_notice(notice)
-            for name, value in outcome.parameter_changes:
-                self.conn.send(codec.encode_parameter_status(name, value))
-            self.conn.send(codec.encode_command_complete(outcome.tag))
+        answer = _finished_answer(done, describe)
+        if answer is not None:
+            self.conn.send(answer)
         elif isinstance(outcome, RowsOutcome):
             for notice in outcome.notices:
                 self.conn.send_notice(notice)
@@ -795,15 +843,21 @@ class SessionHandler:
             # PostgreSQL runs the messages up to Sync as one transaction: a later failure
             # undoes earlier writes (asyncpg's executemany, JDBC batches, psycopg pipelines).
             # A write with Sync next runs alone, so autocommit is the same and cheaper.
-            open_implicit = (not in_block and write_command(info) is not None
-                             and not self.conn.sync_is_next())
-            done = await self._call(self._run, info, portal.params, portal.result_formats,
-                                    whole, open_implicit)
+            sync_next = self.conn.sync_is_next()
+            open_implicit = not in_block and write_command(info) is not None and not sync_next
+            if whole and sync_next and not self._pipeline_failed and not self.session.implicit:
+                done = await self._run_answering(info, portal.params, portal.result_formats,
+                                                 describe=False)
+                self._sync_answered = done.unsent is not None
+            else:
+                done = await self._call(self._run, info, portal.params, portal.result_formats,
+                                        whole, open_implicit)
             if not isinstance(done.outcome, RowsOutcome) or whole:
                 portal.done = True
                 if isinstance(done.outcome, RowsOutcome):
                     portal.tag = done.outcome.tag
-                await self._send_outcome(done, None, describe=False)
+                if not self._sync_answered:
+                    await self._send_outcome(done, None, describe=False)
                 if in_block and self._status() == "I":  # COMMIT / ROLLBACK ended the block
                     await self._drop_portals()
                 return
@@ -848,6 +902,12 @@ class SessionHandler:
         self.conn.send(codec.encode_close_complete())
 
     async def _sync(self) -> None:
+        if self._sync_answered:  # ReadyForQuery went out with the Execute's answer
+            self._sync_answered = False
+            if self._status() == "I":
+                await self._drop_portals()
+            await self._flush()
+            return
         failed, self._pipeline_failed = self._pipeline_failed, False
         if self.session is not None and self.session.implicit:
             try:
@@ -933,6 +993,28 @@ def _row_description(columns: Sequence[Column], col_types: Sequence[types.Column
         m.FieldDescription(c.name, t.pg.oid, t.pg.size, t.typmod, f)
         for c, t, f in zip(columns, col_types, formats, strict=True)
     ])
+
+
+def _finished_answer(done: _Executed, describe: bool) -> bytes | None:
+    """Every message answering a statement whose work is all done (an empty query, a command,
+    rows that all came with the first fetch); None when rows still have to be streamed or
+    the statement is a COPY or a portal to be read later."""
+    outcome = done.outcome
+    if isinstance(outcome, EmptyOutcome):
+        return codec.encode_empty_query_response()
+    if isinstance(outcome, CommandOutcome):
+        return b"".join([
+            *map(codec.encode_notice_response, outcome.notices),
+            *(codec.encode_parameter_status(n, v) for n, v in outcome.parameter_changes),
+            codec.encode_command_complete(outcome.tag)])
+    if isinstance(outcome, RowsOutcome) and done.first is not None and outcome.rows.exhausted:
+        return b"".join([
+            *map(codec.encode_notice_response, outcome.notices),
+            _row_description(outcome.rows.columns, done.col_types, done.formats)
+            if describe else b"",
+            done.first,
+            codec.encode_command_complete(_rows_tag(outcome.tag, outcome.rows.rows_sent))])
+    return None
 
 
 def _rows_tag(tag: str, count: int) -> str:

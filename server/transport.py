@@ -13,19 +13,30 @@ import asyncio
 import contextlib
 import ipaddress
 import logging
+import os
 import signal
 import socket
 import ssl
+import threading
 from dataclasses import dataclass
 
 from engine.errors import SqlError, SqlState
 from server.handler import READ_SIZE, ServerState, SessionHandler
 
 log = logging.getLogger("pixelsql.server")
+_OFF = os.environ.get("OFF") == "1"
 
 
 class StreamTransport:
-    """asyncio streams behind the small interface the handler uses."""
+    """asyncio streams behind the small interface the handler uses.
+
+    Besides the loop's own writes, :meth:`send_now` lets the session thread put a finished
+    answer on the socket itself, so that a small statement's reply does not wait for the event
+    loop to wake up and write it. All writes go through one lock, and ``send_now`` writes only
+    while asyncio has nothing queued, so bytes leave in the order they were written. It writes
+    to a duplicate of the socket's descriptor, owned here: the number stays this connection's
+    until :meth:`close`, even after asyncio has closed its own.
+    """
 
     def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
                  tls: ssl.SSLContext | None) -> None:
@@ -33,6 +44,8 @@ class StreamTransport:
         self._writer = writer
         self._tls = tls
         self._secure = False
+        self._lock = threading.Lock()
+        self._fd: int | None = None  # for send_now; None once TLS is on or the socket closed
         peer = writer.get_extra_info("peername")
         host = peer[0] if isinstance(peer, tuple) and peer else ""
         try:
@@ -43,18 +56,43 @@ class StreamTransport:
         if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
             with contextlib.suppress(OSError):
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                self._fd = os.dup(sock.fileno())
 
     async def read(self) -> bytes:
         return await self._reader.read(READ_SIZE)
 
     def write(self, data: bytes) -> None:
-        self._writer.write(data)
+        with self._lock:
+            self._writer.write(data)
+
+    def send_now(self, data: bytes) -> int:
+        """From any thread: write what the socket takes at once of ``data``, when nothing is
+        queued ahead of it; the number of bytes written (the caller hands the rest, or all of
+        it when this returns 0, to :meth:`write`). Never blocks."""
+        with self._lock:
+            if _OFF or self._fd is None or self._writer.is_closing() or \
+                    self._writer.transport.get_write_buffer_size():
+                return 0
+            try:
+                return os.write(self._fd, data)
+            except OSError:  # full (EAGAIN) or broken: the loop's write reports it
+                return 0
+
+    def _release_fd(self) -> None:
+        with self._lock:
+            if self._fd is not None:
+                with contextlib.suppress(OSError):
+                    os.close(self._fd)
+                self._fd = None
 
     async def drain(self) -> None:
         await self._writer.drain()
 
     async def start_tls(self) -> None:
         assert self._tls is not None
+        self._release_fd()  # bytes must go through TLS from now on
         await self._writer.start_tls(self._tls)
         self._secure = True
 
@@ -73,6 +111,7 @@ class StreamTransport:
         return self._secure
 
     def close(self) -> None:
+        self._release_fd()
         with contextlib.suppress(Exception):
             self._writer.close()
 

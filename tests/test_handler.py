@@ -18,11 +18,16 @@ from server.handler import ServerState, SessionHandler
 
 
 class MemoryTransport:
-    """Feeds prepared client bytes, records what the server writes."""
+    """Feeds prepared client bytes, records what the server writes.
 
-    def __init__(self, data: bytes) -> None:
+    ``take`` is how many bytes ``send_now`` (the session thread's own writes) accepts per call:
+    all of them by default, as a socket with room does; 0 as a full one."""
+
+    def __init__(self, data: bytes, take: int | None = None) -> None:
         self._chunks = [data]
         self.written = bytearray()
+        self.take = take
+        self.direct_sends = 0
 
     async def read(self) -> bytes:
         await asyncio.sleep(0)
@@ -30,6 +35,12 @@ class MemoryTransport:
 
     def write(self, data: bytes) -> None:
         self.written += data
+
+    def send_now(self, data: bytes) -> int:
+        taken = data if self.take is None else data[:self.take]
+        self.written += taken
+        self.direct_sends += bool(taken)
+        return len(taken)
 
     async def drain(self) -> None:
         await asyncio.sleep(0)
@@ -71,6 +82,14 @@ def bind(portal: str, stmt: str) -> bytes:
                + struct.pack("!hhh", 0, 0, 0))
 
 
+def bind_params(portal: str, stmt: str, *values: bytes) -> bytes:
+    body = struct.pack("!hh", 0, len(values))
+    for v in values:
+        body += struct.pack("!i", len(v)) + v
+    return msg(b"B", portal.encode() + b"\0" + stmt.encode() + b"\0" + body
+               + struct.pack("!h", 0))
+
+
 def execute(portal: str, max_rows: int = 0) -> bytes:
     return msg(b"E", portal.encode() + b"\0" + struct.pack("!i", max_rows))
 
@@ -87,9 +106,12 @@ def responses(data: bytes) -> list[tuple[str, bytes]]:
     return out
 
 
-def run(client_bytes: bytes) -> list[tuple[str, bytes]]:
+def run(client_bytes: bytes, take: int | None = None) -> list[tuple[str, bytes]]:
+    return run_on(MemoryTransport(startup() + client_bytes + msg(b"X"), take))
+
+
+def run_on(transport: MemoryTransport) -> list[tuple[str, bytes]]:
     state = ServerState(Database(None), AuthMethod.TRUST, UserStore())
-    transport = MemoryTransport(startup() + client_bytes + msg(b"X"))
     asyncio.run(SessionHandler(state, transport).run())
     state.db.close()
     after_startup = responses(bytes(transport.written))
@@ -154,3 +176,39 @@ def test_an_internal_error_is_an_error_not_a_lost_session() -> None:
     error = next(body for t, body in out if t == "E")
     assert sqlstate(error) == "XX000"
     assert kinds[-4:] == ["T", "D", "C", "Z"]
+
+
+def query(sql: str) -> bytes:
+    return msg(b"Q", sql.encode() + b"\0")
+
+
+def test_replies_sent_from_the_session_thread_are_the_same_bytes() -> None:
+    # A statement that ends the client's pipeline has its reply written by the session thread
+    # (StreamTransport.send_now) when it is complete; a socket that takes part of it, or
+    # nothing, leaves the rest to the event loop. The client must see the same bytes in the
+    # same order either way, whatever the statement's answer is made of.
+    client = b"".join([
+        query("select 1"),
+        query("set application_name = 'direct'"),  # ParameterStatus
+        query("begin"), query("select 2"), query("select * from missing"),
+        query("select 3"), query("rollback"),  # an error, 25P02, the end of the block
+        query(""), query("select 1; select 2"), query("select * from range(300)"),
+        query("drop table if exists no_such_table"),
+        query("copy (select 1) to stdout"),
+        parse("", "select $1::int + 1") + bind_params("", "", b"41") + msg(b"D", b"P\0")
+        + execute("") + msg(b"S"),  # Parse/Bind/Describe queued ahead of the answer
+        parse("s", "select * from range(5)") + bind("p", "s") + execute("p", 2)
+        + execute("p") + msg(b"S"),  # a row limit: a portal, not answered early
+        parse("", "select * from missing") + bind("", "") + execute("") + msg(b"S"),
+        parse("", "select 5") + bind("", "") + execute("") + parse("", "select 6")
+        + bind("", "") + execute("") + msg(b"S"),  # Sync not next after the first
+    ])
+    runs = {take: MemoryTransport(startup() + client + msg(b"X"), take)
+            for take in (None, 0, 7)}
+    answers = {take: run_on(t) for take, t in runs.items()}
+    assert answers[None] == answers[0] == answers[7]
+    assert runs[0].direct_sends == 0
+    assert runs[None].direct_sends >= 8
+    kinds = [t for t, _ in answers[None]]
+    assert kinds.count("Z") == 16  # one ReadyForQuery per Query and per Sync
+    assert ("S", b"application_name\0direct\0") in answers[None]
