@@ -24,7 +24,6 @@ from engine.errors import SqlError, SqlState
 from server.handler import READ_SIZE, ServerState, SessionHandler
 
 log = logging.getLogger("pixelsql.server")
-_OFF = os.environ.get("OFF") == "1"
 
 
 class StreamTransport:
@@ -72,7 +71,7 @@ class StreamTransport:
         queued ahead of it; the number of bytes written (the caller hands the rest, or all of
         it when this returns 0, to :meth:`write`). Never blocks."""
         with self._lock:
-            if _OFF or self._fd is None or self._writer.is_closing() or \
+            if self._fd is None or self._writer.is_closing() or \
                     self._writer.transport.get_write_buffer_size():
                 return 0
             try:
