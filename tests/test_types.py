@@ -22,6 +22,8 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from engine.errors import SqlError
 from server import codec
@@ -591,6 +593,23 @@ def test_float_text_random_values() -> None:
             assert text is not None
             parsed = float(np.float32(text.decode())) if float4 else float(text)
             assert parsed == v
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.floats(allow_nan=True, allow_infinity=True), st.booleans())
+@example(1e-4, False)
+@example(9.999999999999999e-05, False)
+@example(1e15, False)
+@example(999999999999999.9, False)
+@example(123.0, False)
+@example(-0.5, True)
+@example(999999.94, True)
+@example(1e6, True)
+@example(1e-4, True)
+def test_float_text_shortcut_matches_the_worked_out_digits(x: float, float4: bool) -> None:
+    if float4:
+        x = float(np.float32(x)) if abs(x) < 3.4e38 or not math.isfinite(x) else 1.5
+    assert T._float_text(x, float4) == T._float_text_exact(x, float4)
 
 
 def test_timestamp_text_random_values() -> None:
