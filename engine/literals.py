@@ -13,8 +13,12 @@ PostgreSQL and DuckDB read a few types from text differently:
 
 Casts (``'…'::bytea``, ``'{…}'::int[]``) are translated in :mod:`engine.translate` and text
 parameters decoded in ``server.types``. This module rewrites the literal whose type comes from
-the column it goes into — ``INSERT … VALUES`` rows and ``UPDATE … SET col = '…'``, as
-``pg_dump --inserts`` and hand-written scripts have them — as a DuckDB literal of the same value.
+a column — stored into it by ``INSERT … VALUES`` rows and ``UPDATE … SET col = '…'`` (as
+``pg_dump --inserts`` and hand-written scripts have them), or compared with it (``WHERE ok =
+'off'``, ``d BETWEEN 'Jan 1, 2024' AND …``, ``tags IN ('{a}', …)``) — as a DuckDB literal of the
+same value. The statements are read lexically: a comparison counts when the column is a whole
+operand, and its type is the one column of that name among the tables the statement names
+(by alias when qualified); anything less clear is left for DuckDB, as before.
 """
 
 from __future__ import annotations
@@ -181,33 +185,48 @@ def _as_duckdb(value: str, duck_type: str) -> str | None:
     return None
 
 
-def with_column_literals(sql: str,
-                         column_types: Callable[[str], Mapping[str, str]]) -> str | None:
+ColumnTypes = Callable[[str], Mapping[str, str]]
+
+
+def with_column_literals(sql: str, column_types: ColumnTypes) -> str | None:
     """``sql`` with each string literal that an ``INSERT … VALUES`` row or an ``UPDATE … SET
-    col = '…'`` stores into a bytea, array, boolean or date/time column written as DuckDB reads
-    it; None when there is none to rewrite. ``column_types(table)`` gives the table's column name →
-    DuckDB type, in order; it is called only for a statement holding a literal DuckDB might
-    read otherwise."""
+    col = '…'`` stores into a bytea, array, boolean or date/time column, or that is compared with
+    such a column, written as DuckDB reads it; None when there is none to rewrite.
+    ``column_types(table)`` gives the table's column name → DuckDB type, in order ({} for no
+    such table); it is called only for a statement holding a literal DuckDB might read
+    otherwise."""
     if "\\" not in sql and "'{" not in sql and sql.isascii() \
             and _PG_ONLY_BOOLEAN.search(sql) is None and pgdatetime.HINT.search(sql) is None:
         return None
     tokens = tokenize(sql)
     if not any(_differs(t) for t in tokens):
         return None
+    edits: dict[int, tuple[int, int, str]] = {}
     found = _insert_values(sql, tokens) or _update_set(sql, tokens)
-    if found is None or not found[1]:
-        return None
-    table, targets = found
-    types = {name.lower(): duck_type for name, duck_type in column_types(table).items()}
-    order = list(types)
-    edits: list[tuple[int, int, str]] = []
-    for column, tok in targets:
-        if isinstance(column, int):
-            column = order[column] if column < len(order) else ""
-        literal = _as_duckdb(literal_value(tok), types.get(column.lower(), ""))
-        if literal is not None:
-            edits.append((tok.start, tok.end, literal))
-    return spliced(sql, edits) if edits else None
+    if found is not None:
+        table, targets = found
+        types = _lowered(column_types(table))
+        order = list(types)
+        for column, tok in targets:
+            if isinstance(column, int):
+                column = order[column] if column < len(order) else ""
+            _edit(edits, tok, types.get(column.lower(), ""))
+    compared = _compared(tokens)
+    if compared:
+        scope = _Scope(sql, tokens, column_types)
+        for ref, tok in compared:
+            _edit(edits, tok, scope.column_type(ref))
+    return spliced(sql, sorted(edits.values())) if edits else None
+
+
+def _edit(edits: dict[int, tuple[int, int, str]], tok: Token, duck_type: str) -> None:
+    literal = _as_duckdb(literal_value(tok), duck_type)
+    if literal is not None:
+        edits[tok.start] = (tok.start, tok.end, literal)
+
+
+def _lowered(types: Mapping[str, str]) -> dict[str, str]:
+    return {name.lower(): duck_type for name, duck_type in types.items()}
 
 
 _Targets = tuple[str, list[tuple[str | int, Token]]]
@@ -313,4 +332,161 @@ def _ends_value(tokens: Sequence[Token], i: int) -> bool:
 
 def _name(tok: Token) -> str:
     return tok.text if tok.kind is Tok.IDENT else tok.text.lower()
+
+
+# -- literals compared with a column ----------------------------------------------------------
+
+_ColumnRef = tuple[str, str]  # (qualifier or "", column name)
+_COMPARISONS = frozenset({"=", "<>", "!=", "<", "<=", ">", ">="})
+# Words after which an operand starts, and before which one has ended: a column (or literal)
+# between them is a whole operand, not part of a larger expression (``a || b = '…'``).
+_STARTS_OPERAND = frozenset({"WHERE", "AND", "OR", "NOT", "ON", "WHEN", "HAVING"})
+_ENDS_OPERAND = frozenset({
+    "AND", "OR", "THEN", "ELSE", "END", "ORDER", "GROUP", "LIMIT", "OFFSET", "HAVING", "UNION",
+    "EXCEPT", "INTERSECT", "RETURNING", "WINDOW", "FETCH", "FOR", "WHERE", "JOIN", "INNER",
+    "LEFT", "RIGHT", "FULL", "CROSS", "ON"})
+
+
+def _compared(tokens: Sequence[Token]) -> list[tuple[_ColumnRef, Token]]:
+    """String literals (:func:`_differs`) compared with a column: ``[q.]col OP '…'``,
+    ``'…' OP [q.]col``, ``col [NOT] IN ('…', …)``, ``col [NOT] BETWEEN '…' AND '…'``."""
+    found: list[tuple[_ColumnRef, Token]] = []
+    for i in range(len(tokens)):
+        if not _starts_operand(tokens, i):
+            continue
+        tok = tokens[i]
+        if tok.kind is Tok.STRING:  # '…' OP col
+            op_end = _comparison_end(tokens, i + 1)
+            ref = _column_ref(tokens, op_end)
+            if op_end > i + 1 and ref is not None and _ends_operand(tokens, ref[1]) \
+                    and _differs(tok):
+                found.append((ref[0], tok))
+            continue
+        ref = _column_ref(tokens, i)
+        if ref is None:
+            continue
+        column, j = ref
+        op_end = _comparison_end(tokens, j)
+        if op_end > j:
+            if op_end < len(tokens) and _differs(tokens[op_end]) \
+                    and _ends_operand(tokens, op_end + 1):
+                found.append((column, tokens[op_end]))
+            continue
+        j += j < len(tokens) and tokens[j].upper == "NOT"
+        word = tokens[j].upper if j < len(tokens) else ""
+        if word == "IN":
+            found += [(column, t) for t in _literal_list(tokens, j + 1)]
+        elif word == "BETWEEN" and j + 3 < len(tokens) and tokens[j + 2].upper == "AND" \
+                and _ends_operand(tokens, j + 4):
+            found += [(column, t) for t in (tokens[j + 1], tokens[j + 3]) if _differs(t)]
+    return found
+
+
+def _starts_operand(tokens: Sequence[Token], i: int) -> bool:
+    if i == 0:
+        return False
+    before = tokens[i - 1]
+    return before.upper in _STARTS_OPERAND or (before.kind is Tok.OP and before.text in "(,")
+
+
+def _ends_operand(tokens: Sequence[Token], i: int) -> bool:
+    if i >= len(tokens):
+        return True
+    tok = tokens[i]
+    return tok.kind is Tok.SEMI or tok.upper in _ENDS_OPERAND or (
+        tok.kind is Tok.OP and tok.text in "),")
+
+
+def _comparison_end(tokens: Sequence[Token], i: int) -> int:
+    """Just past a comparison operator starting at ``tokens[i]`` (one or two characters, each
+    its own token); ``i`` when there is none."""
+    for width in (2, 1):
+        ops = tokens[i:i + width]
+        if len(ops) == width and all(t.kind is Tok.OP for t in ops) \
+                and "".join(t.text for t in ops) in _COMPARISONS \
+                and (width == 1 or ops[0].end == ops[1].start):
+            return i + width
+    return i
+
+
+def _column_ref(tokens: Sequence[Token], i: int) -> tuple[_ColumnRef, int] | None:
+    """``col`` or ``q.col`` at ``tokens[i]``, and where it ends."""
+    end = name_end(tokens, i)
+    parts = tokens[i:end]
+    if not parts or parts[-1].kind is Tok.OP or len(parts) > 3 or \
+            (end < len(tokens) and tokens[end].kind is Tok.OP and tokens[end].text in "(."):
+        return None
+    names = [_name(t) for t in parts if t.kind is not Tok.OP]
+    return (names[-2] if len(names) > 1 else "", names[-1]), end
+
+
+def _literal_list(tokens: Sequence[Token], i: int) -> list[Token]:
+    """The literals (:func:`_differs`) of ``( v, v, … )`` at ``tokens[i]`` when every value is
+    one token."""
+    if i >= len(tokens) or tokens[i].kind is not Tok.OP or tokens[i].text != "(":
+        return []
+    values: list[Token] = []
+    j = i + 1
+    while j + 1 < len(tokens) and tokens[j].kind in (Tok.STRING, Tok.NUMBER, Tok.WORD):
+        values.append(tokens[j])
+        sep = tokens[j + 1]
+        if sep.kind is Tok.OP and sep.text == ")":
+            return [t for t in values if _differs(t)]
+        if sep.kind is not Tok.OP or sep.text != ",":
+            return []
+        j += 2
+    return []
+
+
+# Words that may follow a table in FROM and are not its alias.
+_NOT_ALIAS = frozenset({
+    "WHERE", "JOIN", "INNER", "LEFT", "RIGHT", "FULL", "CROSS", "NATURAL", "ON", "USING",
+    "GROUP", "ORDER", "LIMIT", "OFFSET", "UNION", "EXCEPT", "INTERSECT", "WINDOW", "HAVING",
+    "SET", "RETURNING", "FOR", "FETCH", "TABLESAMPLE", "LATERAL", "AS", "VALUES", "SELECT",
+    "DEFAULT", "ONLY"})
+
+
+class _Scope:
+    """The tables a statement names after ``FROM``, ``JOIN`` and ``UPDATE``, with their
+    aliases, to find a compared column's type."""
+
+    def __init__(self, sql: str, tokens: Sequence[Token], column_types: ColumnTypes) -> None:
+        self._column_types = column_types
+        self.tables: list[str] = []
+        self.aliases: dict[str, str] = {}
+        for i, tok in enumerate(tokens):
+            if tok.upper in ("FROM", "JOIN", "UPDATE"):
+                self._read_tables(sql, tokens, i + 1)
+
+    def _read_tables(self, sql: str, tokens: Sequence[Token], i: int) -> None:
+        while i < len(tokens):
+            i += i < len(tokens) and tokens[i].upper == "ONLY"
+            end = name_end(tokens, i)
+            if end == i or tokens[end - 1].kind is Tok.OP:
+                return  # a subquery, a function call, …: nothing known
+            if end < len(tokens) and tokens[end].kind is Tok.OP and tokens[end].text == "(":
+                return
+            table = sql[tokens[i].start:tokens[end - 1].end]
+            self.tables.append(table)
+            self.aliases[_name(tokens[end - 1])] = table
+            i = end + (end < len(tokens) and tokens[end].upper == "AS")
+            if i < len(tokens) and tokens[i].kind in (Tok.WORD, Tok.IDENT) \
+                    and tokens[i].upper not in _NOT_ALIAS:
+                self.aliases[_name(tokens[i])] = table
+                i += 1
+            if i >= len(tokens) or tokens[i].kind is not Tok.OP or tokens[i].text != ",":
+                return
+            i += 1
+
+    def column_type(self, ref: _ColumnRef) -> str:
+        """The DuckDB type of the column ``ref`` names ("" when unknown or ambiguous)."""
+        qualifier, name = ref
+        if qualifier:
+            table = self.aliases.get(qualifier)
+            tables = [table] if table is not None else []
+        else:
+            tables = self.tables
+        found = {t for t in (_lowered(self._column_types(table)).get(name) for table in tables)
+                 if t is not None}
+        return found.pop() if len(found) == 1 else ""
 

@@ -76,6 +76,9 @@ V = TypeVar("V")
 # that path only for results it cannot stream otherwise.
 warnings.filterwarnings("ignore", message="Arrow output on a DB-API result", category=UserWarning)
 
+# Statements whose string literals may take their type from a column they are stored into or
+# compared with (engine.literals).
+_LITERAL_TYPED_BY_COLUMN = frozenset({"INSERT", "UPDATE", "DELETE", "SELECT", "WITH"})
 SMALL_RESULT_ROWS = 256  # fetched as Python rows first; larger results stream as Arrow batches
 ARROW_BATCH_ROWS = 65_536
 # A query with more rows than the first fetch is run again as a streaming relation (bounded
@@ -471,7 +474,7 @@ class Session:
         duck = self._in_duckdb_dialect(stmt.text)
         if stmt.first_word == "INSERT":
             duck = self._with_insert_columns(duck)
-        if stmt.first_word in ("INSERT", "UPDATE"):
+        if stmt.first_word in _LITERAL_TYPED_BY_COLUMN:
             duck = self._with_column_literals(duck)
         values = list(params) or None
         started = time.perf_counter()
@@ -712,8 +715,8 @@ class Session:
         return dataclasses.replace(duck, text=text, changed=True)
 
     def _with_column_literals(self, duck: Translation) -> Translation:
-        """String literals stored into bytea, array, boolean and date/time columns, as
-        PostgreSQL reads them (:mod:`engine.literals`)."""
+        """String literals stored into or compared with bytea, array, boolean and date/time
+        columns, as PostgreSQL reads them (:mod:`engine.literals`)."""
         text = with_column_literals(duck.text, self._written_columns)
         return duck if text is None else dataclasses.replace(duck, text=text, changed=True)
 

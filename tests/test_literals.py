@@ -90,7 +90,7 @@ def rewrite(sql: str) -> str | None:
     ("INSERT INTO blobs (ok, t) VALUES ('on', 'on'), ('OFF', 'off'), ('yes', 'ye')",
      "INSERT INTO blobs (ok, t) VALUES (TRUE, 'on'), (FALSE, 'off'), (TRUE, 'ye')"),
     ("UPDATE blobs SET ok = ' of ', tags = '{}' WHERE ok = 'on'",
-     "UPDATE blobs SET ok = FALSE, tags = '[]' WHERE ok = 'on'"),
+     "UPDATE blobs SET ok = FALSE, tags = '[]' WHERE ok = TRUE"),
 ])
 def test_literals_bound_for_typed_columns(sql: str, expected: str) -> None:
     assert rewrite(sql) == expected
@@ -108,6 +108,55 @@ def test_literals_bound_for_typed_columns(sql: str, expected: str) -> None:
 ])
 def test_other_statements_are_left_alone(sql: str) -> None:
     assert rewrite(sql) is None
+
+
+COMPARED_TYPES = {**TYPES, "dated": {"id": "INTEGER", "d": "DATE", "ok": "VARCHAR"},
+                  "other": {"id": "INTEGER", "v": "BLOB"}}
+
+
+def rewrite_compared(sql: str) -> str | None:
+    return with_column_literals(sql, lambda table: COMPARED_TYPES.get(table, {}))
+
+
+@pytest.mark.parametrize(("sql", "expected"), [
+    ("SELECT * FROM blobs WHERE ok = 'off'", "SELECT * FROM blobs WHERE ok = FALSE"),
+    ("SELECT * FROM blobs WHERE 'on' <> ok", "SELECT * FROM blobs WHERE TRUE <> ok"),
+    ("SELECT * FROM blobs WHERE ok IN ('on', 'y')", "SELECT * FROM blobs WHERE ok IN (TRUE, 'y')"),
+    ("SELECT * FROM blobs WHERE ok NOT IN ('off', NULL)",
+     "SELECT * FROM blobs WHERE ok NOT IN (FALSE, NULL)"),
+    (r"DELETE FROM blobs WHERE v = '\x41' AND id > 1",
+     "DELETE FROM blobs WHERE v = 'A'::BLOB AND id > 1"),
+    ("SELECT * FROM blobs b WHERE b.tags = '{a}' OR b.tags = '{}'",
+     "SELECT * FROM blobs b WHERE b.tags = '[''a'']' OR b.tags = '[]'"),
+    ("SELECT * FROM dated WHERE d BETWEEN 'Jan 1, 2024' AND '01/31/2024'",
+     "SELECT * FROM dated WHERE d BETWEEN '2024-01-01' AND '2024-01-31'"),
+    ("SELECT * FROM dated AS x JOIN blobs ON x.id = blobs.id WHERE (x.d >= 'Jan 1, 2024')",
+     "SELECT * FROM dated AS x JOIN blobs ON x.id = blobs.id WHERE (x.d >= '2024-01-01')"),
+    # d is DATE in dated only; ok is BOOLEAN in blobs and VARCHAR in dated: qualified only.
+    ("SELECT * FROM dated, blobs WHERE d <= 'Feb 1, 2024' AND blobs.ok = 'on' AND ok = 'on'",
+     "SELECT * FROM dated, blobs WHERE d <= '2024-02-01' AND blobs.ok = TRUE AND ok = 'on'"),
+    ("WITH c AS (SELECT 1) SELECT * FROM blobs WHERE ok = 'off' AND t = 'off'",
+     "WITH c AS (SELECT 1) SELECT * FROM blobs WHERE ok = FALSE AND t = 'off'"),
+    ("SELECT CASE WHEN ok = 'on' THEN 1 END FROM blobs",
+     "SELECT CASE WHEN ok = TRUE THEN 1 END FROM blobs"),
+])
+def test_literals_compared_with_typed_columns(sql: str, expected: str) -> None:
+    assert rewrite_compared(sql) == expected
+
+
+@pytest.mark.parametrize("sql", [
+    "SELECT * FROM blobs WHERE t = 'off'",  # a text column: the text stays
+    "SELECT * FROM blobs WHERE t || ok = 'off'",  # not a whole operand
+    "SELECT * FROM blobs WHERE ok = 'off' || 'x'",
+    "SELECT * FROM blobs WHERE ok = 'off'::text",
+    "SELECT * FROM blobs WHERE lower(ok) = 'off'",
+    "SELECT * FROM (SELECT 'x' AS ok) s WHERE ok = 'off'",  # a subquery's columns: unknown
+    "SELECT * FROM missing WHERE ok = 'off'",
+    "SELECT * FROM blobs WHERE ok IN ('on' || 'x', 'off')",
+    "SELECT * FROM blobs WHERE x.ok = 'off'",  # an unknown qualifier
+])
+def test_other_comparisons_are_left_alone(sql: str) -> None:
+    assert rewrite_compared(sql) is None
 
 
 def test_no_catalog_lookup_without_a_misread_literal() -> None:

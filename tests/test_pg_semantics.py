@@ -271,6 +271,16 @@ LITERAL_SCRIPT = [
     "CREATE TABLE grid (id int, m int[][])",
     "INSERT INTO grid VALUES (1, '{{1,2},{3,4}}'), (2, '{}')",
     "SELECT id, m[2][1], m[1][2], m[2][2] FROM grid ORDER BY id",
+    # Literals compared with a typed column are read as that type.
+    "SELECT id FROM typed WHERE ok = 'off' ORDER BY id",
+    "SELECT id FROM typed t WHERE t.ok IN ('on', 'ye') AND tags <> '{x,y}' ORDER BY id",
+    "SELECT id FROM typed WHERE tags = '{x,y}'",
+    "SELECT id FROM dated WHERE d = 'Jan 5, 2024'",
+    "SELECT id FROM dated WHERE d BETWEEN 'Jan 1, 2024' AND 'May 31, 2024' ORDER BY id",
+    "SELECT id FROM dated WHERE ts < '02/01/2024 10:00 PM' ORDER BY id",
+    r"SELECT id FROM blobs WHERE v = '\xdead'",
+    "SELECT b.id FROM blobs b JOIN typed ON typed.id = b.id WHERE typed.ok = 'on' ORDER BY 1",
+    "DELETE FROM typed WHERE ok = 'of' RETURNING id",
 ]
 
 
