@@ -555,14 +555,15 @@ def wait_for_port(host: str, port: int, process: subprocess.Popen[bytes], timeou
 
 
 @contextmanager
-def pixelsql_server(tmp: Path) -> Iterator[tuple[str, int]]:
-    """Start `python -m server.cli serve` on a free port; yields its URL and process id."""
+def pixelsql_server(tmp: Path, root: Path = REPO_ROOT) -> Iterator[tuple[str, int]]:
+    """Start `python -m server.cli serve` from the checkout at ``root`` on a free port; yields
+    its URL and process id."""
     host, port = "127.0.0.1", free_port()
     log_path = tmp / "pixelsql.log"
     command = [sys.executable, "-m", "server.cli", "serve", "--host", host, "--port", str(port),
                "--data-dir", str(tmp / "pixelsql-data"), "--auth", "trust"]
     with log_path.open("wb") as log:
-        process = subprocess.Popen(command, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, cwd=root, stdout=log, stderr=subprocess.STDOUT)
     try:
         try:
             wait_for_port(host, port, process, SERVER_START_TIMEOUT_S)
