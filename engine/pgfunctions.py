@@ -24,7 +24,7 @@ from collections.abc import Callable
 import sqlglot
 from sqlglot import exp
 
-from engine import pgformat
+from engine import pgformat, pgnumber
 from engine.errors import SqlError, SqlState
 
 # PostgreSQL functions written as DuckDB expressions of their arguments ($1, $2 …), where no
@@ -197,10 +197,16 @@ def _field(value: exp.Expr, field: pgformat.Field) -> exp.Expr:
 
 
 def to_char(node: exp.Expr, ctx: object) -> exp.Expr:
-    """``to_char(ts, 'FMDay, DD Mon YYYY')``: PostgreSQL's template (engine.pgformat)."""
+    """``to_char(ts, 'FMDay, DD Mon YYYY')``: PostgreSQL's template (engine.pgformat); a number
+    template (``'FM9,990.00'``) calls engine.pgnumber's function with the value as text."""
     value = node.this
+    template = _template(node, "to_char")
+    if pgnumber.is_number_template(template):
+        pgnumber.check_template(template)
+        return call(pgnumber.FUNCTION, exp.Cast(this=value.copy(), to=exp.DataType.build("text")),
+                    call("typeof", value.copy()), exp.Literal.string(template))
     pieces: list[exp.Expr] = []
-    for part in pgformat.template_parts(_template(node, "to_char")):
+    for part in pgformat.template_parts(template):
         if isinstance(part, pgformat.Field):
             pieces.append(_field(value, part))
         elif pieces and "%" not in part.replace("%%", ""):  # text alone (not first: NULL in,

@@ -35,7 +35,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from engine import catalog, colnames, pgdatetime, settings, thanosql
+from engine import catalog, colnames, pgdatetime, pgnumber, settings, thanosql
 from engine.cursors import CursorManager
 from engine.errors import SqlError, SqlState, from_arrow_stream, from_duckdb
 from engine.layout import FILES_DIR
@@ -186,6 +186,7 @@ class Database:
         # PostgreSQL sorts NULL as larger than any value: last ascending, first descending.
         self._con.execute("SET GLOBAL default_null_order = 'nulls_last_on_asc_first_on_desc'")
         catalog.attach(self._con)
+        pgnumber.register(self._con)  # to_char of numbers (engine.translate calls it)
         if confine_files:
             _confine(self._con, data_dir, allowed_dirs)
         self._lock = threading.Lock()
