@@ -27,10 +27,10 @@ _MONTH = "(?P<mon>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 
 _DATES = [re.compile(p, re.IGNORECASE) for p in (
     r"(?P<y>\d{4})(?P<m>\d\d)(?P<d>\d\d)",  # YYYYMMDD
-    r"(?P<m>\d{1,2})[/.-](?P<d>\d{1,2})[/.-](?P<y>\d{4})",  # MDY
+    r"(?P<m>\d{1,2})[/.-](?P<d>\d{1,2})[/.-](?P<y>\d{4}|\d\d)(?!\d)",  # MDY, 01/05/24
     r"(?P<y>\d{4})[/.](?P<m>\d{1,2})[/.](?P<d>\d{1,2})",
-    rf"{_MONTH}[\s-]+(?P<d>\d{{1,2}}),?[\s-]+(?P<y>\d{{4}})",  # Jan 5, 2024
-    rf"(?P<d>\d{{1,2}})[\s-]+{_MONTH},?[\s-]+(?P<y>\d{{4}})",  # 5 Jan 2024, 05-Jan-2024
+    rf"{_MONTH}[\s-]+(?P<d>\d{{1,2}}),?[\s-]+(?P<y>\d{{4}}|\d\d)(?!\d)",  # Jan 5, 2024
+    rf"(?P<d>\d{{1,2}})[\s-]+{_MONTH},?[\s-]+(?P<y>\d{{4}}|\d\d)(?!\d)",  # 5 Jan 2024
     rf"(?P<y>\d{{4}})[\s-]+{_MONTH}[\s-]+(?P<d>\d{{1,2}})",  # 2024 Jan 5
     r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})",  # ISO (only with a 12-hour time)
 )]
@@ -40,13 +40,16 @@ _TIME = re.compile(r"(?P<h>\d{1,2}):(?P<mi>\d\d)(?::(?P<s>\d\d(?:\.\d+)?))?"
 # What makes a literal worth reading here; other text goes to DuckDB as written.
 LOOKS_PG_ONLY = re.compile(
     r"\s*(now|today|tomorrow|yesterday|allballs)\s*$|.*\d\s*[ap]\.?m\b|.*[a-z]{3}|\s*\d{8}\s*$"
-    r"|\s*\d{1,2}[/.]\d{1,2}[/.]\d{4}|\s*\d{4}[/.]\d", re.IGNORECASE)
+    r"|\s*\d{1,2}[/.]\d{1,2}[/.]\d{4}|\s*\d{4}[/.]\d"
+    # a two-digit year, which DuckDB would read as the year 24 AD (RE2 also runs this: no
+    # look-ahead)
+    r"|\s*\d{1,2}[/.-]\d{1,2}[/.-]\d\d(\D|$)", re.IGNORECASE)
 
 # A cheap look over a whole statement: might one of its literals be such a form?
 HINT = re.compile(
     r"'\s*(now|today|tomorrow|yesterday|allballs)\s*'|\d\s*[ap]\.?m\b|'\s*\d{8}\s*'"
     r"|'\s*\d{1,2}[/.]\d{1,2}[/.]\d{4}|'\s*\d{4}[/.]\d|'\s*[a-z]{3,9}\.?[\s-]+\d"
-    r"|'\s*\d{1,2}[\s-]+[a-z]{3}", re.IGNORECASE)
+    r"|'\s*\d{1,2}[\s-]+[a-z]{3}|'\s*\d{1,2}[/.-]\d{1,2}[/.-]\d\d\D", re.IGNORECASE)
 
 _RELATIVE_DAYS = {"today": 0, "tomorrow": 1, "yesterday": -1}
 
@@ -92,6 +95,8 @@ def _date(found: re.Match[str]) -> str:
     fields = found.groupdict()
     month = _MONTHS[fields["mon"].lower()] if fields.get("mon") else int(fields["m"])
     day, year = int(fields["d"]), int(fields["y"])
+    if len(fields["y"]) == 2:  # PostgreSQL: 70-99 → 1970-1999, 00-69 → 2000-2069
+        year += 1900 if year >= 70 else 2000
     if not (1 <= month <= 12 and 1 <= day <= 31):
         raise SqlError(SqlState.DATETIME_FIELD_OVERFLOW,
                        f'date/time field value out of range: "{found.group(0)}"')

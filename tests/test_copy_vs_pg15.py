@@ -148,6 +148,9 @@ DATETIME_IN = [
      b"2,2024-02-03,2024-02-03 04:05:06,04:05:06,\n"
      b'3,"Jan 5, 2024",Jan 5 2024 1:02 am,12:00 AM,Jan 5 2024 1:02 pm UTC\n'),
     ("COPY {t} FROM STDIN", b"4\t20240229\t2024-02-29T23:59:59\t11:59:59 pm\t\\N\n"),
+    # Two-digit years (00-69 → 20xx, 70-99 → 19xx); DuckDB alone reads 01/05/24 as 0001-05-24.
+    ("COPY {t} FROM STDIN (FORMAT csv)",
+     b"6,01/05/24,12-31-69 23:59,,\n7,1.5.70,\"Jan 5, 99 10:11 PM\",,\n"),
     ("COPY {t} FROM STDIN (FORMAT csv)", b"5,13/40/2024,,,\n"),
 ]
 

@@ -286,6 +286,8 @@ LITERAL_SCRIPT = [
     "SELECT id FROM dated WHERE d = 'Jan 5, 2024'",
     "SELECT id FROM dated WHERE d BETWEEN 'Jan 1, 2024' AND 'May 31, 2024' ORDER BY id",
     "SELECT id FROM dated WHERE ts < '02/01/2024 10:00 PM' ORDER BY id",
+    "INSERT INTO dated (id, d, ts) VALUES (6, '01/05/24', '12-31-69 23:59') RETURNING d, ts",
+    "SELECT '1.5.70'::date, date 'Jan 5, 99', id FROM dated WHERE d = '01/05/24'",
     r"SELECT id FROM blobs WHERE v = '\xdead'",
     "SELECT b.id FROM blobs b JOIN typed ON typed.id = b.id WHERE typed.ok = 'on' ORDER BY 1",
     "DELETE FROM typed WHERE ok = 'of' RETURNING id",

@@ -17,6 +17,11 @@ from engine.pgdatetime import HINT, datetime_literal
     ("05/01/2024", "date", "'2024-05-01'"),  # DateStyle MDY: month first
     ("2024/1/5", "date", "'2024-01-05'"),
     ("20240105", "date", "'2024-01-05'"),
+    ("01/05/24", "date", "'2024-01-05'"),  # two-digit years: 00-69 → 20xx
+    ("1-5-70", "date", "'1970-01-05'"),  # 70-99 → 19xx
+    ("Jan 5, 99", "date", "'1999-01-05'"),
+    ("5 Jan 24", "date", "'2024-01-05'"),
+    ("12/31/69 23:59", "timestamp", "'2069-12-31 23:59:00'"),
     ("2024-01-05 10:11 PM", "timestamp", "'2024-01-05 22:11:00'"),
     ("Sept 30, 2024 12:00 AM", "timestamp", "'2024-09-30 00:00:00'"),
     ("05-Jan-2024 3:04:05.5 pm +02", "timestamptz", "'2024-01-05 15:04:05.5 +02'"),
@@ -47,7 +52,8 @@ def test_left_to_duckdb(text: str, kind: str) -> None:
 
 
 @pytest.mark.parametrize(("text", "kind"), [
-    ("13/40/2024", "date"), ("Feb 32, 2024", "timestamp"), ("13:00 PM", "time")])
+    ("13/40/2024", "date"), ("Feb 32, 2024", "timestamp"), ("13:00 PM", "time"),
+    ("24-01-05", "date")])  # MDY: month 24
 def test_out_of_range(text: str, kind: str) -> None:
     with pytest.raises(SqlError) as info:
         datetime_literal(text, kind)
@@ -58,4 +64,6 @@ def test_hint_finds_the_forms_in_a_statement() -> None:
     assert HINT.search("INSERT INTO t VALUES (1, 'Jan 5, 2024')")
     assert HINT.search("INSERT INTO t VALUES ('now')")
     assert HINT.search("UPDATE t SET at = '10:11 pm'")
+    assert HINT.search("SELECT * FROM t WHERE d = '01-05-24'")
+    assert not HINT.search("SELECT * FROM t WHERE d = '2024-01-05'")
     assert not HINT.search("INSERT INTO t VALUES (1, 'plain text', '2024-01-05')")
