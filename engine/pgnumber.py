@@ -210,7 +210,7 @@ class _Writer:
         self.number = number
         self.at = 0  # the next character of number to write
         self.zero_start = max(t.zero_start - 1, 0)
-        self.bracket, self.minus, self.plus, self.lsign = t.bracket, t.minus, t.plus, t.lsign
+        self.bracket, self.lsign = t.bracket, t.lsign
         if t.plus or t.minus:  # PL / MI / SG write the sign themselves
             self.sign_written = not (t.plus and not t.minus)
         else:
@@ -219,8 +219,6 @@ class _Writer:
             self.sign_written = sign == "+" and t.fill and not t.lsign
             if t.lsign == "pre" and t.pre == t.lsign_pre_count:
                 self.lsign = "post"
-        if sign != "-":
-            self.minus = self.minus and (t.plus or t.minus)
         self.count = post + t.pre - 1
         if not self.sign_written and self.pre_spaces == 0:
             self.count += 1

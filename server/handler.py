@@ -902,12 +902,8 @@ class SessionHandler:
         self.conn.send(codec.encode_close_complete())
 
     async def _sync(self) -> None:
-        if self._sync_answered:  # ReadyForQuery went out with the Execute's answer
-            self._sync_answered = False
-            if self._status() == "I":
-                await self._drop_portals()
-            await self._flush()
-            return
+        # answered: ReadyForQuery went out with the Execute's answer (no implicit transaction)
+        answered, self._sync_answered = self._sync_answered, False
         failed, self._pipeline_failed = self._pipeline_failed, False
         if self.session is not None and self.session.implicit:
             try:
@@ -916,7 +912,8 @@ class SessionHandler:
                 self.conn.send_error(exc)
         if self._status() == "I":
             await self._drop_portals()
-        self.conn.ready_for_query(self._status())
+        if not answered:
+            self.conn.ready_for_query(self._status())
         await self._flush()
 
     async def _drop_portals(self, *names: str) -> None:
