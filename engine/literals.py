@@ -452,6 +452,7 @@ class _Scope:
 
     def __init__(self, sql: str, tokens: Sequence[Token], column_types: ColumnTypes) -> None:
         self._column_types = column_types
+        self._lowered: dict[str, dict[str, str]] = {}  # table → its columns, lower-cased
         self.tables: list[str] = []
         self.aliases: dict[str, str] = {}
         for i, tok in enumerate(tokens):
@@ -460,7 +461,7 @@ class _Scope:
 
     def _read_tables(self, sql: str, tokens: Sequence[Token], i: int) -> None:
         while i < len(tokens):
-            i += i < len(tokens) and tokens[i].upper == "ONLY"
+            i += tokens[i].upper == "ONLY"
             end = name_end(tokens, i)
             if end == i or tokens[end - 1].kind is Tok.OP:
                 return  # a subquery, a function call, …: nothing known
@@ -486,7 +487,12 @@ class _Scope:
             tables = [table] if table is not None else []
         else:
             tables = self.tables
-        found = {t for t in (_lowered(self._column_types(table)).get(name) for table in tables)
+        found = {t for t in (self._columns(table).get(name) for table in tables)
                  if t is not None}
         return found.pop() if len(found) == 1 else ""
+
+    def _columns(self, table: str) -> dict[str, str]:
+        if table not in self._lowered:
+            self._lowered[table] = _lowered(self._column_types(table))
+        return self._lowered[table]
 

@@ -234,16 +234,12 @@ class _Writer:
         self.out: list[str] = []
 
     def write(self) -> str:
-        actions: dict[str, Callable[[], None]] = {
-            ",": self._group, "G": self._group, "MI": self._mi, "PL": self._pl,
-            "SG": lambda: self.out.append(self.sign),
-        }
         for key, text in self.t.items:
             upper = key.upper()
             if upper in _DIGIT_KEYS:
                 self._digit(upper)
-            elif upper in actions:
-                actions[upper]()
+            elif upper in _ACTIONS:
+                _ACTIONS[upper](self)
             elif not key:
                 self.out.append(text)
         written = "".join(self.out)
@@ -335,6 +331,16 @@ class _Writer:
             self.out.append("+")
         elif not self.t.fill:
             self.out.append(" ")
+
+    def _sg(self) -> None:
+        self.out.append(self.sign)
+
+
+# What the other keywords write (S and PR are written with the digits).
+_ACTIONS: dict[str, Callable[[_Writer], None]] = {
+    ",": _Writer._group, "G": _Writer._group, "MI": _Writer._mi, "PL": _Writer._pl,
+    "SG": _Writer._sg,
+}
 
 
 def _last_relevant(number: str) -> int | None:

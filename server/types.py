@@ -1728,30 +1728,17 @@ def encode_copy_binary_rows(batch: Any, types: Sequence[ColumnType], header: boo
 # Small results of the common scalar types skip Arrow: building Arrow arrays from a handful of
 # Python values costs more (~60-300 µs) than the whole encoding below; the bytes are the same
 # (tested against encode_data_rows over batch_from_rows). Per kind: (text, binary) of one value.
-_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 _ONE_US = dt.timedelta(microseconds=1)
 
 
 def _py_days(v: Any) -> int:
     """Days since 1970 of DuckDB's Python DATE value (a date, or text outside years 1-9999)."""
-    return int(v.toordinal() - _EPOCH_ORDINAL if isinstance(v, dt.date) else _py_date(v))
+    return int((v - _EPOCH_DATE).days if isinstance(v, dt.date) else _py_date(v))
 
 
 def _py_us(v: Any) -> int:
     """µs since 1970 of DuckDB's Python TIMESTAMP value (a datetime, or text)."""
     return int((v - _EPOCH) // _ONE_US if isinstance(v, dt.datetime) else _py_timestamp(v))
-
-
-def _pg_days(days: int) -> bytes:
-    if abs(days) >= _DUCK_DATE_INF:
-        return struct.pack("!i", _INT32_MAX if days > 0 else -_INT32_MAX - 1)
-    return struct.pack("!i", days - _PG_EPOCH_DAYS)
-
-
-def _pg_us(us: int) -> bytes:
-    if abs(us) >= _DUCK_TS_INF:
-        return struct.pack("!q", _INT64_MAX if us > 0 else -_INT64_MAX - 1)
-    return struct.pack("!q", us - _PG_EPOCH_US)
 
 
 def _py_date_text(v: Any) -> bytes:
@@ -1786,8 +1773,9 @@ _PY_CELLS: dict[str, tuple[_PyCell, _PyCell]] = {
     "DOUBLE": (lambda v: _float_text(v, False).encode("ascii"), struct.Struct("!d").pack),
     "VARCHAR": (_py_utf8, _py_utf8),
     "JSON": (_py_utf8, _py_utf8),
-    "DATE": (_py_date_text, lambda v: _pg_days(_py_days(v))),
-    "TIMESTAMP": (_py_timestamp_text, lambda v: _pg_us(_py_us(v))),
+    # DuckDB's Python values have no ±infinity (it hands out the year 1/9999 ends instead).
+    "DATE": (_py_date_text, lambda v: struct.pack("!i", _py_days(v) - _PG_EPOCH_DAYS)),
+    "TIMESTAMP": (_py_timestamp_text, lambda v: struct.pack("!q", _py_us(v) - _PG_EPOCH_US)),
     "UUID": (_py_utf8, lambda v: v.bytes),
 }
 # Python beats Arrow's vectorised encoders for any number of these (~0.1-0.5 µs a value) ...
