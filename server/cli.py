@@ -130,6 +130,11 @@ def _users(settings: dict[str, Any]) -> UserStore:
     return UserStore.from_sources(users_file=str(users_file) if users_file else None, env=env)
 
 
+def _loop_name() -> str:
+    module = type(asyncio.get_running_loop()).__module__
+    return "uvloop" if module.startswith("uvloop") else "asyncio"
+
+
 async def _serve(settings: dict[str, Any]) -> None:
     host = str(settings["host"])
     users = _users(settings)
@@ -166,7 +171,7 @@ async def _serve(settings: dict[str, Any]) -> None:
     # Tests and scripts read this line to learn the port (useful with --port 0).
     print(f"PixelSQL ready on {host}:{server.port} database=pixelsql "
           f"data={db.path} auth={method.value} ml_workers={workers} "
-          f"gpus={','.join(map(str, gpus)) or 'none'}", flush=True)
+          f"gpus={','.join(map(str, gpus)) or 'none'} loop={_loop_name()}", flush=True)
     await server.serve_forever()
 
 
@@ -181,12 +186,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     try:
         settings = config.resolve(args, os.environ)
+        loop_factory = config.event_loop_factory(settings["event_loop"])
     except config.ConfigError as exc:
         raise SystemExit(f"pixelsql: {exc}") from exc
     logging.basicConfig(level=str(settings["log_level"]).upper(),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(_serve(settings))
+    with contextlib.suppress(KeyboardInterrupt), asyncio.Runner(loop_factory=loop_factory) as run:
+        run.run(_serve(settings))
     return 0
 
 

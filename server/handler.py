@@ -239,6 +239,7 @@ class SessionHandler:
             self.conn.send_error(ended.error)
             await self._safe_flush()
         except SqlError as exc:  # FATAL errors during startup/auth
+            log.debug("connection refused: %s %s", exc.sqlstate, exc.message)
             self.conn.send_error(exc)
             await self._safe_flush()
         except (ConnectionError, asyncio.IncompleteReadError, TimeoutError):
@@ -263,6 +264,7 @@ class SessionHandler:
         if self.session is not None:
             await self._drop_portals()
             await self._call(self.session.close)
+            log.debug("session %d: ended", self.process_id)
         if self.thread is not None:
             self.thread.stop()
         self.transport.close()
@@ -357,6 +359,8 @@ class SessionHandler:
             self.conn.send_notice(notice)
         self.conn.ready_for_query("I")
         await self._flush()
+        log.debug("session %d: user %r signed in (%s%s)", self.process_id, user,
+                  self.state.auth_method.value, ", TLS" if self.transport.is_encrypted else "")
 
     def _apply_startup_options(self, params: dict[str, str]) -> list[SqlError]:
         """Startup parameters and ``options=-c k=v`` become session settings where known."""

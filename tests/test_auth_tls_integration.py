@@ -70,12 +70,14 @@ def auth_server(request: pytest.FixtureRequest,
     _assert_no_secrets_logged(srv)
 
 
-@pytest.fixture(scope="module")
-def tls_server(tmp_path_factory: pytest.TempPathFactory,
+@pytest.fixture(scope="module", params=["uvloop", "asyncio"])
+def tls_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
                certificate: tuple[Path, Path]) -> Iterator[RunningServer]:
+    """TLS on each event loop the server can run on (their TLS transports differ)."""
     cert, key = certificate
     srv = start_server(tmp_path_factory.mktemp("tls-data"), "--auth", "scram-sha-256",
-                       "--tls-cert", str(cert), "--tls-key", str(key), env=_auth_env())
+                       "--tls-cert", str(cert), "--tls-key", str(key),
+                       "--event-loop", request.param, env=_auth_env())
     yield srv
     srv.stop()
     _assert_no_secrets_logged(srv)
