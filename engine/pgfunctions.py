@@ -221,6 +221,19 @@ def to_char(node: exp.Expr, ctx: object) -> exp.Expr:
     return joined
 
 
+def to_number(node: exp.Expr, ctx: object) -> exp.Expr:
+    """``to_number(text, '9G999D99')`` (engine.pgnumber, a Python function on the database),
+    typed as the DECIMAL that holds every number the template can read."""
+    template = _template(node, "to_number")
+    if not template:
+        return exp.Cast(this=exp.Null(), to=exp.DataType.build("DECIMAL(1, 0)"))
+    precision, scale = pgnumber.to_number_type(template)
+    return exp.Cast(this=call(pgnumber.TO_NUMBER_FUNCTION,
+                              exp.Cast(this=node.this.copy(), to=exp.DataType.build("text")),
+                              exp.Literal.string(template)),
+                    to=exp.DataType.build(f"DECIMAL({precision}, {scale})"))
+
+
 def to_date(node: exp.Expr, ctx: object) -> exp.Expr:
     """``to_date(text, template)``."""
     fmt = pgformat.strptime_format(_template(node, "to_date"))

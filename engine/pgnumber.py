@@ -1,4 +1,5 @@
-"""PostgreSQL's ``to_char`` of a number: ``to_char(1234.5, 'FM9,999.00')`` → ``1,234.50``.
+"""PostgreSQL's ``to_char`` of a number (``to_char(1234.5, 'FM9,999.00')`` → ``1,234.50``)
+and ``to_number`` (``to_number('12,454.8-', '99G999D9S')`` → ``-12454.8``).
 
 DuckDB has no such function. The translation (``engine.pgfunctions.to_char``) turns a call
 whose template is a number template into ``pixelsql_to_char_number(CAST(x AS VARCHAR),
@@ -21,6 +22,10 @@ many values and templates (tests/test_pgnumber.py):
 
 ``EEEE``, ``RN``, ``TH``, ``V``, ``L`` and ``B`` are refused with 0A000 rather than printed
 differently.
+
+``to_number(text, template)`` becomes ``CAST(pixelsql_to_number(text, template) AS
+DECIMAL(p, s))``, ``p`` and ``s`` the template's digit positions and fraction positions (see
+:func:`to_number` for how the text is read).
 """
 
 from __future__ import annotations
@@ -355,16 +360,180 @@ def _last_relevant(number: str) -> int | None:
     return last
 
 
+# -- to_number -------------------------------------------------------------------------------
+
+_ASCII_DIGITS = frozenset("0123456789")
+_DATA_CHARS = frozenset("0123456789.,+-")  # what a sign keyword never skips over
+_MAX_DIGITS = 38  # DuckDB's widest DECIMAL
+
+
+def to_number(text: str, template: str) -> str | None:
+    """PostgreSQL's ``to_number(text, template)``, as the text of the numeric it returns.
+
+    Read as PostgreSQL reads it (formatting.c in from-char mode): each template item takes its
+    share of the input — a digit position one character (a digit, or the decimal point where
+    the template has one, or anything else, skipped), other template text one character
+    whatever it is, ``,`` / ``G`` a comma only where there is one (none in ``FM`` mode), a
+    sign keyword the sign or one non-data character. The digits read then go through numeric
+    input with precision = the template's integer positions + the fraction digits read (22003
+    when the integer part is longer, 22P02 when no digit was read)."""
+    if not template:
+        return None  # PostgreSQL answers NULL for an empty template
+    t = _parse(template)
+    sign, number, read_post = _NumberReader(t, text).read()
+    return _numeric_text(sign, number, t.pre + read_post, read_post)
+
+
+def to_number_type(template: str) -> tuple[int, int]:
+    """The DECIMAL (precision, scale) that holds every ``to_number`` result of ``template``:
+    at most its integer positions before the point and its fraction positions after it."""
+    t = _parse(template)
+    if t.pre + t.post > _MAX_DIGITS:
+        raise SqlError(SqlState.FEATURE_NOT_SUPPORTED,
+                       f"to_number templates of more than {_MAX_DIGITS} digit positions are "
+                       "not supported")
+    return max(1, t.pre + t.post), t.post
+
+
+class _NumberReader:
+    """PostgreSQL's NUM_processor reading a number: a cursor ``i`` over the input, the sign
+    (``" "`` while none was read) and the digits (and point) read so far."""
+
+    def __init__(self, t: _Template, text: str) -> None:
+        self.t = t
+        self.text = text
+        self.i = 0
+        self.sign = " "
+        self.number: list[str] = []
+        self.read_pre = 0
+        self.read_post = 0
+        self.read_dec = False
+
+    def _at(self, offset: int = 0) -> str:
+        j = self.i + offset
+        return self.text[j] if j < len(self.text) else ""
+
+    def _done(self) -> bool:
+        return self.i >= len(self.text)
+
+    def read(self) -> tuple[str, str, int]:
+        for key, text in self.t.items:
+            for k in ([key] if key else [""] * len(text)):
+                if self._done():
+                    break
+                if self._item(k):
+                    self.i += 1  # the item took its character
+        number = "".join(self.number)
+        return self.sign, number.removesuffix("."), self.read_post
+
+    def _item(self, key: str) -> bool:
+        """Read what item ``key`` ("" for template text) stands for; True when the character
+        under the cursor is taken by it (the caller steps over it)."""
+        if key == "":
+            self.i += 1  # template text skips one input character, whatever it is
+            return False
+        if key in _DIGIT_KEYS:
+            self._digit(key)
+            return True
+        if key in (",", "G"):
+            return not self.t.fill and self._at() == ","
+        signs = {"MI": "-", "PL": "+", "SG": "+-"}.get(key)
+        if signs is None:  # FM, S, PR: nothing to read here
+            return False
+        if self._at() in signs and self._at():
+            self.sign = self._at()
+            return True
+        self._skip_non_data()
+        return False
+
+    def _skip_non_data(self) -> None:
+        if not self._done() and self._at() not in _DATA_CHARS:
+            self.i += 1
+
+    def _digit(self, key: str) -> None:
+        """A digit position or the decimal point (NUM_numpart_from_char)."""
+        t = self.t
+        if self._at() == " ":  # a blank before it
+            self.i += 1
+        if self._done():
+            return
+        if self.sign == " " and key in ("9", "0") and self.read_pre + self.read_post == 0:
+            if self._at() == "-" or (t.bracket and self._at() == "<"):
+                self.sign = "-"
+                self.i += 1
+            elif self._at() == "+":
+                self.sign = "+"
+                self.i += 1
+            if self._done():
+                return
+        took = False
+        char = self._at()
+        if char in _ASCII_DIGITS:
+            if self.read_dec and self.read_post == t.post:
+                return
+            self.number.append(char)
+            if self.read_dec:
+                self.read_post += 1
+            else:
+                self.read_pre += 1
+            took = True
+        elif t.decimal and not self.read_dec and char == ".":
+            self.number.append(".")
+            self.read_dec = took = True
+        if self._done() or self.sign != " " or self.read_pre + self.read_post == 0:
+            return
+        if t.lsign:
+            # S reads a sign right after the last digit (or the point) taken.
+            if took and self._at(1) not in _ASCII_DIGITS and self._at(1) in ("-", "+"):
+                self.i += 1
+                self.sign = self._at()
+        elif not took and (t.plus or t.minus) and char in ("-", "+"):
+            self.sign = char  # MI/PL/SG somewhere after the digits (FM9.99MI: '5.01-')
+
+
+def _numeric_text(sign: str, number: str, precision: int, scale: int) -> str:
+    """``sign + number`` through PostgreSQL's numeric input with typmod (precision, scale)."""
+    if not any(c in _ASCII_DIGITS for c in number):
+        raise SqlError(SqlState.INVALID_TEXT_REPRESENTATION,
+                       f'invalid input syntax for type numeric: "{sign}{number}"')
+    value = Decimal(number)
+    whole = len(str(abs(int(value)))) if int(value) else 0
+    allowed = precision - scale
+    if whole > allowed:
+        bound = f"10^{allowed}" if allowed else "1"
+        raise SqlError(SqlState.NUMERIC_VALUE_OUT_OF_RANGE, "numeric field overflow",
+                       detail=f"A field with precision {precision}, scale {scale} must round "
+                              f"to an absolute value less than {bound}.")
+    text = format(value.quantize(Decimal(1).scaleb(-scale), context=_EXACT), "f")
+    return "-" + text if sign == "-" and value else text
+
+
+# -- the functions on the database --------------------------------------------------------------
+
+TO_NUMBER_FUNCTION = "pixelsql_to_number"
+
+
 def register(con: duckdb.DuckDBPyConnection) -> None:
-    """Make ``pixelsql_to_char_number(text, type, template)`` callable from SQL on the
-    database ``con`` belongs to."""
+    """Make ``pixelsql_to_char_number(text, type, template)`` and
+    ``pixelsql_to_number(text, template)`` callable from SQL on the database ``con`` belongs
+    to. (DuckDB reads each Python function's parameters, hence one small function each.)"""
     varchar = duckdb.sqltype("VARCHAR")
     con.create_function(FUNCTION, _to_char_udf,  # type: ignore[call-overload]
                         [varchar, varchar, varchar], varchar, side_effects=False)
+    con.create_function(TO_NUMBER_FUNCTION, _to_number_udf,  # type: ignore[call-overload]
+                        [varchar, varchar], varchar, side_effects=False)
 
 
-def _to_char_udf(value: str, kind: str, template: str) -> str:
+def _to_char_udf(value: str, kind: str, template: str) -> str | None:
+    return _answer(to_char, value, kind, template)
+
+
+def _to_number_udf(text: str, template: str) -> str | None:
+    return _answer(to_number, text, template)
+
+
+def _answer(function: Callable[..., str | None], *args: str) -> str | None:
     try:
-        return to_char(value, kind, template)
+        return function(*args)
     except SqlError as exc:  # its SQLSTATE survives DuckDB's wrapping (engine.errors)
         raise UdfError(exc) from None

@@ -137,8 +137,8 @@ _TRIGGER_WORDS = frozenset(
 )
 # … and function names, which need it only when called: ``version`` is also a column name.
 _CALL_TRIGGER_WORDS = frozenset(
-    {"generate_series", "to_char", "to_date", "to_timestamp", "format", "json_agg", "age",
-     "decode", "encode", "array_remove", "btrim", "div", "initcap", "make_interval",
+    {"generate_series", "to_char", "to_date", "to_timestamp", "to_number", "format", "json_agg",
+     "age", "decode", "encode", "array_remove", "btrim", "div", "initcap", "make_interval",
      "substring"}
     | frozenset(FUNCTION_TEMPLATES) | frozenset(FUNCTION_REWRITES)
     | catalog.FUNCTIONS | frozenset(RENAMED_FUNCTIONS)
@@ -1014,6 +1014,7 @@ TRANSFORMS: dict[type[exp.Expr], Transform] = {
     exp.JSONBExtract: _json_path,
     exp.JSONBExtractScalar: _json_path,
     exp.TimeToStr: pgfunctions.to_char,
+    exp.ToNumber: pgfunctions.to_number,
     exp.StrToDate: pgfunctions.to_date,
     exp.StrToTime: pgfunctions.to_timestamp,
     exp.Collate: _collate,
