@@ -213,7 +213,7 @@ def with_column_literals(sql: str, column_types: ColumnTypes) -> str | None:
             _edit(edits, tok, types.get(column.lower(), ""))
     compared = _compared(tokens)
     if compared:
-        scope = _Scope(sql, tokens, column_types)
+        scope = Scope(sql, tokens, column_types)
         for ref, tok in compared:
             _edit(edits, tok, scope.column_type(ref))
     return spliced(sql, sorted(edits.values())) if edits else None
@@ -357,12 +357,12 @@ def _compared(tokens: Sequence[Token]) -> list[tuple[_ColumnRef, Token]]:
         tok = tokens[i]
         if tok.kind is Tok.STRING:  # '…' OP col
             op_end = _comparison_end(tokens, i + 1)
-            ref = _column_ref(tokens, op_end)
+            ref = column_ref(tokens, op_end)
             if op_end > i + 1 and ref is not None and _ends_operand(tokens, ref[1]) \
                     and _differs(tok):
                 found.append((ref[0], tok))
             continue
-        ref = _column_ref(tokens, i)
+        ref = column_ref(tokens, i)
         if ref is None:
             continue
         column, j = ref
@@ -409,7 +409,7 @@ def _comparison_end(tokens: Sequence[Token], i: int) -> int:
     return i
 
 
-def _column_ref(tokens: Sequence[Token], i: int) -> tuple[_ColumnRef, int] | None:
+def column_ref(tokens: Sequence[Token], i: int) -> tuple[_ColumnRef, int] | None:
     """``col`` or ``q.col`` at ``tokens[i]``, and where it ends."""
     end = name_end(tokens, i)
     parts = tokens[i:end]
@@ -446,7 +446,7 @@ _NOT_ALIAS = frozenset({
     "DEFAULT", "ONLY"})
 
 
-class _Scope:
+class Scope:
     """The tables a statement names after ``FROM``, ``JOIN`` and ``UPDATE``, with their
     aliases, to find a compared column's type."""
 

@@ -36,6 +36,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from engine import catalog, colnames, pgdatetime, pgnumber, settings, thanosql
+from engine.aggregates import with_integer_sums
 from engine.cursors import CursorManager
 from engine.errors import SqlError, SqlState, from_arrow_stream, from_duckdb
 from engine.layout import FILES_DIR
@@ -540,6 +541,9 @@ class Session:
         """The statement as DuckDB runs it (:mod:`engine.translate`): the one place where the
         SQL DuckDB sees for execute and describe is decided. Readies the catalog it reads."""
         duck = translate(text)
+        summed = with_integer_sums(duck.text, self._written_columns)
+        if summed is not None:  # sum(int4) is int8, as in PostgreSQL (engine.aggregates)
+            duck = dataclasses.replace(duck, text=summed, changed=True)
         if duck.uses_catalog and (self._catalog_cursor is not self._cursor
                                   or self._catalog_params != self.params):
             self.db.ensure_catalog()

@@ -1,0 +1,70 @@
+"""Aggregates whose result type PostgreSQL takes from the argument's type, where DuckDB's differs.
+
+``sum`` of a ``smallint`` or ``integer`` is a ``bigint`` in PostgreSQL; DuckDB sums every
+integer type into a 128-bit ``HUGEINT``, which the wire reports as ``numeric`` — so a client
+got ``Decimal('6')`` where PostgreSQL gives ``6`` (psycopg), a ``BigDecimal`` for a ``Long``
+(JDBC), an ``object`` column for ``int64`` (pandas). :func:`with_integer_sums` writes such a
+call as ``CAST(sum(col) AS BIGINT)`` (the value always fits: 2^31 rows of the largest
+``integer`` stay below 2^63).
+
+The argument's type is found as :mod:`engine.literals` finds a compared column's: lexically,
+a bare or qualified column among the tables the statement names. Only a statement with one
+``SELECT`` is read (a subquery or CTE could rename a column over another type); anything else
+keeps DuckDB's type.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from engine.lexer import Tok, Token, matching_bracket, spliced, tokenize
+from engine.literals import ColumnTypes, Scope, column_ref
+
+# DuckDB types of the columns whose sum PostgreSQL types bigint (int2 and int4 there).
+_SUMMED_TO_BIGINT = frozenset({"SMALLINT", "INTEGER"})
+
+
+def with_integer_sums(sql: str, column_types: ColumnTypes) -> str | None:
+    """``sql`` with each ``sum([DISTINCT] col) [FILTER (…)] [OVER …]`` of a smallint or integer
+    column cast to BIGINT; None when there is none."""
+    if "sum" not in sql.lower():
+        return None
+    tokens = tokenize(sql)
+    if sum(t.upper == "SELECT" for t in tokens) != 1:
+        return None
+    scope: Scope | None = None
+    edits = []
+    for i, tok in enumerate(tokens):
+        if tok.upper != "SUM" or not _is_call(tokens, i):
+            continue
+        j = i + 2 + (tokens[i + 2].upper in ("DISTINCT", "ALL"))
+        found = column_ref(tokens, j) if j < len(tokens) else None
+        if found is None or found[1] >= len(tokens) or tokens[found[1]].text != ")":
+            continue
+        scope = scope or Scope(sql, tokens, column_types)
+        if scope.column_type(found[0]) not in _SUMMED_TO_BIGINT:
+            continue
+        end = _call_end(tokens, found[1])
+        if end >= len(tokens):
+            continue
+        edits += [(tok.start, tok.start, "CAST("), (tokens[end].end, tokens[end].end,
+                                                     " AS BIGINT)")]
+    return spliced(sql, sorted(edits)) if edits else None
+
+
+def _is_call(tokens: Sequence[Token], i: int) -> bool:
+    """``sum (`` at ``tokens[i]``, not ``x.sum(`` (some other schema's function)."""
+    return i + 2 < len(tokens) and tokens[i + 1].text == "(" and \
+        not (i > 0 and tokens[i - 1].kind is Tok.OP and tokens[i - 1].text == ".")
+
+
+def _call_end(tokens: Sequence[Token], close: int) -> int:
+    """The last token of the call whose argument list closes at ``tokens[close]``, with its
+    ``FILTER (…)`` and ``OVER (…)`` / ``OVER name``."""
+    end = close
+    if end + 2 < len(tokens) and tokens[end + 1].upper == "FILTER" \
+            and tokens[end + 2].text == "(":
+        end = matching_bracket(tokens, end + 2)
+    if end + 2 < len(tokens) and tokens[end + 1].upper == "OVER":
+        end = matching_bracket(tokens, end + 2) if tokens[end + 2].text == "(" else end + 2
+    return end
