@@ -1,10 +1,14 @@
-"""engine.session._ParsedStatements: DuckDB's parse of repeated statements, reused.
+"""engine.session._ParsedStatements: DuckDB's parse of repeated statements, and the plan of
+repeated queries, reused.
 
-A session executes the kept ``duckdb.Statement`` instead of the text; these check that doing
-so gives the same results and errors as the text, and that the cache stays bounded.
+A session executes the kept ``duckdb.Statement`` (or ``EXECUTE`` of a prepared plan) instead of
+the text; these check that doing so gives the same results and errors as the text, follows
+schema changes, and that the cache stays bounded.
 """
 
 from __future__ import annotations
+
+import time
 
 import duckdb
 import pytest
@@ -22,56 +26,131 @@ def cur() -> duckdb.DuckDBPyConnection:
     return con.cursor()
 
 
+def _rows(parsed: _ParsedStatements, cur: duckdb.DuckDBPyConnection, text: str,
+          values: list[object] | None = None) -> list[tuple[object, ...]]:
+    parsed.execute(cur, text, values)
+    return cur.fetchall()
+
+
+def _planned(parsed: _ParsedStatements, text: str) -> bool:
+    entry = parsed._entries.get(text)
+    return entry is not None and entry.plan is not None
+
+
 def test_queries_and_dml_are_kept_parsed(cur: duckdb.DuckDBPyConnection) -> None:
     parsed = _ParsedStatements()
     query = "SELECT sum(a) FROM t WHERE a > $1"
-    first = parsed.get(cur, query)
+    assert _rows(parsed, cur, query, [1]) == [(5,)]
+    first = parsed._entries[query].parsed
     assert isinstance(first, duckdb.Statement)
-    assert parsed.get(cur, query) is first
-    assert cur.execute(first, [1]).fetchall() == [(5,)]
-    assert cur.execute(first, [2]).fetchall() == [(3,)]
-    insert = parsed.get(cur, "INSERT INTO t VALUES ($1)")
-    cur.execute(insert, [10])
-    cur.execute(insert, [20])
-    assert cur.execute(first, [5]).fetchall() == [(30,)]
+    assert _rows(parsed, cur, query, [2]) == [(3,)]
+    assert parsed._entries[query].parsed is first
+    assert not _planned(parsed, query)  # parameters: parsed, not planned
+    for value in (10, 20):
+        parsed.execute(cur, "INSERT INTO t VALUES ($1)", [value])
+    assert not _planned(parsed, "INSERT INTO t VALUES ($1)")
+    assert _rows(parsed, cur, query, [5]) == [(30,)]
 
 
-def test_a_parse_stays_valid_when_the_schema_changes(cur: duckdb.DuckDBPyConnection) -> None:
+def test_a_repeated_query_is_planned_once_and_follows_changes(
+        cur: duckdb.DuckDBPyConnection) -> None:
     parsed = _ParsedStatements()
-    query = parsed.get(cur, "SELECT * FROM t ORDER BY 1")
+    query = "SELECT * FROM t ORDER BY 1"
+    assert _rows(parsed, cur, query) == [(1,), (2,), (3,)]
+    assert not _planned(parsed, query)  # once: parsed only
+    assert _rows(parsed, cur, query) == [(1,), (2,), (3,)]
+    assert _planned(parsed, query)
+    cur.execute("INSERT INTO t VALUES (4)")
+    assert _rows(parsed, cur, query) == [(1,), (2,), (3,), (4,)]
+    cur.execute("ALTER TABLE t ADD COLUMN b VARCHAR DEFAULT 'x'")
+    assert _rows(parsed, cur, query)[0] == (1, "x")
+    assert [d[0] for d in cur.description or []] == ["a", "b"]
     cur.execute("DROP TABLE t")
-    cur.execute("CREATE TABLE t (a VARCHAR)")
-    cur.execute("INSERT INTO t VALUES ('x')")
-    assert cur.execute(query).fetchall() == [("x",)]
+    cur.execute("CREATE TABLE t (z VARCHAR)")
+    cur.execute("INSERT INTO t VALUES ('new')")
+    assert _rows(parsed, cur, query) == [("new",)]
+    cur.execute("CREATE SCHEMA s")
+    cur.execute("CREATE TABLE s.t AS SELECT 42 AS other")
+    cur.execute("SET search_path = 's'")
+    assert _rows(parsed, cur, query) == [(42,)]
+
+
+def test_a_plan_runs_its_functions_each_time(cur: duckdb.DuckDBPyConnection) -> None:
+    parsed = _ParsedStatements()
+    cur.execute("CREATE SEQUENCE seq")
+    values = [_rows(parsed, cur, "SELECT nextval('seq'), random(), now()::VARCHAR")[0]
+              for _ in range(3) if time.sleep(0.002) is None]
+    assert [v[0] for v in values] == [1, 2, 3]
+    assert len({v[1] for v in values}) == 3
+    cur.execute("BEGIN")  # now() is the transaction's start, as in PostgreSQL
+    assert _rows(parsed, cur, "SELECT now()::VARCHAR") == _rows(parsed, cur,
+                                                                "SELECT now()::VARCHAR")
+    cur.execute("COMMIT")
+
+
+def test_a_plan_that_no_longer_binds_fails_as_the_text_does(
+        cur: duckdb.DuckDBPyConnection) -> None:
+    parsed = _ParsedStatements()
+    query = "SELECT a FROM t"
+    for _ in range(2):
+        parsed.execute(cur, query, None)
+    assert _planned(parsed, query)
+    cur.execute("DROP TABLE t")
+    with pytest.raises(duckdb.CatalogException) as from_text:
+        cur.execute(query)
+    with pytest.raises(duckdb.CatalogException) as kept:
+        parsed.execute(cur, query, None)
+    assert str(kept.value) == str(from_text.value)  # with its position in the text
+    cur.execute("CREATE TABLE t (a INTEGER)")
+    assert _rows(parsed, cur, query) == []
 
 
 @pytest.mark.parametrize("text", [
     "SELECT 1; SELECT 2",  # several statements: run as text
     "CREATE TABLE u (b INTEGER)",
     "SET threads = 1",
-    "SELECT " + "1 + " * 5000 + "1",  # longer than the parses kept
+    "SELECT '" + "x" * 20_000 + "'",  # longer than the parses kept
 ])
 def test_other_statements_run_from_their_text(cur: duckdb.DuckDBPyConnection,
                                               text: str) -> None:
-    assert _ParsedStatements().get(cur, text) == text
+    parsed = _ParsedStatements()
+    parsed.execute(cur, text, None)
+    entry = parsed._entries.get(text)
+    assert entry is None or entry.parsed is None
 
 
 def test_parser_errors_are_duckdbs(cur: duckdb.DuckDBPyConnection) -> None:
     with pytest.raises(duckdb.ParserException) as from_text:
         cur.execute("SELEC 1")
     with pytest.raises(duckdb.ParserException) as parsed:
-        _ParsedStatements().get(cur, "SELEC 1")
+        _ParsedStatements().execute(cur, "SELEC 1", None)
     assert str(parsed.value) == str(from_text.value)
 
 
-def test_the_least_recently_used_parse_goes_first(cur: duckdb.DuckDBPyConnection) -> None:
+def test_the_least_recently_used_goes_first_with_its_plan(
+        cur: duckdb.DuckDBPyConnection) -> None:
     parsed = _ParsedStatements(limit=2)
-    one = parsed.get(cur, "SELECT 1")
-    two = parsed.get(cur, "SELECT 2")
-    assert parsed.get(cur, "SELECT 1") is one  # now the most recent
-    parsed.get(cur, "SELECT 3")  # "SELECT 2" goes
-    assert parsed.get(cur, "SELECT 1") is one
-    assert parsed.get(cur, "SELECT 2") is not two
+    for _ in range(2):
+        parsed.execute(cur, "SELECT 1", None)
+    one = parsed._entries["SELECT 1"]
+    name = one.name
+    assert name.startswith(_ParsedStatements.PLAN_PREFIX)
+    parsed.execute(cur, "SELECT 2", None)
+    parsed.execute(cur, "SELECT 1", None)  # now the most recent
+    parsed.execute(cur, "SELECT 3", None)  # "SELECT 2" goes
+    assert parsed._entries["SELECT 1"] is one and "SELECT 2" not in parsed._entries
+    parsed.execute(cur, "SELECT 4", None)  # "SELECT 1" goes, and its plan with it
+    with pytest.raises(duckdb.BinderException, match="does not exist"):
+        cur.execute(f"EXECUTE {name}")
+
+
+def test_plans_belong_to_their_connection(cur: duckdb.DuckDBPyConnection) -> None:
+    parsed = _ParsedStatements()
+    for _ in range(2):
+        parsed.execute(cur, "SELECT a FROM t ORDER BY a", None)
+    other = cur.cursor()
+    assert _rows(parsed, other, "SELECT a FROM t ORDER BY a") == [(1,), (2,), (3,)]
+    assert not _planned(parsed, "SELECT a FROM t ORDER BY a")
 
 
 def test_a_session_answers_the_same_through_a_kept_parse() -> None:
