@@ -365,6 +365,7 @@ def _last_relevant(number: str) -> int | None:
 _ASCII_DIGITS = frozenset("0123456789")
 _DATA_CHARS = frozenset("0123456789.,+-")  # what a sign keyword never skips over
 _MAX_DIGITS = 38  # DuckDB's widest DECIMAL
+_SIGN_KEYS = {"MI": "-", "PL": "+", "SG": "+-"}  # the signs each sign keyword reads
 
 
 def to_number(text: str, template: str) -> str | None:
@@ -437,7 +438,7 @@ class _NumberReader:
             return True
         if key in (",", "G"):
             return not self.t.fill and self._at() == ","
-        signs = {"MI": "-", "PL": "+", "SG": "+-"}.get(key)
+        signs = _SIGN_KEYS.get(key)
         if signs is None:  # FM, S, PR: nothing to read here
             return False
         if self._at() in signs and self._at():
