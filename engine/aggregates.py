@@ -15,6 +15,7 @@ keeps DuckDB's type.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from engine.lexer import Tok, Token, matching_bracket, spliced, tokenize
@@ -22,13 +23,15 @@ from engine.literals import ColumnTypes, Scope, column_ref
 
 # DuckDB types of the columns whose sum PostgreSQL types bigint (int2 and int4 there).
 _SUMMED_TO_BIGINT = frozenset({"SMALLINT", "INTEGER"})
+_SELECT = re.compile(r"\s*select\b", re.IGNORECASE)  # only queries are read …
+_LONGEST = 65_536  # … of a length worth tokenizing (not a bulk statement's megabytes)
 
 
 def with_integer_sums(sql: str, column_types: ColumnTypes) -> str | None:
-    """``sql`` with each ``sum([DISTINCT] col) [FILTER (…)] [OVER …]`` of a smallint or integer
-    column cast to BIGINT; None when there is none."""
-    if "sum" not in sql.lower():
-        return None
+    """``sql`` (a ``SELECT``) with each ``sum([DISTINCT] col) [FILTER (…)] [OVER …]`` of a
+    smallint or integer column cast to BIGINT; None when there is none."""
+    if len(sql) > _LONGEST or _SELECT.match(sql) is None or "sum" not in sql.lower():
+        return None  # cheap refusals first: every statement passes here
     tokens = tokenize(sql)
     if sum(t.upper == "SELECT" for t in tokens) != 1:
         return None

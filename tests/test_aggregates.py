@@ -46,6 +46,8 @@ def test_sums_of_small_integers_are_cast(sql: str, expected: str) -> None:
     "SELECT sum(qty + 1) FROM orders",  # an expression: its type is DuckDB's to say
     "SELECT myschema.sum(qty) FROM orders",
     "SELECT sum(qty FROM orders",
+    "INSERT INTO totals SELECT sum(qty) FROM orders",  # not a query: the target types it
+    "SELECT sum(qty) FROM orders WHERE note = '" + "x" * 70_000 + "'",  # too long to read
 ])
 def test_other_sums_are_left_alone(sql: str) -> None:
     assert with_integer_sums(sql, _types) is None
