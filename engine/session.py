@@ -136,13 +136,16 @@ class _ParsedStatements:
     (that is binding, done at each execution), so it stays valid whatever changes. Only single
     queries and DML are kept; others are run from their text. Least recently used first out.
 
-    A query without parameters that comes a second time is also planned once: ``PREPARE``d
-    on the session's cursor under a name of ours and run as ``EXECUTE name`` (in-process,
-    tight loop: ``SELECT 1`` 153 → 59 µs). DuckDB binds a prepared statement again by itself
-    when the catalog or the search path changed since it was planned, and ``now()``,
-    ``random()`` and ``nextval`` still run at each execution. Should binding fail (a table
-    dropped), the statement is forgotten and run from its text, so the error is the one the
-    text gives, with its position.
+    A query without parameters that comes again after running once without error is also
+    planned once: ``PREPARE``d on the session's cursor under a name of ours and run as
+    ``EXECUTE name`` (in-process, tight loop: ``SELECT 1`` 153 → 59 µs). DuckDB binds a
+    prepared statement again by itself when the catalog or the search path changed since it
+    was planned, and ``now()``, ``random()`` and ``nextval`` still run at each execution.
+    Should binding fail (a table dropped), the statement is forgotten and run from its text,
+    so the error is the one the text gives, with its position. (A query that fails at once —
+    ``SELECT 'x'::int`` — is never planned: DuckDB reports such errors at ``EXECUTE``
+    without the position the text's error has. An error that depends on the data, met by a
+    planned query, comes without a position, as PostgreSQL reports those.)
     """
 
     KINDS = frozenset({duckdb.StatementType.SELECT, duckdb.StatementType.INSERT,
@@ -164,17 +167,17 @@ class _ParsedStatements:
         if entry is None or entry.parsed is None:
             cur.execute(text, values)
             return
-        if entry.plan is None and entry.runs and values is None and entry.plannable:
+        if entry.plan is None and entry.succeeded and values is None and entry.plannable:
             self._prepare(cur, entry)
-        entry.runs += 1
         if entry.plan is None:
             cur.execute(entry.parsed, values)
-            return
-        try:
-            cur.execute(entry.plan, None)
-        except (duckdb.BinderException, duckdb.CatalogException):
-            self._forget(cur, text)  # nothing ran: the text says what is wrong
-            cur.execute(text, values)
+        else:
+            try:
+                cur.execute(entry.plan, None)
+            except (duckdb.BinderException, duckdb.CatalogException):
+                self._forget(cur, text)  # nothing ran: the text says what is wrong
+                cur.execute(text, values)
+        entry.succeeded = True
 
     def _entry(self, cur: duckdb.DuckDBPyConnection, text: str) -> _Parsed | None:
         if cur is not self._cursor:  # plans live on one connection
@@ -227,7 +230,7 @@ class _Parsed:
 
     parsed: duckdb.Statement | None  # None: not one query or DML, run from the text
     plannable: bool  # a query DuckDB may prepare
-    runs: int = 0
+    succeeded: bool = False  # it ran once without error (only then is it planned)
     plan: duckdb.Statement | None = None  # EXECUTE name
     name: str = ""
 

@@ -113,3 +113,22 @@ def test_same_sqlstate_as_postgresql(both: tuple[psycopg.Connection[Any], ...],
                                      sql: str) -> None:
     ours, theirs = (_outcome(conn, sql) for conn in both)
     assert ours == theirs
+
+
+def _error_fields(conn: psycopg.Connection[Any], sql: str) -> object:
+    try:
+        cur = conn.execute(sql, prepare=False)
+        return ("ok", cur.fetchall() if cur.description else None)
+    except psycopg.Error as exc:
+        diag = exc.diag
+        return (exc.sqlstate, diag.message_primary, diag.statement_position, diag.message_hint)
+
+
+@pytest.mark.parametrize("sql", [s for s in STATEMENTS if s.startswith("SELECT") and ";" not in s])
+def test_a_repeated_query_answers_the_same_each_time(
+        both: tuple[psycopg.Connection[Any], ...], sql: str) -> None:
+    """From its second run a query runs from a prepared plan (engine.session
+    _ParsedStatements): its errors, positions and hints must not change."""
+    ours = both[0]
+    first, *again = (_error_fields(ours, sql) for _ in range(3))
+    assert again == [first, first]

@@ -171,3 +171,26 @@ def test_a_session_answers_the_same_through_a_kept_parse() -> None:
     finally:
         session.close()
         db.close()
+
+
+def test_a_query_that_fails_is_not_planned(cur: duckdb.DuckDBPyConnection) -> None:
+    """DuckDB reports an error such as this one at EXECUTE without the text's position."""
+    parsed = _ParsedStatements()
+    for _ in range(3):
+        with pytest.raises(duckdb.ConversionException, match="LINE 1"):
+            parsed.execute(cur, "SELECT 'x'::int", None)
+    assert not _planned(parsed, "SELECT 'x'::int")
+
+
+def test_a_planned_query_meeting_bad_data_fails_as_postgresql_does(
+        cur: duckdb.DuckDBPyConnection) -> None:
+    parsed = _ParsedStatements()
+    cur.execute("CREATE TABLE s (v VARCHAR)")
+    cur.execute("INSERT INTO s VALUES ('1')")
+    for _ in range(2):
+        assert _rows(parsed, cur, "SELECT v::int FROM s") == [(1,)]
+    assert _planned(parsed, "SELECT v::int FROM s")
+    cur.execute("INSERT INTO s VALUES ('x')")
+    with pytest.raises(duckdb.ConversionException, match="Could not convert string 'x'") as bad:
+        parsed.execute(cur, "SELECT v::int FROM s", None)
+    assert "LINE 1" not in str(bad.value)  # no position: PostgreSQL has none for these either
