@@ -100,3 +100,16 @@ def test_same_column_names_as_postgresql(both: tuple[psycopg.Connection[Any], ..
         conn.execute("DEALLOCATE names_probe")
     assert executed[0] == executed[1]
     assert described[0] == described[1]
+
+
+@pytest.mark.parametrize("sql", QUERIES)
+def test_a_repeated_query_answers_the_same_each_time(both: tuple[psycopg.Connection[Any], ...],
+                                                     sql: str) -> None:
+    """From its second run a query runs from a prepared plan (engine.session
+    _ParsedStatements): names, types and rows must not change."""
+    answers = []
+    for _ in range(3):
+        cur = both[0].execute(sql, prepare=False)
+        assert cur.description is not None
+        answers.append(([(c.name, c.type_code) for c in cur.description], cur.fetchall()))
+    assert answers[1:] == [answers[0], answers[0]]
