@@ -481,11 +481,11 @@ class _NumberReader:
         elif t.decimal and not self.read_dec and char == ".":
             self.number.append(".")
             self.read_dec = took = True
-        if self._done() or self.sign != " " or self.read_pre + self.read_post == 0:
+        if self.sign != " " or self.read_pre + self.read_post == 0:
             return
         if t.lsign:
             # S reads a sign right after the last digit (or the point) taken.
-            if took and self._at(1) not in _ASCII_DIGITS and self._at(1) in ("-", "+"):
+            if took and self._at(1) in ("-", "+"):
                 self.i += 1
                 self.sign = self._at()
         elif not took and (t.plus or t.minus) and char in ("-", "+"):
