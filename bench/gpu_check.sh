@@ -15,9 +15,10 @@ torch.__version__, 'torchvision', torchvision.__version__, 'pillow', PIL.__versi
 timeout 180 python3 -m pytest -q -p no:cacheprovider -o addopts="" \
   tests/test_ml_gpu.py tests/test_ml_device_decode.py tests/test_ml_distributed.py 2>&1 \
   | tee "$OUT/pytest.txt" | tail -15
-# Photo-sized files (~44 KiB), decoded on the GPU.
-timeout 210 python3 bench/ml.py --images 4096 --repeat 4 --decode ${DECODE:-device} \
-  --decode-ahead ${DECODE_AHEAD:-0,2} \
+# Photo-sized files (~44 KiB): nvJPEG alone or with host threads beside it, and decoding in
+# the DataLoader workers; each with and without a thread decoding ahead.
+timeout 270 python3 bench/ml.py --images 4096 --repeat 4 --decode ${DECODE:-device,workers} \
+  --decode-ahead ${DECODE_AHEAD:-0,2} --decode-threads ${DECODE_THREADS:-0,8} \
   2>&1 | tee "$OUT/bench.txt"
 timeout 240 python3 bench/gpu_server.py --images 2048 2>&1 | tee "$OUT/gpu_server.txt"
 nvidia-smi --query-gpu=memory.used,utilization.gpu --format=csv,noheader

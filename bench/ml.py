@@ -10,10 +10,16 @@ Generates ``--images`` 500x375 JPEGs into a temporary folder, then on whatever d
 * inference, synthetic: forward passes on random device tensors under ``inference_mode``;
 * inference, end to end: ``ml.predict.predict`` over the files (eval preprocessing);
 
-each end-to-end run with JPEG decoding on the device (nvjpeg, ``--decode device``) and/or in
-CPU DataLoader workers (``--decode cpu``); ``--decode-ahead 0,2`` also runs the device-side
-modes with a thread decoding that many batches ahead (``DeviceLoader``). ``--overhead`` adds
-the training loop's own cost: ``train_one_epoch`` against a bare loop over the same ready
+* decoding only: the inference loader alone (files to preprocessed batches on the device, no
+  model): the most images/s the input pipeline can give, so a ratio under 1 shows whether
+  the model waits for its input or the input for the model;
+
+each end-to-end run with JPEG decoding on the device (nvjpeg, ``--decode device``), in
+DataLoader workers (``workers`` / ``pil``) or several (``--decode device,workers``);
+``--decode-ahead 0,2`` also runs the device-side modes with a thread decoding that many
+batches ahead (``DeviceLoader``), ``--decode-threads 0,8`` the ``device`` mode with that many
+host threads decoding part of each batch beside nvJPEG (``DeviceTransform``). ``--overhead``
+adds the training loop's own cost: ``train_one_epoch`` against a bare loop over the same ready
 tensors.
 
 and prints images/s and the end-to-end / synthetic ratio for each, plus a JSON line.
@@ -147,6 +153,22 @@ def end_to_end_inference(model: torch.nn.Module, setup: DeviceSetup, paths: list
     return len(preds) / (time.perf_counter() - start)
 
 
+def decode_only(setup: DeviceSetup, paths: list[str], roots: ImageRoots, pre: Preprocessing,
+                batch: int) -> float:
+    """images/s of the inference loader alone: files to preprocessed batches on the device."""
+    loader = setup.image_loader(paths, None, roots, pre, train=False, batch_size=batch,
+                                shuffle=False)
+    batches = iter(loader)
+    next(batches)  # workers started, decoders made
+    sync(setup.device)
+    start, count = time.perf_counter(), 0
+    for b in batches:
+        images, _ = setup.to_device(b)  # already there unless decoded by "pil"
+        count += len(images)
+    sync(setup.device)
+    return count / (time.perf_counter() - start)
+
+
 def loop_overhead(model: torch.nn.Module, setup: DeviceSetup, batch: int, size: int,
                   steps: int) -> tuple[float, float]:
     """The training pipeline's own cost: ``train_one_epoch`` (progress every step, failure
@@ -198,12 +220,15 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=30 if cuda else 4)
     parser.add_argument("--device", default=None)
     parser.add_argument("--workers", type=int, default=None)
-    parser.add_argument("--decode", choices=[*DECODE_MODES, "all"],
-                        default="all" if cuda else "pil",
-                        help="where end-to-end runs decode JPEGs (ml.train.DECODE_MODES)")
+    parser.add_argument("--decode", default="all" if cuda else "pil",
+                        help="where end-to-end runs decode JPEGs: comma-separated modes of "
+                             f"{', '.join(DECODE_MODES)}, or all")
     parser.add_argument("--decode-ahead", default="0",
                         help="comma-separated batches decoded ahead by a thread, each measured "
                              "for the device and workers modes (DeviceSetup.decode_ahead)")
+    parser.add_argument("--decode-threads", default="0",
+                        help="comma-separated host threads decoding beside nvJPEG, each "
+                             "measured for the device mode (DeviceSetup.decode_threads)")
     parser.add_argument("--overhead", action="store_true",
                         help="also measure train_one_epoch against a bare loop on ready tensors")
     parser.add_argument("--jpeg-noise", type=float, default=6.0,
@@ -234,11 +259,16 @@ def main() -> None:
         print(f"train loop, ready tensors: bare {bare:.1f} img/s, train_one_epoch {pipe:.1f} "
               f"img/s: overhead {100 * (bare / pipe - 1):.1f}%", flush=True)
 
-    decode_modes = list(DECODE_MODES) if args.decode == "all" else [args.decode]
+    decode_modes = list(DECODE_MODES) if args.decode == "all" else args.decode.split(",")
+    unknown = set(decode_modes) - set(DECODE_MODES)
+    if unknown:
+        parser.error(f"--decode: unknown mode(s) {', '.join(sorted(unknown))}")
     aheads = [int(n) for n in args.decode_ahead.split(",")]
-    variants = [(mode if n == 0 else f"{mode}+ahead{n}", mode, n) for mode in decode_modes
-                for n in aheads if n == 0 or mode != "pil"]
-    modes = [label for label, _, _ in variants]
+    threads = [int(n) for n in args.decode_threads.split(",")]
+    variants = [(mode + (f"+ahead{n}" if n else "") + (f"+threads{t}" if t else ""), mode, n, t)
+                for mode in decode_modes for n in aheads for t in threads
+                if (n == 0 or mode != "pil") and (t == 0 or mode == "device")]
+    modes = [label for label, _, _, _ in variants]
     initial = {k: v.detach().clone() for k, v in model.state_dict().items()}
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
         folder = Path(tmp)
@@ -253,8 +283,9 @@ def main() -> None:
         pre = Preprocessing(input_size=args.input_size)
         many_paths = paths * args.repeat
         many_labels = [encoder.encode(x) for x in labels] * args.repeat
-        for mode, decode, ahead in variants:
-            mode_setup = replace(setup, decode=decode, decode_ahead=ahead)
+        for mode, decode, ahead, host_threads in variants:
+            mode_setup = replace(setup, decode=decode, decode_ahead=ahead,
+                                 decode_threads=host_threads)
             if decode == "device" and args.workers is None and device.type == "cuda":
                 # Its workers only read bytes and parse headers.
                 mode_setup = replace(mode_setup, num_workers=min(8, os.cpu_count() or 2))
@@ -266,13 +297,17 @@ def main() -> None:
                 print(f"train end-to-end {mode}: FAILED {type(exc).__name__}: {exc}", flush=True)
                 continue
             results[f"train_end_to_end_{mode}"] = rate
-            print(f"train end-to-end {mode:13s}{rate:9.1f} img/s "
+            print(f"train end-to-end {mode:24s}{rate:9.1f} img/s "
                   f"({len(many_paths)} images, loss {loss:.3f}, "
                   f"{mode_setup.num_workers} workers)", flush=True)
             rate = end_to_end_inference(model, mode_setup, many_paths, encoder, roots, pre,
                                         args.infer_batch_size)
             results[f"infer_end_to_end_{mode}"] = rate
-            print(f"infer end-to-end {mode:13s}{rate:9.1f} img/s", flush=True)
+            print(f"infer end-to-end {mode:24s}{rate:9.1f} img/s", flush=True)
+            rate = decode_only(mode_setup, many_paths, roots, pre, args.infer_batch_size)
+            results[f"decode_only_{mode}"] = rate
+            print(f"decode only      {mode:24s}{rate:9.1f} img/s "
+                  f"({rate / results['infer_synthetic']:.2f}x inference synthetic)", flush=True)
 
     ratios = {}
     for mode in modes:

@@ -16,9 +16,13 @@ Theory of operation:
   progressive JPEG in RGB or grayscale, or, for any other Pillow format (PNG, CMYK JPEG, ...),
   the image already decoded on the CPU to a uint8 CHW tensor. Unreadable images become an
   ``ImageFailure``, exactly as in ``ImageDataset``.
+* ``collate_encoded`` packs a batch into one uint8 tensor (built in shared memory in a worker;
+  pixels in their decoders' H x W x C order, so packing is a plain copy).
 * ``DeviceTransform`` turns a collated ``EncodedBatch`` into a ``Batch`` whose images are on the
   device. A batch decode that fails (one corrupt file fails the whole call) is retried image by
-  image so that only the bad rows are reported.
+  image so that only the bad rows are reported. torchvision runs one nvJPEG decode at a time
+  per process and the call blocks until it is done; with ``host_threads`` a pool of threads
+  decodes part of the batch with libjpeg-turbo meanwhile (``HostShare`` sizes that part).
 * Geometry matches ``Preprocessing``: evaluation resizes the shorter side to
   ``input_size / resize_ratio`` and takes the centre square (done as one resized crop of the
   matching source box); training takes a RandomResizedCrop box and flips half the images.
@@ -30,10 +34,13 @@ from __future__ import annotations
 
 import contextlib
 import io
+import math
 import os
 import queue
 import threading
+import time
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -53,6 +60,8 @@ from ml.data import (
     ImageRows,
     Preprocessing,
     describe_ref,
+    failure_reason,
+    worker_output,
 )
 from ml.roots import read_image_file
 
@@ -122,7 +131,7 @@ class EncodedDataset(ImageRows, Dataset[EncodedItem]):
             return ImageFailure(row, describe_ref(ref), "file not found")
         except (UnidentifiedImageError, OSError, ValueError, SyntaxError,
                 Image.DecompressionBombError) as exc:
-            return ImageFailure(row, describe_ref(ref), f"{type(exc).__name__}: {exc}")
+            return ImageFailure(row, describe_ref(ref), failure_reason(exc))
         return encoded, self.label(index)
 
 
@@ -135,7 +144,7 @@ class EncodedBatch:
     256 small tensors that hand-over cost more than reading the files did).
     """
 
-    data: torch.Tensor  # uint8: every payload, concatenated
+    data: torch.Tensor  # uint8: every payload, concatenated (pixels in H, W, C order)
     lengths: list[int]
     shapes: list[tuple[int, ...]]  # () for JPEG bytes, (C, H, W) for decoded pixels
     rows: list[int]
@@ -150,7 +159,7 @@ class EncodedBatch:
     def items_from(self, data: torch.Tensor) -> list[Encoded]:
         """The images as views of ``data`` (this batch's ``data``, or a copy of it elsewhere)."""
         parts = torch.split(data, self.lengths) if self.lengths else ()
-        return [Encoded(part.view(shape) if shape else part, not shape, row, ref)
+        return [Encoded(_chw(part, shape) if shape else part, not shape, row, ref)
                 for part, shape, row, ref in zip(parts, self.shapes, self.rows, self.refs,
                                                  strict=True)]
 
@@ -158,27 +167,129 @@ class EncodedBatch:
         return replace(self, data=self.data.pin_memory())
 
 
+def _chw(flat: torch.Tensor, shape: tuple[int, ...]) -> torch.Tensor:
+    """Packed pixels (H, W, C order) as the C x H x W view the transforms take."""
+    channels, height, width = shape
+    return flat.view(height, width, channels).permute(2, 0, 1)
+
+
+def _packed(encoded: Encoded) -> torch.Tensor:
+    """An image's payload as flat bytes. Decoders hand pixels over as C x H x W views of
+    H x W x C memory (libjpeg-turbo's and Pillow's order), so packing them in that order is a
+    plain copy; flattening the C x H x W view would be a strided one, several times slower."""
+    data = encoded.data if encoded.is_jpeg else encoded.data.permute(1, 2, 0)
+    return data.reshape(-1)
+
+
+def _concatenated(payloads: list[torch.Tensor]) -> torch.Tensor:
+    """One uint8 tensor of ``payloads`` (in shared memory when in a DataLoader worker)."""
+    total = sum(p.numel() for p in payloads)
+    if total == 0:
+        return torch.empty(0, dtype=torch.uint8)
+    return torch.cat(payloads, out=worker_output(payloads[0], (total,)))
+
+
 def collate_encoded(items: list[EncodedItem]) -> EncodedBatch:
     good = [item for item in items if not isinstance(item, ImageFailure)]
     failures = [item for item in items if isinstance(item, ImageFailure)]
-    payloads = [encoded.data.reshape(-1) for encoded, _ in good]
+    payloads = [_packed(encoded) for encoded, _ in good]
     return EncodedBatch(
-        torch.cat(payloads) if payloads else torch.empty(0, dtype=torch.uint8),
+        _concatenated(payloads),
         [p.numel() for p in payloads],
         [() if encoded.is_jpeg else tuple(encoded.data.shape) for encoded, _ in good],
         [encoded.row for encoded, _ in good], [encoded.ref for encoded, _ in good],
         [label for _, label in good], failures)
 
 
+class HostShare:
+    """Which part of a batch's JPEGs host threads decode while the device decodes the rest.
+
+    Balanced from each batch's timings so that both sides finish together: the share moves
+    towards ``host rate / (host rate + device rate)``, smoothed, within [``low``, ``high``] so
+    that each side keeps getting images to time. It starts at ``start`` (DALI's default share
+    for its hardware decoder is 0.65, leaving 0.35 to the CPU).
+    """
+
+    def __init__(self, start: float = 0.35, low: float = 0.05, high: float = 0.95,
+                 smoothing: float = 0.3) -> None:
+        self.share = start
+        self.low, self.high, self.smoothing = low, high, smoothing
+
+    def host_count(self, jpegs: int) -> int:
+        """How many of ``jpegs`` images go to the host threads (none of a lone image)."""
+        if jpegs < 2:
+            return 0
+        return min(jpegs - 1, max(1, round(self.share * jpegs)))
+
+    def update(self, host_images: int, host_seconds: float, device_images: int,
+               device_seconds: float) -> None:
+        if min(host_images, device_images) == 0 or min(host_seconds, device_seconds) <= 0:
+            return
+        host_rate, device_rate = host_images / host_seconds, device_images / device_seconds
+        balanced = host_rate / (host_rate + device_rate)
+        share = self.share + self.smoothing * (balanced - self.share)
+        self.share = min(self.high, max(self.low, share))
+
+
+_POOLS: dict[int, ThreadPoolExecutor] = {}
+_POOLS_LOCK = threading.Lock()
+
+
+def _host_pool(threads: int) -> ThreadPoolExecutor:
+    """The process's pool of ``threads`` JPEG-decoding threads (made once, then reused)."""
+    with _POOLS_LOCK:
+        pool = _POOLS.get(threads)
+        if pool is None:
+            pool = _POOLS[threads] = ThreadPoolExecutor(threads,
+                                                        thread_name_prefix="pixelsql-jpeg")
+        return pool
+
+
+@dataclass
+class _HostDecoded:
+    """One host thread's share of a batch: pixels packed into one (pinned) block."""
+
+    shapes: list[tuple[int, ...] | None]  # None: this image did not decode
+    packed: torch.Tensor
+    finished: float  # time.perf_counter() when done
+
+
+def _decode_on_host(data: list[torch.Tensor], mode: ImageReadMode, pin: bool) -> _HostDecoded:
+    """libjpeg-turbo (torchvision's CPU decode_jpeg, which releases the GIL) over ``data``."""
+    images: list[torch.Tensor | None] = []
+    for encoded in data:
+        try:
+            image = decode_jpeg(encoded, mode=mode)
+            assert isinstance(image, torch.Tensor)
+            images.append(image)
+        except RuntimeError:
+            images.append(None)
+    flat = [image.permute(1, 2, 0).reshape(-1) for image in images if image is not None]
+    total = sum(f.numel() for f in flat)
+    packed = torch.empty(total, dtype=torch.uint8, pin_memory=pin)
+    if flat:
+        torch.cat(flat, out=packed)
+    return _HostDecoded([None if image is None else tuple(image.shape) for image in images],
+                        packed, time.perf_counter())
+
+
 class DeviceTransform:
-    """Decode an ``EncodedBatch`` on ``device`` and apply train or eval preprocessing there."""
+    """Decode an ``EncodedBatch`` on ``device`` and apply train or eval preprocessing there.
+
+    With ``host_threads`` > 0, that many threads decode part of each batch's JPEGs on the CPU
+    (libjpeg-turbo) while the device decodes the rest (``HostShare`` balances the parts), so
+    that the GPU's decoder is not the only one working. Decoders round differently, so one
+    image's pixels may differ by a few levels depending on which side decoded it.
+    """
 
     def __init__(self, preprocessing: Preprocessing, train: bool, device: torch.device,
-                 channels_last: bool = False) -> None:
+                 channels_last: bool = False, host_threads: int = 0) -> None:
         self.pre = preprocessing
         self.train = train
         self.device = device
         self.channels_last = channels_last
+        self.host_threads = host_threads
+        self.host_share = HostShare()
         self.mode = ImageReadMode.GRAY if preprocessing.color == "GRAY" else ImageReadMode.RGB
         self._stream: torch.cuda.Stream | None = None
         shape = (1, 3, 1, 1)
@@ -215,19 +326,59 @@ class DeviceTransform:
         out: list[torch.Tensor | None] = [None] * len(items)
         jpeg = [i for i, item in enumerate(items) if item.is_jpeg]
         if len(jpeg) < len(items):  # decoded pixels: one copy of the whole block, then views
-            on_device = batch.items_from(batch.data.to(self.device, non_blocking=True))
-            for i, item in enumerate(on_device):
+            copied = batch.items_from(batch.data.to(self.device, non_blocking=True))
+            for i, item in enumerate(copied):
                 if not item.is_jpeg:
                     out[i] = item.data
-        if jpeg:
+        host = self.host_share.host_count(len(jpeg)) if self.host_threads > 0 else 0
+        on_host, on_device = jpeg[len(jpeg) - host:], jpeg[:len(jpeg) - host]
+        start = time.perf_counter()
+        pending = self._start_host_decode([items[i] for i in on_host])
+        if on_device:
             try:
-                images = self._decode_jpegs([items[i].data for i in jpeg])
-                for i, image in zip(jpeg, images, strict=True):
+                images = self._decode_jpegs([items[i].data for i in on_device])
+                for i, image in zip(on_device, images, strict=True):
                     out[i] = image
             except RuntimeError:
-                for i in jpeg:  # find the bad one(s); Pillow gets a second chance
+                for i in on_device:  # find the bad one(s); Pillow gets a second chance
                     out[i] = self._decode_one(items[i], failures)
+        device_seconds = time.perf_counter() - start
+        if pending:
+            finished = self._finish_host_decode(pending, [items[i] for i in on_host], on_host,
+                                                out, failures)
+            self.host_share.update(len(on_host), finished - start, len(on_device),
+                                   device_seconds)
         return out
+
+    def _start_host_decode(self, items: list[Encoded]) -> list[Future[_HostDecoded]]:
+        """Hand ``items`` to the host threads, in one chunk per thread."""
+        if not items:
+            return []
+        pool = _host_pool(self.host_threads)
+        chunks = min(self.host_threads, len(items))
+        pin = self.device.type == "cuda"
+        return [pool.submit(_decode_on_host, [item.data for item in items[k::chunks]],
+                            self.mode, pin) for k in range(chunks)]
+
+    def _finish_host_decode(self, pending: list[Future[_HostDecoded]], items: list[Encoded],
+                            positions: list[int], out: list[torch.Tensor | None],
+                            failures: list[ImageFailure]) -> float:
+        """Move the host threads' pixels to the device into ``out``; returns when they were
+        all decoded (a ``time.perf_counter()`` value)."""
+        finished = 0.0
+        chunks = len(pending)
+        for k, future in enumerate(pending):
+            decoded = future.result()
+            finished = max(finished, decoded.finished)
+            block = decoded.packed.to(self.device, non_blocking=True)
+            good = [shape for shape in decoded.shapes if shape is not None]
+            parts = iter(torch.split(block, [math.prod(shape) for shape in good]))
+            for j, shape in zip(range(k, len(items), chunks), decoded.shapes, strict=True):
+                if shape is None:  # nvJPEG, then Pillow, get their chance
+                    out[positions[j]] = self._decode_one(items[j], failures)
+                else:
+                    out[positions[j]] = _chw(next(parts), shape)
+        return finished
 
     def _decode_jpegs(self, data: list[torch.Tensor]) -> list[torch.Tensor]:
         """decode_jpeg on the device, on a stream of its own when that is a GPU.
@@ -263,7 +414,7 @@ class DeviceTransform:
             color = "GRAY" if self.mode == ImageReadMode.GRAY else "RGB"
             return _pixels(image, color).to(self.device)
         except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
-            failures.append(ImageFailure(item.row, item.ref, f"{type(exc).__name__}: {exc}"))
+            failures.append(ImageFailure(item.row, item.ref, failure_reason(exc)))
             return None
 
     def _geometry(self, images: list[torch.Tensor]) -> torch.Tensor:

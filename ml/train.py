@@ -172,6 +172,8 @@ class TrainResult:
 
 DECODE_ENV = "PIXELSQL_DECODE"
 DECODE_AHEAD_ENV = "PIXELSQL_DECODE_AHEAD"  # DeviceSetup.decode_ahead
+DECODE_THREADS_ENV = "PIXELSQL_DECODE_THREADS"  # DeviceSetup.decode_threads
+MAX_DECODE_THREADS = 64
 # Where images are decoded and preprocessed:
 #   pil     - Pillow decode + torchvision transforms in DataLoader workers (the CPU default);
 #   device  - workers read bytes, the main process decodes JPEG batches on the device (nvjpeg
@@ -184,6 +186,15 @@ DECODE_MODES = ("pil", "device", "workers")
 # would otherwise pass "spawn" on to them, so that each re-imports torch (tens of seconds of
 # start-up per loader). They never touch CUDA, so forking a CUDA process is safe for them.
 LOADER_START = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+
+
+def _env_count(name: str) -> int:
+    """A whole-number setting from the environment (0 when unset)."""
+    raw = os.environ.get(name, "0")
+    try:
+        return int(raw)
+    except ValueError:
+        raise InvalidOptionError(f"{name} must be a whole number, got {raw!r}") from None
 
 
 @dataclass(frozen=True)
@@ -199,26 +210,29 @@ class DeviceSetup:
     num_workers: int
     decode: str = "pil"  # one of DECODE_MODES
     decode_ahead: int = 0  # batches decoded ahead by a thread (DeviceLoader), "device" decode
+    decode_threads: int = 0  # host threads decoding part of each batch beside the device's
 
     @classmethod
     def choose(cls, device: str | None = None, num_workers: int | None = None,
-               decode: str | None = None, decode_ahead: int | None = None) -> DeviceSetup:
+               decode: str | None = None, decode_ahead: int | None = None,
+               decode_threads: int | None = None) -> DeviceSetup:
         """Switches for ``device`` (default: cuda when available).
 
         ``decode`` None means: ``PIXELSQL_DECODE`` if set, else on a GPU "device" (nvjpeg;
         "pil" where this torchvision lacks it) and on the CPU "pil" (see DECODE_MODES and
-        docs/BENCHMARKS.md for the measurements). ``decode_ahead`` None means
-        ``PIXELSQL_DECODE_AHEAD`` if set, else 0 (not yet measured on a GPU: off by default).
+        docs/BENCHMARKS.md for the measurements). ``decode_ahead`` and ``decode_threads`` None
+        mean ``PIXELSQL_DECODE_AHEAD`` / ``PIXELSQL_DECODE_THREADS`` if set, else 0 (not yet
+        measured on a GPU: off by default).
         """
         if decode_ahead is None:
-            raw = os.environ.get(DECODE_AHEAD_ENV, "0")
-            try:
-                decode_ahead = int(raw)
-            except ValueError:
-                raise InvalidOptionError(
-                    f"{DECODE_AHEAD_ENV} must be a whole number, got {raw!r}") from None
+            decode_ahead = _env_count(DECODE_AHEAD_ENV)
         if not 0 <= decode_ahead <= 8:
             raise InvalidOptionError(f"decode_ahead must be 0 to 8, got {decode_ahead}")
+        if decode_threads is None:
+            decode_threads = _env_count(DECODE_THREADS_ENV)
+        if not 0 <= decode_threads <= MAX_DECODE_THREADS:
+            raise InvalidOptionError(
+                f"decode_threads must be 0 to {MAX_DECODE_THREADS}, got {decode_threads}")
         decode = decode or os.environ.get(DECODE_ENV) or None
         if decode is not None and decode not in DECODE_MODES:
             raise InvalidOptionError(
@@ -236,9 +250,10 @@ class DeviceSetup:
             if decode in (None, "device") and not device_decode_available(dev):
                 decode = "pil"  # this torchvision has no nvjpeg
             return cls(dev, torch.bfloat16 if bf16 else torch.float16, True, True, True, True,
-                       workers, decode or "device", decode_ahead)
+                       workers, decode or "device", decode_ahead, decode_threads)
         workers = num_workers if num_workers is not None else 0
-        return cls(dev, None, False, False, False, False, workers, decode or "pil", decode_ahead)
+        return cls(dev, None, False, False, False, False, workers, decode or "pil", decode_ahead,
+                   decode_threads)
 
     def autocast(self) -> contextlib.AbstractContextManager[Any]:
         if self.autocast_dtype is None:
@@ -275,7 +290,9 @@ class DeviceSetup:
         if self.decode != "pil":
             dataset = EncodedDataset(refs, labels, roots, preprocessing.color, rows,
                                      decode_in_worker=self.decode == "workers")
-            transform = DeviceTransform(preprocessing, train, self.device, self.channels_last)
+            transform = DeviceTransform(
+                preprocessing, train, self.device, self.channels_last,
+                host_threads=self.decode_threads if self.decode == "device" else 0)
             return DeviceLoader(self.loader(dataset, batch_size, shuffle=shuffle, seed=seed),
                                 transform, self.decode_ahead)  # type: ignore[return-value]
         cpu = ImageDataset(refs, labels,
@@ -562,6 +579,7 @@ def fit(base: str, refs: Sequence[ImageRef], labels: Sequence[object], roots: Im
                "failures": failures.to_dict(), "device": str(setup.device),
                "decode": setup.decode,
                "decode_ahead": setup.decode_ahead if setup.decode != "pil" else 0,
+               "decode_threads": setup.decode_threads if setup.decode == "device" else 0,
                "learning_rate": lr}
     if group is not None:
         summary["distributed"] = {"world_size": group.world_size, "backend": group.backend,

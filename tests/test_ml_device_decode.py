@@ -21,6 +21,8 @@ from ml.device_decode import (
     DeviceTransform,
     EncodedBatch,
     EncodedDataset,
+    EncodedItem,
+    HostShare,
     collate_encoded,
     read_encoded,
 )
@@ -46,41 +48,46 @@ def _photo(width: int = 200, height: int = 150, fmt: str = "JPEG", mode: str = "
 
 def _decode_batch(refs: list[object], pre: Preprocessing, roots: ImageRoots,
                   train: bool = False,
-                  in_worker: bool = False) -> tuple[torch.Tensor, list[int], list[str]]:
+                  where: str = "device") -> tuple[torch.Tensor, list[int], list[str]]:
+    """Decode ``refs`` as one batch: JPEGs by the device's decoder ("device"), in the worker
+    ("workers"), or all but one of them by host threads beside the device ("threads")."""
     dataset = EncodedDataset(refs, None, roots, pre.color,  # type: ignore[arg-type]
-                             decode_in_worker=in_worker)
+                             decode_in_worker=where == "workers")
     items = collate_encoded([dataset[i] for i in range(len(refs))])
-    batch = DeviceTransform(pre, train, CPU)(items)
+    transform = DeviceTransform(pre, train, CPU, host_threads=2 if where == "threads" else 0)
+    transform.host_share.share = 0.95
+    batch = transform(items)
     return batch.images, batch.rows.tolist(), [f.reason for f in batch.failures]
 
 
-IN_WORKER = pytest.mark.parametrize("in_worker", [False, True], ids=["device", "workers"])
+WHERE = pytest.mark.parametrize("where", ["device", "workers", "threads"])
 
 
-@IN_WORKER
+@WHERE
 @pytest.mark.parametrize("fmt", ["JPEG", "PNG"])
 @pytest.mark.parametrize("size", [(200, 150), (150, 200), (64, 64)])
 def test_eval_preprocessing_matches_the_pillow_path(fmt: str, size: tuple[int, int],
-                                                    in_worker: bool) -> None:
+                                                    where: str) -> None:
     data = _photo(*size, fmt=fmt)
     pre = Preprocessing(input_size=48)
-    images, rows, failures = _decode_batch([data], pre, ImageRoots.of(), in_worker=in_worker)
-    assert rows == [0] and not failures and images.shape == (1, 3, 48, 48)
+    images, rows, failures = _decode_batch([data, data], pre, ImageRoots.of(), where=where)
+    assert rows == [0, 1] and not failures and images.shape == (2, 3, 48, 48)
     expected = ImageDataset([data], None, pre.eval_transform(), ImageRoots.of())[0]
     assert not isinstance(expected, tuple) or expected[0].shape == (3, 48, 48)
     assert isinstance(expected, tuple)
     # Normalised units (std ~0.22 → 1 unit ≈ 57 grey levels): decoders and resamplers differ by
     # rounding, not by geometry or colour.
-    diff = (images[0] - expected[0]).abs()
-    assert diff.mean() < 0.05 and diff.max() < 0.8
+    for image in images:
+        diff = (image - expected[0]).abs()
+        assert diff.mean() < 0.05 and diff.max() < 0.8
 
 
-@IN_WORKER
-def test_gray_models_get_three_identical_channels(in_worker: bool) -> None:
+@WHERE
+def test_gray_models_get_three_identical_channels(where: str) -> None:
     pre = Preprocessing(input_size=32, color="GRAY")
-    images, _, _ = _decode_batch([_photo(), _photo(fmt="PNG", mode="L")], pre, ImageRoots.of(),
-                                 in_worker=in_worker)
-    assert images.shape == (2, 3, 32, 32)
+    images, _, _ = _decode_batch([_photo(), _photo(fmt="PNG", mode="L"), _photo(150, 100)], pre,
+                                 ImageRoots.of(), where=where)
+    assert images.shape == (3, 3, 32, 32)
     mean = torch.tensor(pre.mean).view(1, 3, 1, 1)
     std = torch.tensor(pre.std).view(1, 3, 1, 1)
     pixels = images * std + mean  # undo the per-channel normalisation
@@ -88,8 +95,8 @@ def test_gray_models_get_three_identical_channels(in_worker: bool) -> None:
     assert torch.allclose(pixels[:, 1], pixels[:, 2], atol=1e-5)
 
 
-@IN_WORKER
-def test_only_the_bad_rows_of_a_batch_fail(tmp_path: Path, in_worker: bool) -> None:
+@WHERE
+def test_only_the_bad_rows_of_a_batch_fail(tmp_path: Path, where: str) -> None:
     (tmp_path / "good.jpg").write_bytes(_photo())
     (tmp_path / "trunc.jpg").write_bytes(_photo()[:300])
     (tmp_path / "text.jpg").write_bytes(b"not an image at all")
@@ -97,19 +104,19 @@ def test_only_the_bad_rows_of_a_batch_fail(tmp_path: Path, in_worker: bool) -> N
     refs = [str(tmp_path / n) for n in ("good.jpg", "trunc.jpg", "missing.jpg", "text.jpg",
                                         "cmyk.jpg")]
     images, rows, failures = _decode_batch(refs, Preprocessing(input_size=32),
-                                           ImageRoots.of(tmp_path), in_worker=in_worker)
+                                           ImageRoots.of(tmp_path), where=where)
     assert rows == [0, 4] and images.shape == (2, 3, 32, 32)
     assert len(failures) == 3 and "file not found" in failures
     assert torch.isfinite(images).all()
 
 
-@IN_WORKER
-def test_a_truncated_jpeg_in_a_batch_does_not_take_the_batch_down(in_worker: bool) -> None:
+@WHERE
+def test_a_truncated_jpeg_in_a_batch_does_not_take_the_batch_down(where: str) -> None:
     # A JPEG whose header parses but whose data is cut: the batch decode fails, the retry
     # image by image keeps every good row.
     good, cut = _photo(), _photo()[:-200]
     images, rows, failures = _decode_batch([good, cut, good], Preprocessing(input_size=32),
-                                           ImageRoots.of(), in_worker=in_worker)
+                                           ImageRoots.of(), where=where)
     assert 0 in rows and 2 in rows and len(rows) + len(failures) == 3
     assert images.shape[0] == len(rows)
 
@@ -266,6 +273,7 @@ def test_training_and_prediction_decode_ahead(tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     torch.set_num_threads(2)
     monkeypatch.setenv("PIXELSQL_DECODE_AHEAD", "2")
+    monkeypatch.setenv("PIXELSQL_DECODE_THREADS", "2")  # and host threads beside the decoder
     base = register_tiny_model()
     colors = ("red", "blue")
     paths, labels = write_shape_dataset(tmp_path / "train", 40, colors, seed=3)
@@ -274,6 +282,7 @@ def test_training_and_prediction_decode_ahead(tmp_path: Path,
                  TrainOptions(input_size=32, max_epochs=6, batch_size=16, device="cpu",
                               decode="device", use_pretrained=False))
     assert result.data_summary["decode_ahead"] == 2
+    assert result.data_summary["decode_threads"] == 2
     test_paths, test_labels = write_shape_dataset(tmp_path / "test", 10, colors, seed=4)
     preds = predict(result.model, result.encoder, result.preprocessing, test_paths, roots,
                     setup=DeviceSetup.choose("cpu", decode="device"))
@@ -287,3 +296,74 @@ def test_decode_ahead_setting_is_checked(monkeypatch: pytest.MonkeyPatch, value:
     monkeypatch.setenv("PIXELSQL_DECODE_AHEAD", value)
     with pytest.raises(InvalidOptionError, match=r"PIXELSQL_DECODE_AHEAD|decode_ahead"):
         DeviceSetup.choose("cpu", decode="device")
+
+
+@pytest.mark.parametrize("value", ["x", "-1", "65"])
+def test_decode_threads_setting_is_checked(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("PIXELSQL_DECODE_THREADS", value)
+    with pytest.raises(InvalidOptionError, match=r"PIXELSQL_DECODE_THREADS|decode_threads"):
+        DeviceSetup.choose("cpu", decode="device")
+
+
+# -- host threads decoding part of each batch (DeviceTransform(host_threads=N)) -------------
+
+
+def test_host_threads_give_the_same_batches(tmp_path: Path) -> None:
+    # On the CPU both sides are libjpeg-turbo, so splitting a batch changes no pixel. Image 5 is
+    # cut short (its header parses, its data does not) and lands on a host thread.
+    (tmp_path / "cut.jpg").write_bytes(_photo(130, 90)[:-400])
+    pre = Preprocessing(input_size=32)
+    plain = DeviceTransform(pre, False, CPU)
+    split = DeviceTransform(pre, False, CPU, host_threads=3)
+    loaders = [_ahead_loader(tmp_path, 0, transform) for transform in (plain, split)]
+    for loader in loaders:
+        loader.loader.dataset.refs[5] = str(tmp_path / "cut.jpg")  # type: ignore[attr-defined]
+    batches = [list(loader) for loader in loaders]
+    assert len(batches[0]) == len(batches[1]) == 7
+    for a, b in zip(*batches, strict=True):
+        assert torch.equal(a.images, b.images)
+        assert a.rows.tolist() == b.rows.tolist()
+        assert [(f.row, f.reason) for f in a.failures] == [(f.row, f.reason) for f in b.failures]
+    assert [f.row for b in batches[1] for f in b.failures] == [5, 7]  # cut; not a JPEG at all
+    assert 0.05 <= split.host_share.share <= 0.95
+
+
+def test_host_share_balances_the_two_sides() -> None:
+    share = HostShare(start=0.35)
+    assert [share.host_count(n) for n in (0, 1, 2, 10, 256)] == [0, 0, 1, 4, 90]
+    for _ in range(30):  # the host decodes 3x as fast as the device: it should take ~3/4
+        host = share.host_count(100)
+        share.update(host, host / 300, 100 - host, (100 - host) / 100)
+    assert share.share == pytest.approx(0.75, abs=0.02)
+    for _ in range(30):  # a host that barely decodes gets the least it is allowed
+        host = share.host_count(100)
+        share.update(host, host / 1, 100 - host, (100 - host) / 1000)
+    assert share.share == pytest.approx(0.05)
+    assert share.host_count(100) == 5 and share.host_count(3) == 1
+    share.update(0, 0.0, 10, 0.1)  # nothing to compare: unchanged
+    assert share.share == pytest.approx(0.05)
+
+
+# -- handing batches out of DataLoader workers ----------------------------------------------
+
+
+def _collate_reporting_sharing(items: list[EncodedItem]) -> tuple[EncodedBatch, bool]:
+    batch = collate_encoded(items)
+    return batch, batch.data.is_shared()
+
+
+def test_workers_build_batches_in_shared_memory_and_pack_pixels(tmp_path: Path) -> None:
+    (tmp_path / "a.png").write_bytes(_photo(40, 30, fmt="PNG"))
+    refs = [_photo(50, 40), str(tmp_path / "a.png"), _photo(30, 20)]
+    dataset = EncodedDataset(refs, None, ImageRoots.of(tmp_path),  # type: ignore[arg-type]
+                             decode_in_worker=True)
+    loader = torch.utils.data.DataLoader(dataset, batch_size=3, num_workers=1,  # type: ignore[var-annotated,arg-type]
+                                         collate_fn=_collate_reporting_sharing)
+    ((batch, shared),) = list(loader)
+    assert shared  # made in shared memory in the worker, not copied there on the way out
+    assert not collate_encoded([dataset[0]]).data.is_shared()  # outside a worker: plain memory
+    assert batch.shapes == [(3, 40, 50), (3, 30, 40), (3, 20, 30)]
+    for item, i in zip(batch.items, range(3), strict=True):
+        expected = dataset[i]
+        assert isinstance(expected, tuple)
+        assert torch.equal(item.data, expected[0].data)  # C x H x W, values unchanged

@@ -42,13 +42,19 @@ def test_setup_on_a_gpu_uses_every_fast_switch() -> None:
     assert torch.backends.cudnn.benchmark
 
 
-def test_nvjpeg_batch_matches_the_cpu_decoder() -> None:
+@pytest.mark.parametrize("host_threads", [0, 3])
+def test_nvjpeg_batch_matches_the_cpu_decoder(host_threads: int) -> None:
+    # With host threads, libjpeg-turbo decodes most of the batch (the truncated one included)
+    # beside nvJPEG, and its pixels are copied to the GPU from pinned memory.
     good = _jpegs(6)
     refs = [*good, good[0][:-400], b"broken" * 10]  # a truncated JPEG, then not an image
     pre = Preprocessing(input_size=64)
     dataset = EncodedDataset(refs, None, ImageRoots.of())  # type: ignore[arg-type]
     batch = collate_encoded([dataset[i] for i in range(len(refs))])
-    gpu = DeviceTransform(pre, False, torch.device("cuda"), channels_last=True)(batch)
+    transform = DeviceTransform(pre, False, torch.device("cuda"), channels_last=True,
+                                host_threads=host_threads)
+    transform.host_share.share = 0.7
+    gpu = transform(batch)
     cpu = DeviceTransform(pre, False, torch.device("cpu"))(batch)
     assert gpu.images.is_cuda and gpu.images.is_contiguous(memory_format=torch.channels_last)
     # The truncated one may decode (with grey fill) or fail, depending on the decoder.
@@ -59,11 +65,14 @@ def test_nvjpeg_batch_matches_the_cpu_decoder() -> None:
     assert diff.mean() < 0.05, diff.mean()
 
 
-@pytest.mark.parametrize(("decode", "ahead"),
-                         [("device", 0), ("device", 2), ("workers", 0), ("pil", 0)])
+@pytest.mark.parametrize(("decode", "ahead", "threads"),
+                         [("device", 0, 0), ("device", 2, 0), ("device", 2, 4), ("workers", 0, 0),
+                          ("pil", 0, 0)])
 def test_bf16_channels_last_training_learns_and_loads_on_cpu(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, decode: str, ahead: int) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, decode: str, ahead: int,
+        threads: int) -> None:
     monkeypatch.setenv("PIXELSQL_DECODE_AHEAD", str(ahead))  # a thread decoding ahead, or not
+    monkeypatch.setenv("PIXELSQL_DECODE_THREADS", str(threads))  # host threads beside nvJPEG
     colors = ("red", "green", "blue")
     paths, labels = write_shape_dataset(tmp_path / "train", 40, colors, size=64, seed=1)
     for i, path in enumerate(paths[::2]):  # half JPEG (nvjpeg), half PNG (CPU decode)
@@ -76,6 +85,7 @@ def test_bf16_channels_last_training_learns_and_loads_on_cpu(
                               device="cuda", use_pretrained=False, decode=decode))
     assert result.data_summary["decode"] == decode
     assert result.data_summary["decode_ahead"] == ahead
+    assert result.data_summary["decode_threads"] == threads
     assert next(result.model.parameters()).is_cuda
     test_paths, test_labels = write_shape_dataset(tmp_path / "test", 10, colors, size=64, seed=2)
     gpu_preds = predict(result.model, result.encoder, result.preprocessing, test_paths, roots,
