@@ -47,7 +47,6 @@ from typing import Any
 import torch
 from PIL import Image, UnidentifiedImageError
 from torch.utils.data import DataLoader, Dataset
-from torchvision import transforms as T
 from torchvision.io import ImageReadMode, decode_jpeg
 from torchvision.ops import roi_align
 from torchvision.transforms import functional as TF
@@ -447,16 +446,53 @@ class DeviceTransform:
     def _train_crops(self, stack: torch.Tensor) -> torch.Tensor:
         # One RandomResizedCrop box per image, all resampled by one roi_align call (bilinear,
         # averaging several samples per output pixel when shrinking, like antialiasing).
-        boxes = []
-        for i in range(len(stack)):
-            top, left, h, w = T.RandomResizedCrop.get_params(
-                stack[i], scale=list(self.pre.train_scale), ratio=[3 / 4, 4 / 3])
-            boxes.append((float(i), left, top, left + w, top + h))
-        rois = torch.tensor(boxes, device=self.device, dtype=stack.dtype)
+        top, left, h, w = crop_boxes(len(stack), stack.shape[-2], stack.shape[-1],
+                                     self.pre.train_scale, TRAIN_RATIO).float().unbind(1)
+        index = torch.arange(len(stack), dtype=torch.float32)
+        rois = torch.stack([index, left, top, left + w, top + h], 1).to(self.device,
+                                                                          stack.dtype)
         size = self.pre.input_size
         crops: torch.Tensor = roi_align(stack, rois, (size, size), sampling_ratio=-1,
                                         aligned=True)
         return crops
+
+
+TRAIN_RATIO = (3 / 4, 4 / 3)  # RandomResizedCrop's aspect-ratio range
+
+
+def crop_boxes(count: int, height: int, width: int, scale: tuple[float, float],
+               ratio: tuple[float, float], attempts: int = 10) -> torch.Tensor:
+    """``RandomResizedCrop.get_params`` for ``count`` images of one size, drawn at once.
+
+    Rows of (top, left, height, width). Per image: up to ``attempts`` draws of an area fraction
+    in ``scale`` and a log-uniform aspect ratio in ``ratio``, the first that fits wins and is
+    placed uniformly; when none fits, the centre crop of the whole image with its aspect
+    clamped into ``ratio``. The same distribution as torchvision's (not the same random
+    stream); one call per image costs ~0.1 ms of CPU, over 10 ms for a batch of 128.
+    """
+    area = height * width
+    target = area * torch.empty(count, attempts).uniform_(scale[0], scale[1])
+    aspect = torch.exp(torch.empty(count, attempts).uniform_(math.log(ratio[0]),
+                                                            math.log(ratio[1])))
+    w = torch.sqrt(target * aspect).round()
+    h = torch.sqrt(target / aspect).round()
+    fits = (w > 0) & (w <= width) & (h > 0) & (h <= height)
+    first = fits.int().argmax(1, keepdim=True)  # first fitting attempt (0 when none fits)
+    found = fits.any(1)
+    in_ratio = width / height
+    if in_ratio < min(ratio):
+        fallback_w, fallback_h = width, round(width / min(ratio))
+    elif in_ratio > max(ratio):
+        fallback_w, fallback_h = round(height * max(ratio)), height
+    else:
+        fallback_w, fallback_h = width, height
+    w = torch.where(found, w.gather(1, first).squeeze(1), float(fallback_w))
+    h = torch.where(found, h.gather(1, first).squeeze(1), float(fallback_h))
+    top = torch.where(found, torch.floor(torch.rand(count) * (height - h + 1)),
+                      float((height - fallback_h) // 2))
+    left = torch.where(found, torch.floor(torch.rand(count) * (width - w + 1)),
+                       float((width - fallback_w) // 2))
+    return torch.stack([top, left, h, w], 1).long()
 
 
 class DeviceLoader:

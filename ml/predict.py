@@ -56,15 +56,15 @@ def predict(model: nn.Module, encoder: LabelEncoder, preprocessing: Preprocessin
     def collect(batch: Batch, probs_on_device: torch.Tensor) -> None:
         probs = probs_on_device.cpu()  # waits for that batch's forward pass
         best_p, best_i = probs.max(1)
+        # Whole columns to Python at once: indexing a tensor per row costs ~3 µs a value.
+        tops: list[tuple[tuple[str, float], ...]] = [()] * len(probs)
         if k:
             top_p, top_i = probs.topk(k, dim=1)
-        for j, row in enumerate(batch.rows.tolist()):
-            top: tuple[tuple[str, float], ...] = ()
-            if k:
-                top = tuple((encoder.decode(int(i)), float(p))
-                            for p, i in zip(top_p[j].tolist(), top_i[j].tolist(), strict=True))
-            results[row] = Prediction(row, encoder.decode(int(best_i[j])), float(best_p[j]),
-                                      top)
+            tops = [tuple((encoder.decode(i), p) for p, i in zip(ps, is_, strict=True))
+                    for ps, is_ in zip(top_p.tolist(), top_i.tolist(), strict=True)]
+        for row, p, i, top in zip(batch.rows.tolist(), best_p.tolist(), best_i.tolist(), tops,
+                                  strict=True):
+            results[row] = Prediction(row, encoder.decode(i), p, top)
 
     # One batch of lag: batch k's results are read only after batch k+1 has been fetched
     # (and, with device decoding, its JPEGs decoded) and its forward pass queued, so that the

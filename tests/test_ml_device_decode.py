@@ -14,9 +14,11 @@ from pathlib import Path
 import pytest
 import torch
 from PIL import Image
+from torchvision import transforms as T
 
 from ml.data import Batch, FailureTracker, ImageDataset, ImageRoots, Preprocessing, collate
 from ml.device_decode import (
+    TRAIN_RATIO,
     DeviceLoader,
     DeviceTransform,
     EncodedBatch,
@@ -24,6 +26,7 @@ from ml.device_decode import (
     EncodedItem,
     HostShare,
     collate_encoded,
+    crop_boxes,
     read_encoded,
 )
 from ml.errors import InvalidOptionError, PathOutsideRootsError
@@ -195,8 +198,8 @@ def test_train_crop_resamples_the_chosen_box(monkeypatch: pytest.MonkeyPatch) ->
     from torchvision.transforms import functional as TF
 
     data = _photo(200, 150)
-    monkeypatch.setattr("torchvision.transforms.RandomResizedCrop.get_params",
-                        lambda image, scale, ratio: (0, 0, 150, 100))
+    monkeypatch.setattr("ml.device_decode.crop_boxes",
+                        lambda count, *_: torch.tensor([[0, 0, 150, 100]] * count))
     pre = Preprocessing(input_size=50, train_hflip=False)
     images, _, _ = _decode_batch([data], pre, ImageRoots.of(), train=True)
     pixels = torch.frombuffer(bytearray(Image.open(io.BytesIO(data)).tobytes()),
@@ -207,6 +210,32 @@ def test_train_crop_resamples_the_chosen_box(monkeypatch: pytest.MonkeyPatch) ->
     std = torch.tensor(pre.std).view(3, 1, 1) * 255
     diff = ((expected - mean) / std - images[0]).abs()
     assert diff.mean() < 0.03 and diff.max() < 0.3
+
+
+@pytest.mark.parametrize(("height", "width", "scale"),
+                         [(375, 500, (0.35, 1.0)), (500, 375, (0.08, 1.0)),
+                          (100, 900, (0.35, 1.0)), (64, 64, (0.9, 1.0))])
+def test_crop_boxes_follow_random_resized_crop(height: int, width: int,
+                                               scale: tuple[float, float]) -> None:
+    # Drawn all at once, they must have torchvision's distribution: compare the mean and spread
+    # of box sizes and positions, and how often no attempt fits (a 9:1 strip, mostly).
+    torch.manual_seed(0)
+    n = 4000
+    ours = crop_boxes(n, height, width, scale, TRAIN_RATIO).double()
+    image = torch.empty(1, height, width)
+    theirs = torch.tensor([T.RandomResizedCrop.get_params(image, list(scale), list(TRAIN_RATIO))
+                           for _ in range(n)], dtype=torch.float64)
+    top, left, h, w = ours.unbind(1)
+    assert ((top >= 0) & (left >= 0) & (top + h <= height) & (left + w <= width)).all()
+    assert ((h > 0) & (w > 0)).all()
+    for column in range(4):
+        a, b = ours[:, column], theirs[:, column]
+        spread = max(float(b.std()), 1.0)
+        assert abs(float(a.mean() - b.mean())) < 0.1 * spread + 0.5, column
+        assert abs(float(a.std() - b.std())) < 0.1 * spread + 0.5, column
+    whole = torch.tensor([height, width], dtype=torch.float64)  # fallback crops span a side
+    fallback = lambda boxes: float(((boxes[:, 2:] == whole).any(1)).double().mean())  # noqa: E731
+    assert abs(fallback(ours) - fallback(theirs)) < 0.03
 
 
 # -- decoding ahead in a thread (DeviceLoader(ahead=N), PIXELSQL_DECODE_AHEAD) ----------------
