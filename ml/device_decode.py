@@ -303,7 +303,7 @@ class DeviceTransform:
         if not keep:
             empty = torch.empty(0, 3, size, size, device=self.device)
             none = torch.empty(0, dtype=torch.long)
-            return Batch(empty, none.to(self.device), none, failures)
+            return Batch(empty, none.to(self.device, non_blocking=True), none, failures)
         images = self._geometry([image for image in decoded if image is not None])
         if images.shape[1] == 1:  # GRAY: the bases take 3 channels
             images = images.expand(-1, 3, -1, -1)
@@ -421,18 +421,26 @@ class DeviceTransform:
 
         Images of one size are processed together (a dataset's photos often share a size), so
         the kernel launches grow with the number of distinct sizes, not of images.
+
+        Nothing here may wait for the device: small tensors go over with ``non_blocking``
+        (a blocking copy synchronises the stream, so the host would sit idle until the
+        previous training step finished instead of preparing the next batch meanwhile).
         """
-        size = self.pre.input_size
-        out = torch.empty(len(images), images[0].shape[0], size, size, device=self.device)
         groups: dict[tuple[int, ...], list[int]] = {}
         for i, image in enumerate(images):
             groups.setdefault(tuple(image.shape), []).append(i)
+        if len(groups) == 1:
+            return self._crops(torch.stack(images).float())
+        size = self.pre.input_size
+        out = torch.empty(len(images), images[0].shape[0], size, size, device=self.device)
         for positions in groups.values():
             stack = torch.stack([images[i] for i in positions]).float()
-            index = torch.tensor(positions, device=self.device)
-            out.index_copy_(0, index, self._train_crops(stack) if self.train
-                            else self._eval_crops(stack))
+            index = torch.tensor(positions).to(self.device, non_blocking=True)
+            out.index_copy_(0, index, self._crops(stack))
         return out
+
+    def _crops(self, stack: torch.Tensor) -> torch.Tensor:
+        return self._train_crops(stack) if self.train else self._eval_crops(stack)
 
     def _eval_crops(self, stack: torch.Tensor) -> torch.Tensor:
         # Exactly the CPU transform's geometry: shorter side to input_size / resize_ratio,
@@ -449,8 +457,8 @@ class DeviceTransform:
         top, left, h, w = crop_boxes(len(stack), stack.shape[-2], stack.shape[-1],
                                      self.pre.train_scale, TRAIN_RATIO).float().unbind(1)
         index = torch.arange(len(stack), dtype=torch.float32)
-        rois = torch.stack([index, left, top, left + w, top + h], 1).to(self.device,
-                                                                          stack.dtype)
+        rois = torch.stack([index, left, top, left + w, top + h], 1).to(stack.dtype)
+        rois = rois.to(self.device, non_blocking=True)
         size = self.pre.input_size
         crops: torch.Tensor = roi_align(stack, rois, (size, size), sampling_ratio=-1,
                                         aligned=True)

@@ -65,6 +65,29 @@ def test_nvjpeg_batch_matches_the_cpu_decoder(host_threads: int) -> None:
     assert diff.mean() < 0.05, diff.mean()
 
 
+@pytest.mark.parametrize("train", [False, True])
+@pytest.mark.parametrize("sizes", ["one", "several"])
+@pytest.mark.parametrize("host_threads", [0, 2])
+def test_preparing_a_batch_never_waits_for_the_gpu(train: bool, sizes: str,
+                                                   host_threads: int) -> None:
+    # A blocking host-to-device copy (torch.tensor(..., device="cuda"), .to("cuda")) waits for
+    # every queued kernel: the host would idle until the previous training step ended instead
+    # of preparing the next batch meanwhile. CUDA's sync debug mode turns such waits into errors.
+    data = _jpegs(6) if sizes == "several" else [_jpegs(1)[0]] * 6
+    pre = Preprocessing(input_size=64)
+    dataset = EncodedDataset(data, None, ImageRoots.of())  # type: ignore[arg-type]
+    batch = collate_encoded([dataset[i] for i in range(len(data))])
+    transform = DeviceTransform(pre, train, torch.device("cuda"), channels_last=True,
+                                host_threads=host_threads)
+    transform(batch)  # the decoder, the thread pool, mean and std: made once, before
+    torch.cuda.set_sync_debug_mode("error")
+    try:
+        out = transform(batch)
+    finally:
+        torch.cuda.set_sync_debug_mode("default")
+    assert out.images.shape == (6, 3, 64, 64) and out.labels.is_cuda
+
+
 @pytest.mark.parametrize(("decode", "ahead", "threads"),
                          [("device", 0, 0), ("device", 2, 0), ("device", 2, 4), ("workers", 0, 0),
                           ("pil", 0, 0)])
