@@ -97,12 +97,18 @@ def read_encoded(ref: ImageRef, roots: ImageRoots, color: str, row: int,
             return Encoded(data, True, row, describe_ref(ref))
         mode = ImageReadMode.GRAY if color == "GRAY" else ImageReadMode.RGB
         try:
-            pixels = decode_jpeg(data, mode=mode)
-            assert isinstance(pixels, torch.Tensor)
-            return Encoded(pixels, False, row, describe_ref(ref))
+            return Encoded(decode_jpeg_on_cpu(data, mode), False, row, describe_ref(ref))
         except RuntimeError:
             pass  # Pillow below is more forgiving (and its error message clearer)
     return Encoded(_pixels(image, color), False, row, describe_ref(ref))
+
+
+def decode_jpeg_on_cpu(data: torch.Tensor, mode: ImageReadMode) -> torch.Tensor:
+    """One JPEG to a uint8 C x H x W tensor with libjpeg-turbo: torchvision's operator without
+    its Python wrapper, which logs API usage and (torchvision 0.29) warns of its deprecation on
+    every call: ~35 µs an image, most of it holding the GIL that host threads share."""
+    image: torch.Tensor = torch.ops.image.decode_jpeg(data, mode.value, False)
+    return image
 
 
 def _pixels(image: Image.Image, color: str) -> torch.Tensor:
@@ -258,9 +264,7 @@ def _decode_on_host(data: list[torch.Tensor], mode: ImageReadMode, pin: bool) ->
     images: list[torch.Tensor | None] = []
     for encoded in data:
         try:
-            image = decode_jpeg(encoded, mode=mode)
-            assert isinstance(image, torch.Tensor)
-            images.append(image)
+            images.append(decode_jpeg_on_cpu(encoded, mode))
         except RuntimeError:
             images.append(None)
     flat = [image.permute(1, 2, 0).reshape(-1) for image in images if image is not None]
