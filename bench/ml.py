@@ -49,6 +49,7 @@ import torchvision
 from PIL import Image, ImageDraw
 
 from ml.data import Batch, FailureTracker, ImageRoots, LabelEncoder, Preprocessing
+from ml.device_decode import DecodeTimes, DeviceLoader
 from ml.errors import MLError
 from ml.models import get_model
 from ml.predict import predict
@@ -126,20 +127,32 @@ def synthetic_inference(model: torch.nn.Module, setup: DeviceSetup, batch: int, 
     return batch * steps / (time.perf_counter() - start)
 
 
+def host_times(loader: object) -> str:
+    """Where the host's time went per batch, for the device-side decode modes."""
+    return loader.transform.times.per_batch() if isinstance(loader, DeviceLoader) else ""
+
+
+def reset_host_times(loader: object) -> None:
+    if isinstance(loader, DeviceLoader):
+        loader.transform.times = DecodeTimes()
+
+
 def end_to_end_training(model: torch.nn.Module, setup: DeviceSetup, paths: list[str],
                         labels: list[int], roots: ImageRoots, pre: Preprocessing,
-                        batch: int) -> tuple[float, float]:
-    """images/s of ``train_one_epoch`` over the files (after a 3-step warm-up), and the loss."""
+                        batch: int) -> tuple[float, float, str]:
+    """images/s of ``train_one_epoch`` over the files (after a 3-step warm-up), the loss, and
+    where the host's time went per batch."""
     loader = setup.image_loader(paths, labels, roots, pre, train=True, batch_size=batch,
                                 shuffle=True)
     opt = torch.optim.AdamW(model.parameters(), lr=1e-4, fused=setup.fused_optimizer or None)
     sched = cosine_with_warmup(opt, 10 * len(loader), len(loader))
     loss_fn = torch.nn.CrossEntropyLoss(label_smoothing=0.1)
     train_one_epoch(model, loader, opt, sched, loss_fn, setup, max_steps=3)  # warm-up
+    reset_host_times(loader)
     start = time.perf_counter()
     stats = train_one_epoch(model, loader, opt, sched, loss_fn, setup)
     sync(setup.device)
-    return stats.images / (time.perf_counter() - start), stats.loss
+    return stats.images / (time.perf_counter() - start), stats.loss, host_times(loader)
 
 
 def end_to_end_inference(model: torch.nn.Module, setup: DeviceSetup, paths: list[str],
@@ -154,19 +167,21 @@ def end_to_end_inference(model: torch.nn.Module, setup: DeviceSetup, paths: list
 
 
 def decode_only(setup: DeviceSetup, paths: list[str], roots: ImageRoots, pre: Preprocessing,
-                batch: int) -> float:
-    """images/s of the inference loader alone: files to preprocessed batches on the device."""
+                batch: int) -> tuple[float, str]:
+    """images/s of the inference loader alone (files to preprocessed batches on the device),
+    and where the host's time went per batch."""
     loader = setup.image_loader(paths, None, roots, pre, train=False, batch_size=batch,
                                 shuffle=False)
     batches = iter(loader)
     next(batches)  # workers started, decoders made
     sync(setup.device)
+    reset_host_times(loader)
     start, count = time.perf_counter(), 0
     for b in batches:
         images, _ = setup.to_device(b)  # already there unless decoded by "pil"
         count += len(images)
     sync(setup.device)
-    return count / (time.perf_counter() - start)
+    return count / (time.perf_counter() - start), host_times(loader)
 
 
 def loop_overhead(model: torch.nn.Module, setup: DeviceSetup, batch: int, size: int,
@@ -286,13 +301,14 @@ def main() -> None:
         for mode, decode, ahead, host_threads in variants:
             mode_setup = replace(setup, decode=decode, decode_ahead=ahead,
                                  decode_threads=host_threads)
-            if decode == "device" and args.workers is None and device.type == "cuda":
-                # Its workers only read bytes and parse headers.
-                mode_setup = replace(mode_setup, num_workers=min(8, os.cpu_count() or 2))
+            if args.workers is None and device.type == "cuda":  # DeviceSetup's per-mode count
+                mode_setup = replace(mode_setup, num_workers=DeviceSetup.choose(
+                    str(device), decode=decode).num_workers)
             model.load_state_dict(initial)  # every mode trains the same starting weights
             try:
-                rate, loss = end_to_end_training(model, mode_setup, many_paths, many_labels,
-                                                 roots, pre, args.batch_size)
+                rate, loss, times = end_to_end_training(model, mode_setup, many_paths,
+                                                        many_labels, roots, pre,
+                                                        args.batch_size)
             except (RuntimeError, MLError) as exc:  # e.g. a worker killed, a NaN loss: go on
                 print(f"train end-to-end {mode}: FAILED {type(exc).__name__}: {exc}", flush=True)
                 continue
@@ -300,14 +316,19 @@ def main() -> None:
             print(f"train end-to-end {mode:24s}{rate:9.1f} img/s "
                   f"({len(many_paths)} images, loss {loss:.3f}, "
                   f"{mode_setup.num_workers} workers)", flush=True)
+            if times:
+                print(f"  training, {times}", flush=True)
             rate = end_to_end_inference(model, mode_setup, many_paths, encoder, roots, pre,
                                         args.infer_batch_size)
             results[f"infer_end_to_end_{mode}"] = rate
             print(f"infer end-to-end {mode:24s}{rate:9.1f} img/s", flush=True)
-            rate = decode_only(mode_setup, many_paths, roots, pre, args.infer_batch_size)
+            rate, times = decode_only(mode_setup, many_paths, roots, pre,
+                                      args.infer_batch_size)
             results[f"decode_only_{mode}"] = rate
             print(f"decode only      {mode:24s}{rate:9.1f} img/s "
                   f"({rate / results['infer_synthetic']:.2f}x inference synthetic)", flush=True)
+            if times:
+                print(f"  decode only, {times}", flush=True)
 
     ratios = {}
     for mode in modes:

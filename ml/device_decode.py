@@ -276,6 +276,36 @@ def _decode_on_host(data: list[torch.Tensor], mode: ImageReadMode, pin: bool) ->
                         packed, time.perf_counter())
 
 
+@dataclass
+class DecodeTimes:
+    """Where the host's time went while making a loader's batches, summed (seconds).
+
+    ``waiting_for_workers``: in ``next()`` on the DataLoader; ``device_decode``: in the device
+    decoder's call (it blocks until the batch is decoded); ``waiting_for_host``: then waiting for
+    the host threads' part; ``preparing``: the rest (copies, crop/resize/normalise launches);
+    ``waiting_for_decode``: the consumer waiting on a decode-ahead thread. Wall time on the
+    thread that does each, read with ``per_batch`` by bench/ml.py.
+    """
+
+    batches: int = 0
+    images: int = 0
+    host_images: int = 0
+    waiting_for_workers: float = 0.0
+    device_decode: float = 0.0
+    waiting_for_host: float = 0.0
+    preparing: float = 0.0
+    waiting_for_decode: float = 0.0
+
+    def per_batch(self) -> str:
+        n = max(1, self.batches)
+        share = self.host_images / self.images if self.images else 0.0
+        return (f"per batch (ms): workers {1e3 * self.waiting_for_workers / n:.1f}, device "
+                f"decode {1e3 * self.device_decode / n:.1f}, host threads "
+                f"{1e3 * self.waiting_for_host / n:.1f} (share {share:.2f}), preparing "
+                f"{1e3 * self.preparing / n:.1f}, consumer waiting "
+                f"{1e3 * self.waiting_for_decode / n:.1f}")
+
+
 class DeviceTransform:
     """Decode an ``EncodedBatch`` on ``device`` and apply train or eval preprocessing there.
 
@@ -293,6 +323,7 @@ class DeviceTransform:
         self.channels_last = channels_last
         self.host_threads = host_threads
         self.host_share = HostShare()
+        self.times = DecodeTimes()
         self.mode = ImageReadMode.GRAY if preprocessing.color == "GRAY" else ImageReadMode.RGB
         self._stream: torch.cuda.Stream | None = None
         shape = (1, 3, 1, 1)
@@ -300,6 +331,17 @@ class DeviceTransform:
         self.std = torch.tensor(preprocessing.std, device=device).view(shape) * 255
 
     def __call__(self, batch: EncodedBatch) -> Batch:
+        start = time.perf_counter()
+        decoding = self.times.device_decode + self.times.waiting_for_host
+        try:
+            return self._prepare(batch)
+        finally:
+            self.times.batches += 1
+            self.times.images += len(batch.rows)
+            decoding = self.times.device_decode + self.times.waiting_for_host - decoding
+            self.times.preparing += time.perf_counter() - start - decoding
+
+    def _prepare(self, batch: EncodedBatch) -> Batch:
         failures = list(batch.failures)
         decoded = self._decode(batch, failures)
         keep = [i for i, image in enumerate(decoded) if image is not None]
@@ -346,11 +388,14 @@ class DeviceTransform:
                 for i in on_device:  # find the bad one(s); Pillow gets a second chance
                     out[i] = self._decode_one(items[i], failures)
         device_seconds = time.perf_counter() - start
+        self.times.device_decode += device_seconds
         if pending:
             finished = self._finish_host_decode(pending, [items[i] for i in on_host], on_host,
                                                 out, failures)
             self.host_share.update(len(on_host), finished - start, len(on_device),
                                    device_seconds)
+            self.times.host_images += len(on_host)
+            self.times.waiting_for_host += max(0.0, finished - start - device_seconds)
         return out
 
     def _start_host_decode(self, items: list[Encoded]) -> list[Future[_HostDecoded]]:
@@ -528,11 +573,25 @@ class DeviceLoader:
         return len(self.loader)
 
     def __iter__(self) -> Iterator[Batch]:
+        batches = _timed_batches(iter(self.loader), self.transform.times)
         if self.ahead <= 0:
-            for batch in self.loader:
+            for batch in batches:
                 yield self.transform(batch)
             return
-        yield from _decoded_ahead(iter(self.loader), self.transform, self.ahead)
+        yield from _decoded_ahead(batches, self.transform, self.ahead)
+
+
+def _timed_batches(batches: Iterator[EncodedBatch], times: DecodeTimes) -> Iterator[EncodedBatch]:
+    """``batches``, adding the time spent waiting for each to ``times.waiting_for_workers``."""
+    while True:
+        start = time.perf_counter()
+        try:
+            batch = next(batches)
+        except StopIteration:
+            return
+        finally:
+            times.waiting_for_workers += time.perf_counter() - start
+        yield batch
 
 
 _END = object()  # the producer's last item
@@ -577,7 +636,9 @@ def _decoded_ahead(batches: Iterator[EncodedBatch], transform: DeviceTransform,
     thread.start()
     try:
         while True:
+            start = time.perf_counter()
             item = ready.get()
+            transform.times.waiting_for_decode += time.perf_counter() - start
             if item is _END:
                 return
             if isinstance(item, BaseException):

@@ -245,12 +245,16 @@ class DeviceSetup:
             torch.backends.cudnn.benchmark = True
             torch.backends.cuda.matmul.allow_tf32 = True
             torch.backends.cudnn.allow_tf32 = True
-            workers = num_workers if num_workers is not None else min(16, (os.cpu_count() or 2))
             bf16 = torch.cuda.is_bf16_supported()
             if decode in (None, "device") and not device_decode_available(dev):
                 decode = "pil"  # this torchvision has no nvjpeg
+            decode = decode or "device"
+            # With "device" decoding the workers only read files and parse headers: 8 keep up
+            # (and leave cores to host decode threads); the other modes decode in them.
+            workers = (num_workers if num_workers is not None
+                       else min(8 if decode == "device" else 16, (os.cpu_count() or 2)))
             return cls(dev, torch.bfloat16 if bf16 else torch.float16, True, True, True, True,
-                       workers, decode or "device", decode_ahead, decode_threads)
+                       workers, decode, decode_ahead, decode_threads)
         workers = num_workers if num_workers is not None else 0
         return cls(dev, None, False, False, False, False, workers, decode or "pil", decode_ahead,
                    decode_threads)

@@ -357,6 +357,21 @@ def test_host_threads_give_the_same_batches(tmp_path: Path) -> None:
     assert 0.05 <= split.host_share.share <= 0.95
 
 
+@pytest.mark.parametrize("ahead", [0, 2])
+def test_loaders_account_for_the_hosts_time(tmp_path: Path, ahead: int) -> None:
+    # bench/ml.py prints these to show where a batch's host time goes on a GPU.
+    transform = DeviceTransform(Preprocessing(input_size=32), False, CPU, host_threads=2)
+    batches = list(_ahead_loader(tmp_path, ahead, transform))
+    times = transform.times
+    assert times.batches == len(batches) == 7
+    assert times.images == 39  # the 40th is not a JPEG: it failed in the worker
+    assert 0 < times.host_images < times.images
+    assert min(times.waiting_for_workers, times.device_decode, times.preparing) > 0
+    assert times.waiting_for_host >= 0 and times.waiting_for_decode >= 0
+    assert (times.waiting_for_decode > 0) == (ahead > 0)
+    assert "share 0." in times.per_batch()
+
+
 def test_host_share_balances_the_two_sides() -> None:
     share = HostShare(start=0.35)
     assert [share.host_count(n) for n in (0, 1, 2, 10, 256)] == [0, 0, 1, 4, 90]
