@@ -178,12 +178,17 @@ def _chw(flat: torch.Tensor, shape: tuple[int, ...]) -> torch.Tensor:
     return flat.view(height, width, channels).permute(2, 0, 1)
 
 
+def _flat_pixels(pixels: torch.Tensor) -> torch.Tensor:
+    """C x H x W pixels as flat bytes in H, W, C order (``_chw`` reverses it). Decoders hand
+    pixels over as C x H x W views of H x W x C memory (libjpeg-turbo's and Pillow's order), so
+    this is a view, and packing it a plain copy; flattening the C x H x W view would take a
+    strided copy, several times slower."""
+    return pixels.permute(1, 2, 0).reshape(-1)
+
+
 def _packed(encoded: Encoded) -> torch.Tensor:
-    """An image's payload as flat bytes. Decoders hand pixels over as C x H x W views of
-    H x W x C memory (libjpeg-turbo's and Pillow's order), so packing them in that order is a
-    plain copy; flattening the C x H x W view would be a strided one, several times slower."""
-    data = encoded.data if encoded.is_jpeg else encoded.data.permute(1, 2, 0)
-    return data.reshape(-1)
+    """An image's payload as flat bytes."""
+    return encoded.data.reshape(-1) if encoded.is_jpeg else _flat_pixels(encoded.data)
 
 
 def _concatenated(payloads: list[torch.Tensor]) -> torch.Tensor:
@@ -267,7 +272,7 @@ def _decode_on_host(data: list[torch.Tensor], mode: ImageReadMode, pin: bool) ->
             images.append(decode_jpeg_on_cpu(encoded, mode))
         except RuntimeError:
             images.append(None)
-    flat = [image.permute(1, 2, 0).reshape(-1) for image in images if image is not None]
+    flat = [_flat_pixels(image) for image in images if image is not None]
     total = sum(f.numel() for f in flat)
     packed = torch.empty(total, dtype=torch.uint8, pin_memory=pin)
     if flat:
