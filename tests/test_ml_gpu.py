@@ -145,6 +145,23 @@ def test_decoding_ahead_on_a_gpu_gives_the_same_batches(tmp_path: Path) -> None:
         assert torch.equal(a, b)
 
 
+def test_reading_a_batchs_predictions_waits_for_that_batch_only() -> None:
+    # predict() reads batch k's probabilities after queuing batch k+1's forward pass; that read
+    # must not wait for batch k+1 too, or the GPU idles while the host prepares batch k+2.
+    from ml.predict import _HostCopy
+
+    x = torch.randn(4096, 4096, device="cuda")
+    probs = x[:8, :3].softmax(1)
+    copy = _HostCopy(probs)
+    for _ in range(400):  # the next batch's work: a few hundred ms of matmuls
+        x = x @ x.T / 4096
+    later = torch.cuda.Event()  # type: ignore[no-untyped-call]
+    later.record()
+    host = copy.wait()
+    assert not later.query(), "the read waited for work queued after it"  # type: ignore[no-untyped-call]
+    assert not host.is_cuda and torch.allclose(host, probs.cpu())
+
+
 def test_inference_batch_size_falls_back_on_out_of_memory() -> None:
     from ml.predict import _ChunkLimit, _probabilities
 
