@@ -99,6 +99,9 @@ DATABASE_NAME = "pixelsql"
 DEFAULT_QUERY_THREADS = 1
 # ML result tables kept registered per session (a portal may still be reading one).
 MAX_REGISTERED_RESULTS = 8
+# Statement texts whose column-type rewrites a session remembers, and the longest one it does.
+REWRITES_REMEMBERED = 512
+REWRITE_CACHE_MAX_TEXT = 8192
 
 
 class _SchemaCache(Generic[K, V]):
@@ -370,6 +373,13 @@ class Session:
         # Column name → type of the tables INSERT/UPDATE statements write
         # (_with_insert_columns, _with_column_literals).
         self._table_columns: _SchemaCache[str, dict[str, str]] = _SchemaCache(db, 1024)
+        # The open transaction changed the schema: its end (commit or rollback) changes it again
+        # for every session's caches (_SchemaCache), which saw it change at the statement.
+        self._schema_changed_in_transaction = False
+        # What those column-type rewrites made of a statement's text (each tokenizes it: ~100
+        # µs for a dashboard query with a sum), for texts that come again.
+        self._rewrites: _SchemaCache[tuple[str, str], tuple[str | None]] = \
+            _SchemaCache(db, REWRITES_REMEMBERED)
         self._parsed = _ParsedStatements()
 
     def set_startup_parameter(self, name: str, value: str) -> None:
@@ -434,6 +444,7 @@ class Session:
             with contextlib.suppress(duckdb.Error):
                 self._cursor.close()
             self._cursor = None
+        self._schema_settled()
         self.tx_status = "I"
 
     # -- transactions --------------------------------------------------------------------------
@@ -484,12 +495,21 @@ class Session:
             if not commit:
                 with contextlib.suppress(duckdb.Error):
                     self.cursor.rollback()
+            self._schema_settled()
+
+    def _schema_settled(self) -> None:
+        """The transaction ended: if it changed the schema, what sessions remember of the
+        schema is stale again (a rollback undid the change; a commit showed it to the others)."""
+        if self._schema_changed_in_transaction:
+            self._schema_changed_in_transaction = False
+            self.db.bump_schema_version()
 
     def restart_transaction(self) -> None:
         """Replace DuckDB's transaction with a new one (ROLLBACK TO SAVEPOINT, when nothing was
         written before the savepoint, is exactly that)."""
         with contextlib.suppress(duckdb.Error):
             self.cursor.rollback()
+        self._schema_settled()
         self._guarded(self.cursor.begin, None)
         self.tx_status = "T"
 
@@ -597,6 +617,8 @@ class Session:
             raise _untranslated(exc, duck, stmt.text) from exc
         if stmt.changes_schema:
             self.db.bump_schema_version()
+            if self.tx_status != "I":
+                self._schema_changed_in_transaction = True
         if stmt.returns_rows:
             again = None
             if stmt.kind is Kind.QUERY and _may_run_twice(duck.text):
@@ -612,7 +634,7 @@ class Session:
         """The statement as DuckDB runs it (:mod:`engine.translate`): the one place where the
         SQL DuckDB sees for execute and describe is decided. Readies the catalog it reads."""
         duck = translate(text)
-        summed = with_integer_sums(duck.text, self._written_columns)
+        summed = self._rewritten(with_integer_sums, duck.text)
         if summed is not None:  # sum(int4) is int8, as in PostgreSQL (engine.aggregates)
             duck = dataclasses.replace(duck, text=summed, changed=True)
         if duck.uses_catalog and (self._catalog_cursor is not self._cursor
@@ -833,8 +855,21 @@ class Session:
     def _with_column_literals(self, duck: Translation) -> Translation:
         """String literals stored into or compared with bytea, array, boolean and date/time
         columns, as PostgreSQL reads them (:mod:`engine.literals`)."""
-        text = with_column_literals(duck.text, self._written_columns)
+        text = self._rewritten(with_column_literals, duck.text)
         return duck if text is None else dataclasses.replace(duck, text=text, changed=True)
+
+    def _rewritten(self, rewrite: Callable[[str, Callable[[str], dict[str, str]]], str | None],
+                   text: str) -> str | None:
+        """``rewrite(text, self._written_columns)``: a rewrite that reads nothing but ``text``
+        and column types, so its result holds until the schema changes (``_SchemaCache``)."""
+        if len(text) > REWRITE_CACHE_MAX_TEXT:
+            return rewrite(text, self._written_columns)
+        key = (rewrite.__name__, text)
+        cached = self._rewrites.get(key)
+        if cached is None:
+            cached = (rewrite(text, self._written_columns),)
+            self._rewrites.put(key, cached)
+        return cached[0]
 
     def _written_columns(self, table: str) -> dict[str, str]:
         """:meth:`_column_types`, remembered until the schema changes."""

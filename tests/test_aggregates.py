@@ -70,3 +70,51 @@ def test_types_and_values_as_postgresql(
         conn.execute("DROP TABLE summed")
     assert results[0] == results[1]
     assert results[0][0][1:4] == [("sum", 20), ("sum", 20), ("sum", 1700)]  # int8, int8, numeric
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("end", ["ROLLBACK", "COMMIT"])
+def test_column_types_follow_a_transactions_schema_change(
+        ours_and_pg15: tuple[psycopg.Connection[Any], psycopg.Connection[Any]],
+        end: str) -> None:
+    # The same query text before, inside and after a transaction that changes a column's type:
+    # what the server remembers of column types (and of rewrites made from them) must follow
+    # the schema as the transaction ends, rolled back or committed.
+    query = "SELECT sum(v) FROM retyped"
+    results = []
+    for conn in ours_and_pg15:
+        conn.execute("DROP TABLE IF EXISTS retyped")
+        conn.execute("CREATE TABLE retyped (v double precision)")
+        conn.execute("INSERT INTO retyped VALUES (1.5), (1.25)")
+        seen = [conn.execute(query).fetchone()]
+        conn.execute("BEGIN")
+        conn.execute("ALTER TABLE retyped ALTER COLUMN v TYPE integer")
+        seen.append(conn.execute(query).fetchone())
+        conn.execute(end)
+        seen += [conn.execute(query).fetchone() for _ in range(2)]
+        conn.execute("DROP TABLE retyped")
+        results.append(seen)
+    assert results[0] == results[1]
+    expected_after = (3,) if end == "COMMIT" else (2.75,)
+    assert results[0] == [(2.75,), (3,), expected_after, expected_after]
+
+
+@pytest.mark.integration
+def test_another_sessions_committed_schema_change_is_seen(server: Any) -> None:
+    # Session B reads the table while A's change is uncommitted (the old type, as B must see
+    # it), then again after A commits: B must not keep the old type.
+    with psycopg.connect(server.dsn(), autocommit=True) as a, \
+            psycopg.connect(server.dsn(), autocommit=True) as b:
+        a.execute("DROP TABLE IF EXISTS shared_retyped")
+        a.execute("CREATE TABLE shared_retyped (v double precision)")
+        a.execute("INSERT INTO shared_retyped VALUES (1.5), (1.25)")
+        query = "SELECT sum(v) FROM shared_retyped"
+        a.execute("BEGIN")
+        a.execute("ALTER TABLE shared_retyped ALTER COLUMN v TYPE integer")
+        before = b.execute(query)
+        assert before.fetchone() == (2.75,) and before.description[0].type_code == 701  # float8
+        a.execute("COMMIT")
+        for _ in range(2):
+            after = b.execute(query)
+            assert after.fetchone() == (3,) and after.description[0].type_code == 20  # int8
+        a.execute("DROP TABLE shared_retyped")

@@ -194,3 +194,40 @@ def test_a_planned_query_meeting_bad_data_fails_as_postgresql_does(
     with pytest.raises(duckdb.ConversionException, match="Could not convert string 'x'") as bad:
         parsed.execute(cur, "SELECT v::int FROM s", None)
     assert "LINE 1" not in str(bad.value)  # no position: PostgreSQL has none for these either
+
+
+def test_column_type_rewrites_are_made_once_per_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    # sum(int4) → bigint tokenizes the statement; a dashboard's repeated query should pay that
+    # once, until the schema changes (or a transaction that changed it ends).
+    import engine.session as session_module
+
+    calls: list[str] = []
+    real = session_module.with_integer_sums
+
+    def counted(sql: str, columns: object) -> str | None:
+        calls.append(sql)
+        return real(sql, columns)  # type: ignore[arg-type]
+
+    counted.__name__ = real.__name__
+    monkeypatch.setattr(session_module, "with_integer_sums", counted)
+    db = Database(None)
+    session = Session(db, "tester")
+
+    def total() -> object:
+        outcome = session.execute(split("SELECT sum(v) FROM n")[0])
+        assert isinstance(outcome, RowsOutcome)
+        batch = outcome.rows.next_batch()
+        assert isinstance(batch, PyRowBatch)
+        return batch.rows[0][0]
+
+    try:
+        session.execute(split("CREATE TABLE n (v INTEGER)")[0])
+        session.execute(split("INSERT INTO n VALUES (2147483647), (2147483647)")[0])
+        assert [total() for _ in range(3)] == [4294967294] * 3
+        assert len([c for c in calls if "sum(v)" in c]) == 1
+        session.execute(split("ALTER TABLE n ALTER COLUMN v TYPE DOUBLE")[0])
+        assert total() == 4294967294.0
+        assert len([c for c in calls if "sum(v)" in c]) == 2
+    finally:
+        session.close()
+        db.close()
