@@ -106,7 +106,8 @@ REWRITE_CACHE_MAX_TEXT = 8192
 
 class _SchemaCache(Generic[K, V]):
     """A bounded cache of facts about the database's objects, forgotten whenever its schema
-    changes (``Database.current_schema_version``)."""
+    changes (``Database.current_schema_version``). When full, the oldest entry makes room (a
+    stream of one-off statement texts must not keep the repeated ones out)."""
 
     def __init__(self, db: Database, limit: int) -> None:
         self._db = db
@@ -122,8 +123,13 @@ class _SchemaCache(Generic[K, V]):
         return self._entries.get(key)
 
     def put(self, key: K, value: V) -> None:
-        if len(self._entries) < self._limit:
-            self._entries[key] = value
+        """Keep ``value``, found after a ``get`` missed it; unless the schema changed since
+        that ``get`` (another session's DDL): then it may describe the old schema."""
+        if self._db.current_schema_version != self._version:
+            return
+        if len(self._entries) >= self._limit and key not in self._entries:
+            del self._entries[next(iter(self._entries))]
+        self._entries[key] = value
 
     def clear(self) -> None:
         self._entries.clear()

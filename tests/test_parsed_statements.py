@@ -231,3 +231,25 @@ def test_column_type_rewrites_are_made_once_per_text(monkeypatch: pytest.MonkeyP
     finally:
         session.close()
         db.close()
+
+
+def test_schema_caches_make_room_and_forget_on_schema_change() -> None:
+    from engine.session import _SchemaCache
+
+    db = Database(None)
+    try:
+        cache: _SchemaCache[str, int] = _SchemaCache(db, 2)
+        for key, value in (("a", 1), ("b", 2), ("c", 3)):  # "a", the oldest, makes room
+            assert cache.get(key) is None
+            cache.put(key, value)
+        assert [cache.get(k) for k in "abc"] == [None, 2, 3]
+        cache.put("b", 20)  # replacing an entry evicts nothing
+        assert [cache.get(k) for k in "bc"] == [20, 3]
+        db.bump_schema_version()
+        assert [cache.get(k) for k in "bc"] == [None, None]
+        assert cache.get("d") is None
+        db.bump_schema_version()  # found before this change: not kept
+        cache.put("d", 4)
+        assert cache.get("d") is None
+    finally:
+        db.close()
