@@ -8,6 +8,8 @@ CPU in test_ml_device_decode.py and test_ml_train.py. They run on the lent GPU m
 from __future__ import annotations
 
 import io
+import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,11 +17,12 @@ import torch
 from PIL import Image
 
 from ml.artifacts import load_model, metadata_from_training, save_model
-from ml.data import ImageRoots, Preprocessing
+from ml.data import ImageRoots, LabelEncoder, Preprocessing
 from ml.device_decode import DeviceLoader, DeviceTransform, EncodedDataset, collate_encoded
+from ml.models import get_model
 from ml.predict import predict
 from ml.testing import write_shape_dataset
-from ml.train import DeviceSetup, TrainOptions, fit
+from ml.train import DeviceSetup, TrainOptions, cosine_with_warmup, fit, train_one_epoch
 
 pytestmark = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
 
@@ -160,6 +163,72 @@ def test_reading_a_batchs_predictions_waits_for_that_batch_only() -> None:
     host = copy.wait()
     assert not later.query(), "the read waited for work queued after it"  # type: ignore[no-untyped-call]
     assert not host.is_cuda and torch.allclose(host, probs.cpu())
+
+
+def _syncs(run: Callable[[], object]) -> list[str]:
+    """Where ``run`` made the host wait for the GPU (file:line of each waiting call), as CUDA's
+    sync debug mode reports it: a blocking copy, ``.item()``, a stream or event wait."""
+    torch.cuda.set_sync_debug_mode("warn")
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            run()
+    finally:
+        torch.cuda.set_sync_debug_mode("default")
+    return [f"{Path(w.filename).name}:{w.lineno}" for w in caught
+            if "synchroniz" in str(w.message)]
+
+
+def _jpeg_files(directory: Path, count: int) -> list[str]:
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i, data in enumerate(_jpegs(8) * (count // 8)):
+        (directory / f"{i}.jpg").write_bytes(data)
+        paths.append(str(directory / f"{i}.jpg"))
+    return paths
+
+
+@pytest.mark.parametrize(("ahead", "threads"), [(0, 0), (2, 0), (0, 2)])
+def test_training_steps_never_wait_for_the_gpu(tmp_path: Path, ahead: int,
+                                               threads: int) -> None:
+    # The host must run ahead of the GPU (decoding and queuing the next step) between progress
+    # reports: a wait per step would leave the GPU idle while the host prepares each batch.
+    # Two steps and seven steps must wait equally often (the end-of-epoch reads only).
+    paths = _jpeg_files(tmp_path, 64)
+    setup = DeviceSetup.choose("cuda", num_workers=2, decode="device", decode_ahead=ahead,
+                               decode_threads=threads)
+    loader = setup.image_loader(paths, [i % 2 for i in range(64)], ImageRoots.of(tmp_path),
+                                Preprocessing(input_size=64), train=True, batch_size=8,
+                                shuffle=True)
+    model = get_model("ConvNeXt_Tiny", 2, use_pretrained=False).model.cuda()
+    model = model.to(memory_format=torch.channels_last)
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-4, fused=True)
+    sched = cosine_with_warmup(opt, 100, 2)
+    loss_fn = torch.nn.CrossEntropyLoss(label_smoothing=0.1)
+
+    def epoch(steps: int) -> Callable[[], object]:
+        return lambda: train_one_epoch(model, loader, opt, sched, loss_fn, setup,
+                                       max_steps=steps)
+
+    epoch(3)()  # cudnn autotuning, decoders, thread pools: made once, before
+    short, long = _syncs(epoch(2)), _syncs(epoch(7))
+    assert len(long) == len(short), (short, long)
+
+
+def test_predicting_waits_for_each_batch_at_most_once(tmp_path: Path) -> None:
+    paths = _jpeg_files(tmp_path, 48)
+    setup = DeviceSetup.choose("cuda", num_workers=2, decode="device")
+    model = get_model("ConvNeXt_Tiny", 2, use_pretrained=False).model
+    encoder = LabelEncoder.fit(["a", "b"])
+    pre, roots = Preprocessing(input_size=64), ImageRoots.of(tmp_path)
+
+    def run(count: int) -> Callable[[], object]:
+        return lambda: predict(model, encoder, pre, paths[:count], roots, setup=setup,
+                               batch_size=8)
+
+    run(16)()
+    short, long = _syncs(run(16)), _syncs(run(48))  # 2 batches, then 6
+    assert len(long) - len(short) <= 4, (short, long)  # one read of each batch's results
 
 
 def test_inference_batch_size_falls_back_on_out_of_memory() -> None:
