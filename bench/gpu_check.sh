@@ -5,12 +5,20 @@
 # PREDICT, DDP, cancel, GPU memory). Needs duckdb, sqlglot and psycopg importable.
 # Usage there: bash bench/gpu_check.sh   (outputs also under $OUT when set)
 # The steps' time limits add up to 560 s, so the whole check fits one device call (600 s at
-# most); the benchmark, what issue 4 measures, goes first.
+# most); the benchmark, what issue 4 measures, goes first. `bash bench/gpu_check.sh compile`
+# measures the compiled model alone (300 s at most).
 set -u
 OUT=${OUT:-/tmp/gpu_check}
 mkdir -p "$OUT"
 export PYTHONUNBUFFERED=1 PYTHONPATH=$PWD${PYTHONPATH:+:$PYTHONPATH} PYTHONWARNINGS=ignore::DeprecationWarning
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader | tee "$OUT/gpu.txt"
+if [ "${1:-}" = compile ]; then
+  # Second call, when device time is left: the compiled model (torch.compile, inductor) against
+  # its own compiled ceiling, ~1 min of compiling first (bash bench/gpu_check.sh compile).
+  timeout 300 python3 bench/ml.py --images 4096 --repeat 2 --decode device --compile \
+    --decode-threads ${DECODE_THREADS:-0} 2>&1 | tee "$OUT/bench_compile.txt"
+  exit
+fi
 python3 -c "import sys, torch, torchvision, PIL; print('python', sys.version.split()[0], 'torch',
 torch.__version__, 'torchvision', torchvision.__version__, 'pillow', PIL.__version__)" \
   | tee -a "$OUT/gpu.txt"

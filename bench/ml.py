@@ -20,7 +20,8 @@ DataLoader workers (``workers`` / ``pil``) or several (``--decode device,workers
 batches ahead (``DeviceLoader``), ``--decode-threads 0,8`` the ``device`` mode with that many
 host threads decoding part of each batch beside nvJPEG (``DeviceTransform``). ``--overhead``
 adds the training loop's own cost: ``train_one_epoch`` against a bare loop over the same ready
-tensors.
+tensors. ``--compile`` runs the model compiled (``torch.compile``) throughout, ceilings
+included, and first prints how long compiling took.
 
 and prints images/s and the end-to-end / synthetic ratio for each, plus a JSON line.
 Examples::
@@ -48,6 +49,7 @@ import torch
 import torchvision
 from PIL import Image, ImageDraw
 
+from ml.compiling import compiled, compiled_graphs
 from ml.data import Batch, FailureTracker, ImageRoots, LabelEncoder, Preprocessing
 from ml.device_decode import DecodeTimes, DeviceLoader
 from ml.errors import MLError
@@ -139,11 +141,12 @@ def reset_host_times(loader: object) -> None:
 
 def end_to_end_training(model: torch.nn.Module, setup: DeviceSetup, paths: list[str],
                         labels: list[int], roots: ImageRoots, pre: Preprocessing,
-                        batch: int) -> tuple[float, float, str]:
+                        batch: int, full_batches: bool) -> tuple[float, float, str]:
     """images/s of ``train_one_epoch`` over the files (after a 3-step warm-up), the loss, and
-    where the host's time went per batch."""
+    where the host's time went per batch (``full_batches``: as ``fit`` trains a compiled
+    model)."""
     loader = setup.image_loader(paths, labels, roots, pre, train=True, batch_size=batch,
-                                shuffle=True)
+                                shuffle=True, drop_last=full_batches)
     opt = torch.optim.AdamW(model.parameters(), lr=1e-4, fused=setup.fused_optimizer or None)
     sched = cosine_with_warmup(opt, 10 * len(loader), len(loader))
     loss_fn = torch.nn.CrossEntropyLoss(label_smoothing=0.1)
@@ -157,11 +160,13 @@ def end_to_end_training(model: torch.nn.Module, setup: DeviceSetup, paths: list[
 
 def end_to_end_inference(model: torch.nn.Module, setup: DeviceSetup, paths: list[str],
                          encoder: LabelEncoder, roots: ImageRoots, pre: Preprocessing,
-                         batch: int) -> float:
+                         batch: int, fixed_shapes: bool) -> float:
     """images/s of ``predict`` over the files (one warm-up call on two batches first)."""
-    predict(model, encoder, pre, paths[: batch * 2], roots, setup=setup, batch_size=batch)
+    predict(model, encoder, pre, paths[: batch * 2], roots, setup=setup, batch_size=batch,
+            fixed_shapes=fixed_shapes)
     start = time.perf_counter()
-    preds = predict(model, encoder, pre, paths, roots, setup=setup, batch_size=batch)
+    preds = predict(model, encoder, pre, paths, roots, setup=setup, batch_size=batch,
+                    fixed_shapes=fixed_shapes)
     sync(setup.device)
     return len(preds) / (time.perf_counter() - start)
 
@@ -249,6 +254,9 @@ def main() -> None:
     parser.add_argument("--jpeg-noise", type=float, default=6.0,
                         help="grain in the generated JPEGs (file size, so decode cost)")
     parser.add_argument("--dir", default=None, help="folder for the JPEGs (default: a temp dir)")
+    parser.add_argument("--compile", action="store_true",
+                        help="run the model compiled (torch.compile; PIXELSQL_COMPILE_BACKEND), "
+                             "the synthetic ceilings too")
     args = parser.parse_args()
 
     setup = DeviceSetup.choose(args.device, args.workers, decode="pil")
@@ -262,11 +270,21 @@ def main() -> None:
     if setup.channels_last:
         model = model.to(memory_format=torch.channels_last)
     results: dict[str, float] = {}
+    run_model = compiled(model) if args.compile else model  # shares model's parameters
+    if args.compile:
+        for name, measure in (("training", synthetic_training),
+                              ("inference", synthetic_inference)):
+            start = time.perf_counter()
+            measure(run_model, setup, args.batch_size if name == "training"
+                    else args.infer_batch_size, args.input_size, 1, warmup=0)
+            results[f"compile_{name}_s"] = time.perf_counter() - start
+            print(f"compiling: first {name} step {results[f'compile_{name}_s']:.1f}s "
+                  f"({compiled_graphs()} graphs so far)", flush=True)
     results["train_synthetic"] = synthetic_training(
-        model, setup, args.batch_size, args.input_size, args.steps, warmup=3)
+        run_model, setup, args.batch_size, args.input_size, args.steps, warmup=3)
     print(f"train synthetic        {results['train_synthetic']:9.1f} img/s", flush=True)
     results["infer_synthetic"] = synthetic_inference(
-        model, setup, args.infer_batch_size, args.input_size, args.steps, warmup=3)
+        run_model, setup, args.infer_batch_size, args.input_size, args.steps, warmup=3)
     print(f"infer synthetic        {results['infer_synthetic']:9.1f} img/s", flush=True)
     if args.overhead:
         bare, pipe = loop_overhead(model, setup, args.batch_size, args.input_size, args.steps)
@@ -306,9 +324,9 @@ def main() -> None:
                     str(device), decode=decode).num_workers)
             model.load_state_dict(initial)  # every mode trains the same starting weights
             try:
-                rate, loss, times = end_to_end_training(model, mode_setup, many_paths,
+                rate, loss, times = end_to_end_training(run_model, mode_setup, many_paths,
                                                         many_labels, roots, pre,
-                                                        args.batch_size)
+                                                        args.batch_size, args.compile)
             except (RuntimeError, MLError) as exc:  # e.g. a worker killed, a NaN loss: go on
                 print(f"train end-to-end {mode}: FAILED {type(exc).__name__}: {exc}", flush=True)
                 continue
@@ -318,8 +336,8 @@ def main() -> None:
                   f"{mode_setup.num_workers} workers)", flush=True)
             if times:
                 print(f"  training, {times}", flush=True)
-            rate = end_to_end_inference(model, mode_setup, many_paths, encoder, roots, pre,
-                                        args.infer_batch_size)
+            rate = end_to_end_inference(run_model, mode_setup, many_paths, encoder, roots, pre,
+                                        args.infer_batch_size, args.compile)
             results[f"infer_end_to_end_{mode}"] = rate
             print(f"infer end-to-end {mode:24s}{rate:9.1f} img/s", flush=True)
             rate, times = decode_only(mode_setup, many_paths, roots, pre,
@@ -344,7 +362,8 @@ def main() -> None:
                       "torchvision": torchvision.__version__, "base": args.base,
                       "batch_size": args.batch_size, "infer_batch_size": args.infer_batch_size,
                       "input_size": args.input_size, "images": args.images,
-                      "repeat": args.repeat, "workers": setup.num_workers, **results, **ratios}))
+                      "repeat": args.repeat, "workers": setup.num_workers,
+                      "compile": args.compile, **results, **ratios}))
 
 
 if __name__ == "__main__":

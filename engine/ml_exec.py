@@ -93,6 +93,11 @@ class OptionSpec:
     kind: type
     choices: tuple[str, ...] = ()
     alias_of: str | None = None
+    bool_as: tuple[str, str] | None = None  # a str option that also takes true / false
+
+
+# compile = 'auto' | true | false ('on' / 'off' too): torch.compile where it pays (ml.compiling)
+_COMPILE = OptionSpec(str, ("auto", "on", "off"), bool_as=("on", "off"))
 
 
 _TRAIN_OPTIONS: dict[str, OptionSpec] = {
@@ -107,14 +112,16 @@ _TRAIN_OPTIONS: dict[str, OptionSpec] = {
     "use_pretrained": OptionSpec(bool), "device": OptionSpec(str),
     "decode": OptionSpec(str, ("pil", "device", "workers")),
     "max_steps_per_epoch": OptionSpec(int), "async": OptionSpec(bool), "gpus": OptionSpec(int),
+    "compile": _COMPILE,
 }
 _PREDICT_OPTIONS: dict[str, OptionSpec] = {
     "image_col": OptionSpec(str), "result_col": OptionSpec(str),
     "probability": OptionSpec(bool), "batch_size": OptionSpec(int), "device": OptionSpec(str),
+    "compile": _COMPILE,
 }
 _EVALUATE_OPTIONS: dict[str, OptionSpec] = {
     "image_col": OptionSpec(str), "label_col": OptionSpec(str), "batch_size": OptionSpec(int),
-    "device": OptionSpec(str),
+    "device": OptionSpec(str), "compile": _COMPILE,
 }
 _PRINT_OPTIONS: dict[str, OptionSpec] = {"image_col": OptionSpec(str)}
 _COPY_OPTIONS: dict[str, OptionSpec] = {
@@ -144,12 +151,15 @@ def check_options(options: Options, specs: dict[str, OptionSpec],
 
 
 def _coerce(key: str, value: OptionValue, spec: OptionSpec, position: int | None) -> OptionValue:
+    if spec.bool_as is not None and isinstance(value, bool):
+        value = spec.bool_as[0] if value else spec.bool_as[1]
     ok = ((isinstance(value, spec.kind) and not (spec.kind is int and isinstance(value, bool)))
           or (spec.kind is float and isinstance(value, int) and not isinstance(value, bool)))
     if not ok:
+        wanted = (f"true, false or one of {', '.join(spec.choices)}" if spec.bool_as
+                  else _TYPE_NAMES[spec.kind])
         raise SqlError(SqlState.INVALID_PARAMETER_VALUE,
-                       f'option "{key}" must be {_TYPE_NAMES[spec.kind]}, got {value!r}',
-                       position=position)
+                       f'option "{key}" must be {wanted}, got {value!r}', position=position)
     if spec.kind is float:
         value = float(value)  # type: ignore[arg-type]
     if spec.choices:
@@ -477,7 +487,8 @@ class MLService:
         def run(chunk: list[str | bytes]) -> PredictOutcome:
             outcome = self._run_job(session, PredictJob(
                 str(self.models_dir / model), chunk, tuple(str(r) for r in self.roots.roots),
-                batch_size=_opt_int(opts, "batch_size"), device=_opt_str(opts, "device")),
+                batch_size=_opt_int(opts, "batch_size"), device=_opt_str(opts, "device"),
+                compile=_opt_str(opts, "compile")),
                 self._new_job("predict", model, session.user))
             assert isinstance(outcome, PredictOutcome)
             return outcome
@@ -506,8 +517,8 @@ class MLService:
         outcome = self._run_job(session, PredictJob(
             str(self.models_dir / command.model), refs, tuple(str(r) for r in self.roots.roots),
             labels=[all_labels[i] for i in keep], batch_size=_opt_int(opts, "batch_size"),
-            device=_opt_str(opts, "device")), self._new_job("evaluate", command.model,
-                                                            session.user))
+            device=_opt_str(opts, "device"), compile=_opt_str(opts, "compile")),
+            self._new_job("evaluate", command.model, session.user))
         assert isinstance(outcome, PredictOutcome) and outcome.metrics is not None
         _failure_notice(outcome, keep, notices)
         m = outcome.metrics

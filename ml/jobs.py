@@ -38,6 +38,7 @@ class PredictJob:
     top_k: int = 0
     batch_size: int | None = None
     device: str | None = None
+    compile: str | None = None  # auto | on | off (ml.compiling); None: PIXELSQL_COMPILE
 
 
 Job = TrainJob | PredictJob

@@ -38,15 +38,20 @@ def default_batch_size(setup: DeviceSetup) -> int:
 def predict(model: nn.Module, encoder: LabelEncoder, preprocessing: Preprocessing,
             refs: Sequence[ImageRef], roots: ImageRoots, *, top_k: int = 0,
             batch_size: int | None = None, setup: DeviceSetup | None = None,
-            max_failure_fraction: float = 1.0, should_stop: StopCheck = None) -> list[Prediction]:
-    """Predict a label for every ref, in input order."""
+            max_failure_fraction: float = 1.0, should_stop: StopCheck = None,
+            fixed_shapes: bool = False) -> list[Prediction]:
+    """Predict a label for every ref, in input order.
+
+    ``fixed_shapes`` pads short batches (the last one, one with unreadable images) to the
+    batch size, so that a compiled model runs one graph instead of compiling another per size.
+    """
     setup = setup or DeviceSetup.choose()
     model.to(setup.device).eval()
     if setup.channels_last:
         model.to(memory_format=torch.channels_last)
+    size = batch_size or default_batch_size(setup)
     loader = setup.image_loader(refs, None, roots, preprocessing, train=False,
-                                batch_size=batch_size or default_batch_size(setup),
-                                shuffle=False)
+                                batch_size=size, shuffle=False)
     failures = FailureTracker(len(refs), max_failure_fraction)
     results: dict[int, Prediction] = {}
     k = min(top_k, len(encoder.classes))
@@ -78,7 +83,10 @@ def predict(model: nn.Module, encoder: LabelEncoder, preprocessing: Preprocessin
             if stop_requested(should_stop):
                 raise Cancelled("prediction cancelled")
             images, _ = setup.to_device(batch)
-            probs = _HostCopy(_probabilities(model, images, setup, limit))
+            count = len(images)
+            if fixed_shapes and count < size:
+                images = _padded(images, size)
+            probs = _HostCopy(_probabilities(model, images, setup, limit)[:count])
             if pending is not None:
                 collect(*pending)
             pending = (batch, probs)
@@ -108,6 +116,17 @@ class _HostCopy:
         if self.done is not None:
             self.done.synchronize()  # type: ignore[no-untyped-call]
         return self.host
+
+
+def _padded(images: torch.Tensor, size: int) -> torch.Tensor:
+    """``images`` followed by zero images up to ``size``, in the same memory format."""
+    layout = (torch.channels_last if images.dim() == 4
+              and images.is_contiguous(memory_format=torch.channels_last)
+              and not images.is_contiguous() else torch.contiguous_format)
+    out = torch.zeros((size, *images.shape[1:]), dtype=images.dtype, device=images.device)
+    out = out.contiguous(memory_format=layout)
+    out[: len(images)] = images
+    return out
 
 
 class _ChunkLimit:
@@ -218,12 +237,12 @@ def classification_metrics(true: Sequence[str | None], predicted: Sequence[str |
 def evaluate_refs(model: nn.Module, encoder: LabelEncoder, preprocessing: Preprocessing,
                   refs: Sequence[ImageRef], labels: Sequence[object], roots: ImageRoots, *,
                   batch_size: int | None = None, setup: DeviceSetup | None = None,
-                  max_failure_fraction: float = 1.0,
-                  should_stop: StopCheck = None) -> tuple[Metrics, list[Prediction]]:
+                  max_failure_fraction: float = 1.0, should_stop: StopCheck = None,
+                  fixed_shapes: bool = False) -> tuple[Metrics, list[Prediction]]:
     """EVALUATE: predict every row, then score against its label (unusable rows are skipped)."""
     predictions = predict(model, encoder, preprocessing, refs, roots, batch_size=batch_size,
                           setup=setup, max_failure_fraction=max_failure_fraction,
-                          should_stop=should_stop)
+                          should_stop=should_stop, fixed_shapes=fixed_shapes)
     true = [None if label is None else str(label) for label in labels]
     metrics = classification_metrics(true, [p.label for p in predictions], encoder.classes)
     return metrics, predictions

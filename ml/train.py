@@ -29,6 +29,7 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader
 
+from ml.compiling import TRAIN_BREAK_EVEN_IMAGES, compile_setting, compiled, should_compile
 from ml.data import (
     Batch,
     FailureTracker,
@@ -92,8 +93,11 @@ class TrainOptions:
     progress_every: int = 1  # steps between step callbacks (each one synchronises the GPU)
     progress_interval_s: float = 0.0  # and at least this long between them (epoch ends: always)
     gpus: int | None = None  # None: one device; N: DistributedDataParallel over N GPUs
+    compile: str | None = None  # auto | on | off (ml.compiling); None: PIXELSQL_COMPILE, auto
 
     def __post_init__(self) -> None:
+        if self.compile is not None:
+            compile_setting(self.compile)
         checks = [
             (self.batch_size >= 1, "batch_size must be at least 1"),
             (self.max_epochs >= 1, "max_epochs must be at least 1"),
@@ -271,7 +275,7 @@ class DeviceSetup:
         return images, batch.labels.to(self.device, non_blocking=self.non_blocking)
 
     def loader(self, dataset: ImageDataset | EncodedDataset, batch_size: int, *,
-               shuffle: bool, seed: int = 0) -> DataLoader[Any]:
+               shuffle: bool, seed: int = 0, drop_last: bool = False) -> DataLoader[Any]:
         generator = torch.Generator()
         generator.manual_seed(seed)
         encoded = isinstance(dataset, EncodedDataset)
@@ -280,16 +284,18 @@ class DeviceSetup:
                           multiprocessing_context=LOADER_START if self.num_workers > 0 else None,
                           num_workers=self.num_workers, pin_memory=self.pin_memory,
                           persistent_workers=self.num_workers > 0, generator=generator,
+                          drop_last=drop_last,
                           prefetch_factor=4 if self.num_workers > 0 else None)
 
     def image_loader(self, refs: Sequence[ImageRef], labels: Sequence[int] | None,
                      roots: ImageRoots, preprocessing: Preprocessing, *, train: bool,
                      batch_size: int, shuffle: bool, seed: int = 0,
-                     rows: Sequence[int] | None = None) -> BatchSource:
+                     rows: Sequence[int] | None = None, drop_last: bool = False) -> BatchSource:
         """Batches of model inputs for rows of image references, decoded where this setup says.
 
         With "device" and "workers" decoding the batches' images are already on the device;
-        with "pil" they are (pinned) CPU tensors that ``to_device`` copies.
+        with "pil" they are (pinned) CPU tensors that ``to_device`` copies. ``drop_last``
+        leaves out a short last batch (a compiled model then keeps one batch shape).
         """
         if self.decode != "pil":
             dataset = EncodedDataset(refs, labels, roots, preprocessing.color, rows,
@@ -297,14 +303,16 @@ class DeviceSetup:
             transform = DeviceTransform(
                 preprocessing, train, self.device, self.channels_last,
                 host_threads=self.decode_threads if self.decode == "device" else 0)
-            return DeviceLoader(self.loader(dataset, batch_size, shuffle=shuffle, seed=seed),
+            return DeviceLoader(self.loader(dataset, batch_size, shuffle=shuffle, seed=seed,
+                                            drop_last=drop_last),
                                 transform, self.decode_ahead)  # type: ignore[return-value]
         cpu = ImageDataset(refs, labels,
                            preprocessing.train_transform() if train
                            else preprocessing.eval_transform(),
                            roots, preprocessing.color, rows=rows,
                            draft_size=preprocessing.input_size)
-        return cast(BatchSource, self.loader(cpu, batch_size, shuffle=shuffle, seed=seed))
+        return cast(BatchSource, self.loader(cpu, batch_size, shuffle=shuffle, seed=seed,
+                                             drop_last=drop_last))
 
 
 def stop_requested(check: StopCheck) -> bool:
@@ -480,14 +488,25 @@ def fit(base: str, refs: Sequence[ImageRef], labels: Sequence[object], roots: Im
     if group is not None and not group.is_main:
         val_pos = []  # validation and the choice of epoch are rank 0's
 
-    def loader(positions: list[int], train: bool, batch_size: int) -> BatchSource:
+    def loader(positions: list[int], train: bool, batch_size: int,
+               drop_last: bool = False) -> BatchSource:
         return setup.image_loader(
             [refs[keep[p]] for p in positions], [encoded[p] for p in positions], roots,
             preprocessing, train=train, batch_size=batch_size, shuffle=train,
-            seed=options.seed, rows=[keep[p] for p in positions])
+            seed=options.seed, rows=[keep[p] for p in positions], drop_last=drop_last)
 
+    # Compiling pays off only past a job size (ml.compiling). A compiled model trains on full
+    # batches only (each epoch reshuffles, so every row is still used): a short last batch
+    # would compile a second graph, as long to make as the first.
+    steps_per_epoch = -(-len(train_pos) // options.batch_size)
+    if options.max_steps_per_epoch is not None:
+        steps_per_epoch = min(steps_per_epoch, options.max_steps_per_epoch)
+    images = min(len(train_pos), steps_per_epoch * options.batch_size) * options.max_epochs
+    compile_mode = compile_setting(options.compile)
+    compile_now = should_compile(compile_mode, setup.device, images, TRAIN_BREAK_EVEN_IMAGES)
     # Building the loaders checks every path against the image roots before training starts.
-    train_loader = loader(train_pos, True, options.batch_size)
+    train_loader = loader(train_pos, True, options.batch_size,
+                          drop_last=compile_now and len(train_pos) >= options.batch_size)
     val_loader = loader(val_pos, False, max(options.batch_size, 64))
     failures = FailureTracker(len(keep), options.max_failure_fraction)
 
@@ -514,12 +533,19 @@ def fit(base: str, refs: Sequence[ImageRef], labels: Sequence[object], roots: Im
             model, device_ids=[setup.device] if setup.device.type == "cuda" else None,
             gradient_as_bucket_view=True)  # no copy between gradients and the all-reduce
 
-    lr = options.learning_rate or spec.default_learning_rate
-    optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=options.weight_decay,
-                                  fused=setup.fused_optimizer or None)
     steps_per_epoch = len(train_loader)
     if options.max_steps_per_epoch is not None:
         steps_per_epoch = min(steps_per_epoch, options.max_steps_per_epoch)
+    if compile_now:  # the training forward pass; validation stays eager
+        trained = compiled(trained)
+        notices.append("training ran compiled (torch.compile): "
+                       + (f"{images} training images, compiling pays off past "
+                          f"{TRAIN_BREAK_EVEN_IMAGES}" if compile_mode == "auto"
+                          else "compile=on"))
+
+    lr = options.learning_rate or spec.default_learning_rate
+    optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=options.weight_decay,
+                                  fused=setup.fused_optimizer or None)
     total_steps = max(1, steps_per_epoch * options.max_epochs)
     scheduler = cosine_with_warmup(optimizer, total_steps,
                                    int(total_steps * options.warmup_fraction))
@@ -584,7 +610,7 @@ def fit(base: str, refs: Sequence[ImageRef], labels: Sequence[object], roots: Im
                "decode": setup.decode,
                "decode_ahead": setup.decode_ahead if setup.decode != "pil" else 0,
                "decode_threads": setup.decode_threads if setup.decode == "device" else 0,
-               "learning_rate": lr}
+               "learning_rate": lr, "compiled": compile_now}
     if group is not None:
         summary["distributed"] = {"world_size": group.world_size, "backend": group.backend,
                                   "rows_per_rank": len(train_pos)}

@@ -4,18 +4,21 @@ Started by ``ml.pool`` with the spawn method, so the server process never import
 initialises CUDA. One job at a time; while it runs the worker sends ``Progress`` messages and
 checks the pool's cancel event every step. Loaded models stay in a small LRU cache keyed by
 their directory and weights file time (at most 4 models and ``PIXELSQL_MODEL_CACHE_MB``, default
-2048, of parameters), so repeated PREDICTs skip the load.
+2048, of parameters), so repeated PREDICTs skip the load; a cached model that has served enough
+images is compiled once and later PREDICTs reuse the compiled one (``ml.compiling``).
 """
 
 from __future__ import annotations
 
 import os
 from collections import OrderedDict
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.synchronize import Event
 from pathlib import Path
 
 import torch
+from torch import nn
 
 from ml.artifacts import (
     WEIGHTS_FILE,
@@ -23,6 +26,12 @@ from ml.artifacts import (
     load_model,
     metadata_from_training,
     save_model,
+)
+from ml.compiling import (
+    PREDICT_BREAK_EVEN_IMAGES,
+    compile_setting,
+    compiled,
+    should_compile,
 )
 from ml.data import ImageRoots
 from ml.errors import MLError
@@ -43,12 +52,22 @@ MODEL_CACHE_BYTES = int(os.environ.get("PIXELSQL_MODEL_CACHE_MB", "2048")) << 20
 PROGRESS_INTERVAL_S = 1.0  # at most one step notice per second (epoch lines always go out)
 
 
+@dataclass
+class _Cached:
+    """A loaded model, the images it has predicted in this worker, and its compiled form once
+    those make compiling pay off."""
+
+    loaded: LoadedModel
+    served: int = 0
+    compiled: nn.Module | None = None
+
+
 class Worker:
     def __init__(self, conn: Connection, cancel: Event, device: str | None) -> None:
         self.conn = conn
         self.cancel = cancel
         self.device = device
-        self.models: OrderedDict[tuple[str, float], LoadedModel] = OrderedDict()
+        self.models: OrderedDict[tuple[str, float], _Cached] = OrderedDict()
 
     def serve(self) -> None:
         while True:
@@ -119,41 +138,57 @@ class Worker:
     # -- prediction -----------------------------------------------------------------------------
 
     def predict(self, job: PredictJob) -> PredictOutcome:
-        loaded = self.load(job.model_dir)
+        entry = self.cached(job.model_dir)
+        loaded = entry.loaded
         roots = ImageRoots.of(*job.image_roots)
         setup = DeviceSetup.choose(job.device or self.device)
+        model = self.model_for(entry, job, setup.device)
+        fixed = model is entry.compiled  # one batch shape: one compiled graph
         if job.labels is not None:
             metrics, preds = evaluate_refs(
-                loaded.model, loaded.encoder, loaded.preprocessing, job.refs, job.labels, roots,
-                batch_size=job.batch_size, setup=setup, should_stop=self.cancel)
+                model, loaded.encoder, loaded.preprocessing, job.refs, job.labels, roots,
+                batch_size=job.batch_size, setup=setup, should_stop=self.cancel,
+                fixed_shapes=fixed)
             scores = metrics.to_dict()
         else:
-            preds = predict(loaded.model, loaded.encoder, loaded.preprocessing, job.refs, roots,
+            preds = predict(model, loaded.encoder, loaded.preprocessing, job.refs, roots,
                             top_k=job.top_k, batch_size=job.batch_size, setup=setup,
-                            should_stop=self.cancel)
+                            should_stop=self.cancel, fixed_shapes=fixed)
             scores = None
         return PredictOutcome([p.label for p in preds], [p.probability for p in preds],
                               [p.error for p in preds], scores)
 
+    @staticmethod
+    def model_for(entry: _Cached, job: PredictJob, device: torch.device) -> nn.Module:
+        """The model to run ``job`` with: compiled once the images ``entry`` has served in
+        this worker, this job's included, make compiling pay off (then kept compiled)."""
+        entry.served += len(job.refs)
+        if entry.compiled is None and should_compile(
+                compile_setting(job.compile), device, entry.served, PREDICT_BREAK_EVEN_IMAGES):
+            entry.compiled = compiled(entry.loaded.model)
+        return entry.compiled if entry.compiled is not None else entry.loaded.model
+
     def load(self, model_dir: str) -> LoadedModel:
+        return self.cached(model_dir).loaded
+
+    def cached(self, model_dir: str) -> _Cached:
         stamp = os.stat(Path(model_dir) / WEIGHTS_FILE).st_mtime
         key = (model_dir, stamp)
         if key in self.models:
             self.models.move_to_end(key)
             return self.models[key]
-        loaded = load_model(model_dir, device="cpu")
-        self.models[key] = loaded
+        entry = self.models[key] = _Cached(load_model(model_dir, device="cpu"))
         # Bounded by count and by parameter bytes; an evicted model's GPU memory goes back.
         while len(self.models) > 1 and (len(self.models) > MODEL_CACHE_SIZE
                                         or self._cached_bytes() > MODEL_CACHE_BYTES):
             self.models.popitem(last=False)
             if torch.cuda.is_available():
                 torch.cuda.empty_cache()
-        return loaded
+        return entry
 
     def _cached_bytes(self) -> int:
-        return sum(p.numel() * p.element_size() for m in self.models.values()
-                   for p in m.model.parameters())
+        return sum(p.numel() * p.element_size() for entry in self.models.values()
+                   for p in entry.loaded.model.parameters())
 
     def send_progress(self, progress: Progress) -> None:
         self.conn.send(progress)

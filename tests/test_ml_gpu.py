@@ -231,6 +231,35 @@ def test_predicting_waits_for_each_batch_at_most_once(tmp_path: Path) -> None:
     assert len(long) - len(short) <= 4, (short, long)  # one read of each batch's results
 
 
+def test_compiled_training_and_prediction_with_inductor(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    # The CPU tests compile with aot_eager; here inductor generates the GPU kernels, under
+    # bf16 autocast and channels_last (a tiny base: ConvNeXt takes a minute to compile).
+    import torch._dynamo
+
+    from ml.compiling import COMPILE_BACKEND_ENV, compiled, compiled_graphs
+    from ml.testing import register_tiny_model
+
+    monkeypatch.delenv(COMPILE_BACKEND_ENV, raising=False)
+    torch._dynamo.reset()
+    base = register_tiny_model()
+    paths, labels = write_shape_dataset(tmp_path, 20, ("red", "blue"), size=64, seed=5)
+    roots = ImageRoots.of(tmp_path)
+    graphs = compiled_graphs()
+    result = fit(base, paths, labels, roots,
+                 TrainOptions(input_size=64, max_epochs=4, batch_size=12, device="cuda",
+                              use_pretrained=False, compile="on"))
+    assert result.data_summary["compiled"] is True and compiled_graphs() == graphs + 1
+    assert (result.metrics["val_accuracy"] or 0) >= 0.75, result.metrics
+    setup = DeviceSetup.choose("cuda")
+    eager = predict(result.model, result.encoder, result.preprocessing, paths, roots,
+                    setup=setup)
+    fast = predict(compiled(result.model), result.encoder, result.preprocessing, paths, roots,
+                   setup=setup, batch_size=16, fixed_shapes=True)
+    agree = sum(a.label == b.label for a, b in zip(eager, fast, strict=True))
+    assert agree >= len(paths) - 1, agree
+
+
 def test_inference_batch_size_falls_back_on_out_of_memory() -> None:
     from ml.predict import _ChunkLimit, _probabilities
 

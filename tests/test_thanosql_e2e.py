@@ -102,6 +102,20 @@ def test_predict_returns_input_columns_plus_predicted(ml_server: RunningServer,
             assert accuracy_score(df["label"], df["predicted"]) >= 0.75, table
 
 
+def test_compile_option_is_passed_and_results_do_not_change(ml_server: RunningServer,
+                                                           trained: list[str]) -> None:
+    # On the CPU "auto" never compiles; "off" is the same path, spelled out.
+    with psycopg.connect(ml_server.dsn(), autocommit=True) as conn:
+        query = "AS SELECT * FROM cat_and_dog_test ORDER BY image_path"
+        default = conn.execute(f"PREDICT USING my_image_classifier {query}").fetchall()
+        for value in ("false", "'off'", "'AUTO'"):
+            assert conn.execute(f"PREDICT USING my_image_classifier OPTIONS (compile={value}) "
+                                f"{query}").fetchall() == default, value
+        scores = dict(conn.execute("EVALUATE USING my_image_classifier OPTIONS (compile=false) "
+                                   "AS SELECT * FROM cat_and_dog_test").fetchall())
+        assert scores["evaluated"] > 0
+
+
 def test_evaluate_list_and_the_catalog_table(ml_server: RunningServer, trained: list[str]) -> None:
     with psycopg.connect(ml_server.dsn(), autocommit=True) as conn:
         scores = dict(conn.execute("EVALUATE USING my_image_classifier "
@@ -176,6 +190,10 @@ def test_results_identical_across_protocols_and_formats(ml_server: RunningServer
      "22023", "must be an integer"),
     ("BUILD MODEL m2 USING ConvNeXt_Tiny OPTIONS (color='CMYK') AS SELECT * FROM t",
      "22023", "must be one of RGB, GRAY"),
+    ("BUILD MODEL m2 USING ConvNeXt_Tiny OPTIONS (compile='sometimes') AS SELECT * FROM t",
+     "22023", "must be one of auto, on, off"),
+    ("PREDICT USING my_image_classifier OPTIONS (compile=1) AS SELECT * FROM t", "22023",
+     'option "compile" must be true, false or one of auto, on, off'),
     ("BUILD MODEL m2 USING ConvNeXt_Tiny OPTIONS (gpus=2) AS SELECT * FROM t", "22023",
      "ML workers run on the CPU"),
     ("BUILD MODEL m2 USING ConvNeXt_Tiny OPTIONS (gpus=0) AS SELECT * FROM t", "22023",
