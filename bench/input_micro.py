@@ -4,7 +4,9 @@ Generates ``--images`` 500x375 JPEGs (bench/ml.py's), then prints, best of ``--r
 
 * hand-over: a DataLoader with ``--workers`` workers over ``EncodedDataset``, batches of
   ``--batch``: JPEG bytes only ("device" decoding) and pixels decoded in the workers ("workers");
-  what reaches the main process per second;
+  what reaches the main process per second; then the same for ``--large`` photos of
+  2000x1500 decoded in the workers, at full size and at a reduced scale (DCT scaling,
+  ``draft_size``);
 * split decode: ``DeviceTransform``'s decode step over one batch with 0..``--threads`` host
   threads beside the main thread (on the CPU both sides are libjpeg-turbo);
 * crop boxes: a batch's RandomResizedCrop boxes, one ``get_params`` call per image against
@@ -34,6 +36,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--large", type=int, default=64, help="2000x1500 photos (0: none)")
     parser.add_argument("--code", default=str(HERE.parent),
                         help="checkout whose ml package is measured")
     args = parser.parse_args()
@@ -69,6 +72,27 @@ def main() -> None:
                 rates.append(count / (time.perf_counter() - start))
             label = "pixels (workers)" if in_worker else "JPEG bytes (device)"
             print(f"hand-over, {args.workers} workers, {label:20s} {max(rates):8.0f} img/s")
+
+        if args.large:
+            folder = Path(tmp) / "large"
+            folder.mkdir()
+            large, _ = write_jpegs(folder, args.large, scale=4)
+            for draft in (None, 224):
+                if draft and "draft_size" not in dd.EncodedDataset.__init__.__code__.co_varnames:
+                    break
+                extra = {"draft_size": draft} if draft else {}
+                rates = []
+                for _ in range(args.repeat):
+                    dataset = dd.EncodedDataset(large * 2, None, roots, decode_in_worker=True,
+                                                **extra)
+                    batches = iter(setup.loader(dataset, 16, shuffle=False))
+                    next(batches)
+                    start, count = time.perf_counter(), 0
+                    for batch in batches:
+                        count += len(batch.rows)
+                    rates.append(count / (time.perf_counter() - start))
+                label = f"2000x1500, {'draft 224' if draft else 'full size'}"
+                print(f"hand-over, {args.workers} workers, {label:20s} {max(rates):8.0f} img/s")
 
         dataset = dd.EncodedDataset(paths[:args.batch], None, roots)
         batch = dd.collate_encoded([dataset[i] for i in range(len(dataset))])

@@ -58,11 +58,12 @@ from ml.predict import predict
 from ml.train import DECODE_MODES, DeviceSetup, cosine_with_warmup, train_one_epoch
 
 
-def write_jpegs(directory: Path, count: int, seed: int = 0,
-                noise: float = 6.0) -> tuple[list[str], list[str]]:
+def write_jpegs(directory: Path, count: int, seed: int = 0, noise: float = 6.0,
+                scale: int = 1) -> tuple[list[str], list[str]]:
     """``count`` 500x375 photo-like JPEGs of two classes: a colour gradient, grain of strength
     ``noise``, and a red or blue disc. Grain sets the file size, which sets the decode cost:
-    6 gives ~44 KiB files (typical of 500x375 photos), 40 gives ~112 KiB (heavy).
+    6 gives ~44 KiB files (typical of 500x375 photos), 40 gives ~112 KiB (heavy). ``scale``
+    enlarges each image that many times (4: 2000x1500, a phone photo's order of size).
     """
     rng = random.Random(seed)
     gradient = Image.radial_gradient("L").resize((500, 375))
@@ -78,6 +79,8 @@ def write_jpegs(directory: Path, count: int, seed: int = 0,
         x, y, r = rng.randint(60, 440), rng.randint(60, 315), rng.randint(30, 60)
         fill = (200, 40, 40) if label == "red" else (40, 40, 200)
         draw.ellipse((x - r, y - r, x + r, y + r), fill=fill)
+        if scale > 1:
+            image = image.resize((500 * scale, 375 * scale), Image.Resampling.BICUBIC)
         path = directory / f"{i:06d}.jpg"
         image.save(path, quality=90)
         paths.append(str(path))

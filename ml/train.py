@@ -299,7 +299,8 @@ class DeviceSetup:
         """
         if self.decode != "pil":
             dataset = EncodedDataset(refs, labels, roots, preprocessing.color, rows,
-                                     decode_in_worker=self.decode == "workers")
+                                     decode_in_worker=self.decode == "workers",
+                                     draft_size=preprocessing.input_size)
             transform = DeviceTransform(
                 preprocessing, train, self.device, self.channels_last,
                 host_threads=self.decode_threads if self.decode == "device" else 0)

@@ -85,6 +85,26 @@ def test_eval_preprocessing_matches_the_pillow_path(fmt: str, size: tuple[int, i
         assert diff.mean() < 0.05 and diff.max() < 0.8
 
 
+@pytest.mark.parametrize("color", ["RGB", "GRAY"])
+def test_workers_decode_large_jpegs_at_a_reduced_scale_like_the_pillow_path(color: str) -> None:
+    # 400x300 for 48 px: DCT scaling at 1/4 (100x75, the smallest not under 48) in the worker,
+    # so a quarter of the decoding work and 1/16 of the pixels to hand over.
+    big, small = _photo(400, 300), _photo(80, 60)
+    pre = Preprocessing(input_size=48, color=color)
+    dataset = EncodedDataset([big, small], None, ImageRoots.of(), color,  # type: ignore[arg-type]
+                             decode_in_worker=True, draft_size=48)
+    handed_over = [dataset[i] for i in range(2)]
+    channels = 1 if color == "GRAY" else 3
+    shapes = [item[0].data.shape for item in handed_over if isinstance(item, tuple)]
+    assert shapes == [(channels, 75, 100), (channels, 60, 80)]  # the small one: full size
+    batch = DeviceTransform(pre, False, CPU)(collate_encoded(handed_over))
+    pillow = ImageDataset([big], None, pre.eval_transform(), ImageRoots.of(), color,
+                          draft_size=48)[0]
+    assert isinstance(pillow, tuple)
+    diff = (batch.images[0] - pillow[0]).abs()
+    assert diff.mean() < 0.05 and diff.max() < 0.8, (diff.mean(), diff.max())
+
+
 @WHERE
 def test_gray_models_get_three_identical_channels(where: str) -> None:
     pre = Preprocessing(input_size=32, color="GRAY")
