@@ -84,8 +84,8 @@ def predict(model: nn.Module, encoder: LabelEncoder, preprocessing: Preprocessin
                 raise Cancelled("prediction cancelled")
             images, _ = setup.to_device(batch)
             count = len(images)
-            if fixed_shapes and count < size:
-                images = _padded(images, size)
+            if fixed_shapes and count < size:  # zero images after them; layout kept
+                images = nn.functional.pad(images, (0, 0, 0, 0, 0, 0, 0, size - count))
             probs = _HostCopy(_probabilities(model, images, setup, limit)[:count])
             if pending is not None:
                 collect(*pending)
@@ -116,17 +116,6 @@ class _HostCopy:
         if self.done is not None:
             self.done.synchronize()  # type: ignore[no-untyped-call]
         return self.host
-
-
-def _padded(images: torch.Tensor, size: int) -> torch.Tensor:
-    """``images`` followed by zero images up to ``size``, in the same memory format."""
-    layout = (torch.channels_last if images.dim() == 4
-              and images.is_contiguous(memory_format=torch.channels_last)
-              and not images.is_contiguous() else torch.contiguous_format)
-    out = torch.zeros((size, *images.shape[1:]), dtype=images.dtype, device=images.device)
-    out = out.contiguous(memory_format=layout)
-    out[: len(images)] = images
-    return out
 
 
 class _ChunkLimit:
