@@ -25,6 +25,7 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 
+from engine.arithmetic import integer_literal_type
 from engine.lexer import Tok, Token, tokenize
 from engine.lexer import replace_params as replace_params
 from engine.statements import StatementInfo
@@ -32,6 +33,7 @@ from engine.statements import StatementInfo
 ColumnTypes = Callable[[str], dict[str, str]]
 
 _TEXT = "VARCHAR"
+_NUMERIC = "DECIMAL(38,10)"  # what a numeric (OID 1700) parameter is cast to (server/types.py)
 
 _COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.Like, exp.ILike,
                 exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.NullSafeEQ, exp.NullSafeNEQ,
@@ -210,7 +212,7 @@ def _type_of(node: exp.Expression | None, lookup: Callable[[exp.Column], str | N
     if isinstance(node, exp.Literal):
         if node.is_string:
             return _TEXT
-        return "DOUBLE" if any(c in str(node.this) for c in ".eE") else "BIGINT"
+        return integer_literal_type(str(node.this)) or _NUMERIC
     if isinstance(node, exp.Boolean):
         return "BOOLEAN"
     return None

@@ -37,6 +37,7 @@ import pyarrow.csv as pacsv
 
 from engine import catalog, colnames, pgdatetime, pgnumber, settings, thanosql
 from engine.aggregates import with_integer_sums
+from engine.arithmetic import with_typed_int_literals, with_typed_params
 from engine.cursors import CursorManager
 from engine.errors import SqlError, SqlState, from_arrow_stream, from_duckdb
 from engine.layout import FILES_DIR
@@ -549,8 +550,11 @@ class Session:
 
     # -- statements ----------------------------------------------------------------------------
 
-    def execute(self, stmt: StatementInfo, params: Sequence[object] = ()) -> Outcome:
-        """Run one statement; must be called on the session thread."""
+    def execute(self, stmt: StatementInfo, params: Sequence[object] = (),
+                param_types: Sequence[str] = ()) -> Outcome:
+        """Run one statement; must be called on the session thread. ``param_types`` are the
+        DuckDB types the parameters were described with (Bind decoded them by these), which
+        they keep when the statement runs (:func:`engine.arithmetic.with_typed_params`)."""
         if stmt.kind is Kind.EMPTY:
             return EmptyOutcome()
         if stmt.kind in (Kind.BEGIN, Kind.COMMIT, Kind.ROLLBACK):
@@ -567,12 +571,12 @@ class Session:
                                 "and PRINT IMAGE")
         timeout = settings.milliseconds(self.params.get("statement_timeout", "0")) or 0.0
         if timeout <= 0:
-            return self._execute(stmt, params)
+            return self._execute(stmt, params, param_types)
         timer = threading.Timer(timeout / 1000, self._statement_timed_out)
         timer.daemon = True
         timer.start()
         try:
-            return self._execute(stmt, params)
+            return self._execute(stmt, params, param_types)
         except SqlError as exc:
             if exc.sqlstate == SqlState.QUERY_CANCELED and self._timed_out:
                 raise SqlError(SqlState.QUERY_CANCELED,
@@ -586,7 +590,8 @@ class Session:
         self._timed_out = True
         self.interrupt()
 
-    def _execute(self, stmt: StatementInfo, params: Sequence[object]) -> Outcome:
+    def _execute(self, stmt: StatementInfo, params: Sequence[object],
+                 param_types: Sequence[str]) -> Outcome:
         handled = self.commands.execute(stmt, params)  # cursors, DISCARD, PREPARE, …
         if handled is not None:
             return handled
@@ -615,6 +620,10 @@ class Session:
             duck = self._with_insert_columns(duck)
         if stmt.first_word in _LITERAL_TYPED_BY_COLUMN:
             duck = self._with_column_literals(duck)
+        if params and param_types:
+            typed = with_typed_params(duck.text, param_types)
+            if typed != duck.text:
+                duck = dataclasses.replace(duck, text=typed, changed=True)
         values = list(params) or None
         started = time.perf_counter()
         try:
@@ -643,6 +652,9 @@ class Session:
         summed = self._rewritten(with_integer_sums, duck.text)
         if summed is not None:  # sum(int4) is int8, as in PostgreSQL (engine.aggregates)
             duck = dataclasses.replace(duck, text=summed, changed=True)
+        typed = with_typed_int_literals(duck.text)
+        if typed is not None:  # smallint * 2 is an integer (engine.arithmetic)
+            duck = dataclasses.replace(duck, text=typed, changed=True)
         if duck.uses_catalog and (self._catalog_cursor is not self._cursor
                                   or self._catalog_params != self.params):
             self.db.ensure_catalog()

@@ -131,11 +131,23 @@ class PreparedStatement:
         return tuple(types.duck_type_for_oid(o) if o else None for o in self.given_oids)
 
 
+@dataclass(frozen=True)
+class BoundParams:
+    """A Bind message's parameter values, and the DuckDB types they were decoded as (the
+    statement runs with them: :func:`engine.arithmetic.with_typed_params`)."""
+
+    values: Sequence[object] = ()
+    types: Sequence[str] = ()
+
+
+NO_PARAMS = BoundParams()
+
+
 @dataclass
 class Portal:
     name: str
     statement: PreparedStatement
-    params: list[object]
+    params: BoundParams
     result_formats: tuple[int, ...]
     rows: RowSource | None = None
     column_types: list[types.ColumnType] = field(default_factory=list)
@@ -460,9 +472,9 @@ class SessionHandler:
                 try:
                     try:
                         if multi:
-                            done = await self._call(self._run, stmt, (), ())
+                            done = await self._call(self._run, stmt, NO_PARAMS, ())
                         else:
-                            done = await self._run_answering(stmt, (), (), describe=True)
+                            done = await self._run_answering(stmt, NO_PARAMS, (), describe=True)
                             if done.unsent is not None:
                                 answered = True
                                 break
@@ -483,7 +495,7 @@ class SessionHandler:
         if not answered:
             self.conn.ready_for_query(self._status())
 
-    async def _run_answering(self, stmt: StatementInfo, params: Sequence[object],
+    async def _run_answering(self, stmt: StatementInfo, params: BoundParams,
                              result_formats: Sequence[int], *, describe: bool) -> _Executed:
         """Run a statement that ends the client's pipeline (a simple Query's only statement, an
         Execute with Sync next) and let the session thread send the reply itself, through
@@ -499,7 +511,7 @@ class SessionHandler:
             self.conn.send(done.unsent)
         return done
 
-    def _run_and_answer(self, stmt: StatementInfo, params: Sequence[object],
+    def _run_and_answer(self, stmt: StatementInfo, params: BoundParams,
                         result_formats: Sequence[int], prefix: bytes,
                         describe: bool) -> _Executed:
         """On the session thread: :meth:`_run`, then ``prefix``, the answer and ReadyForQuery
@@ -518,7 +530,7 @@ class SessionHandler:
             done.unsent = reply[sent:]
         return done
 
-    def _run(self, stmt: StatementInfo, params: Sequence[object],
+    def _run(self, stmt: StatementInfo, params: BoundParams,
              result_formats: Sequence[int], prefetch: bool = True,
              open_implicit: bool = False) -> _Executed:
         """On the session thread: execute, and encode the first rows in the same trip (after
@@ -529,7 +541,7 @@ class SessionHandler:
         assert self.session is not None
         if open_implicit and self.session.tx_status == "I":
             self.session.begin_implicit()
-        outcome = self.session.execute(stmt, params)
+        outcome = self.session.execute(stmt, params.values, params.types)
         if not isinstance(outcome, RowsOutcome):
             return _Executed(outcome)
         rows = outcome.rows
@@ -774,16 +786,17 @@ class SessionHandler:
             raise SqlError(SqlState.PROGRAM_LIMIT_EXCEEDED,
                            f"too many open portals (limit {MAX_PORTALS})",
                            hint="Close portals the client no longer needs.")
-        values: list[object] = []
+        params = NO_PARAMS
         if msg.params:
             oids = await self._param_oids(stmt)
             formats = _expand_formats(msg.param_formats, len(msg.params))
-            for i, raw in enumerate(msg.params):
-                values.append(types.decode_param(raw, oids[i], formats[i]))
+            params = BoundParams(
+                [types.decode_param(raw, oids[i], formats[i]) for i, raw in enumerate(msg.params)],
+                tuple(types.duck_type_for_oid(oid) for oid in oids))
         old = self.portals.pop(msg.portal, None)
         if old is not None and old.rows is not None:
             await self._call(old.rows.close)
-        self.portals[msg.portal] = Portal(msg.portal, stmt, values, msg.result_formats)
+        self.portals[msg.portal] = Portal(msg.portal, stmt, params, msg.result_formats)
         self.conn.send(codec.encode_bind_complete())
 
     async def _param_oids(self, stmt: PreparedStatement) -> list[int]:

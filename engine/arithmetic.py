@@ -1,0 +1,131 @@
+"""Integer literals and parameters in arithmetic, typed the way PostgreSQL types them.
+
+PostgreSQL gives an integer literal a type by its size alone: ``integer`` when it fits in 32
+bits, else ``bigint``, else ``numeric``; ``smallint * 2`` is then ``integer`` (PostgreSQL
+widens ``int2 op int4`` to ``int4``). DuckDB types a literal by its context instead: ``2``
+fits a SMALLINT, so ``smallint * 2`` stays SMALLINT and ``20000::int2 * 2`` fails with an
+overflow where PostgreSQL answers 40000. :func:`with_typed_int_literals` writes each integer
+literal that is an operand of ``+ - * / %`` with PostgreSQL's type (``2::INTEGER``), which
+changes nothing where the other operand is an ``integer``, ``bigint``, ``numeric``, float, date
+or interval (DuckDB's result types are the same) and gives the ``int4`` result where it is a
+``smallint``.
+
+Parameters matter most here: psycopg sends a small Python ``int`` as ``int2``, so
+``SELECT %s * 1000`` is ``$1::int2 * 1000`` in PostgreSQL, an ``integer``. And a parameter's
+type must be the same when the statement is described (``CAST(NULL AS SMALLINT)``, see
+``engine.session``) as when it runs: DuckDB types a bound Python ``int`` by its value, not by
+the parameter's type, so the columns of the RowDescription said ``int2`` while the rows carried
+four or eight bytes — garbage for a binary-format client. :func:`with_typed_params` writes each
+fixed-width numeric parameter as ``CAST($n AS type)`` for execution.
+
+Both rewrites work on the statement's tokens (:mod:`engine.lexer`): strings, comments and
+quoted names are never touched.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+
+from engine.lexer import Tok, Token, replace_params, spliced, tokenize
+from engine.statements import is_create_as
+
+_INT4_MAX = 2**31 - 1
+_INT8_MAX = 2**63 - 1
+
+# Statements whose expressions are rewritten: queries and writes, and CREATE TABLE … AS (whose
+# new columns take the query's types). DDL expressions (defaults, checks, generated columns,
+# views) are stored as written and shown back to clients; they are left alone.
+_REWRITTEN_FIRST_WORDS = frozenset({"SELECT", "WITH", "VALUES", "TABLE", "INSERT", "UPDATE",
+                                    "DELETE", "MERGE", "CREATE", "EXPLAIN"})
+_ARITHMETIC = "+-*/%"
+_LONGEST = 65_536  # longer statements (bulk INSERTs) are not worth a token pass
+
+# The parameter types whose values DuckDB binds by value rather than by the parameter's type,
+# and whose width the wire encoding depends on.
+FIXED_WIDTH_NUMBERS = frozenset({"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT",
+                                 "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT",
+                                 "FLOAT", "DOUBLE"})
+
+
+def integer_literal_type(text: str) -> str | None:
+    """PostgreSQL's type of the integer literal ``text`` as a DuckDB type name (INTEGER or
+    BIGINT; None for a larger one, which is numeric, or for anything but digits)."""
+    if not text.isdigit():  # 1.5, 1e3, 1_000 are not plain integer literals
+        return None
+    value = int(text)
+    if value <= _INT4_MAX:
+        return "INTEGER"
+    if value <= _INT8_MAX:
+        return "BIGINT"
+    return None
+
+
+def _operand_end(tok: Token) -> bool:
+    """Can ``tok`` end an operand (so that a ``+``/``-`` after it is binary)?"""
+    if tok.kind in (Tok.WORD, Tok.IDENT, Tok.NUMBER, Tok.STRING, Tok.PARAM):
+        return True
+    return tok.kind is Tok.OP and tok.text in ")]"
+
+
+def _is_op(tok: Token, chars: str) -> bool:
+    return tok.kind is Tok.OP and tok.text in chars
+
+
+def _is_arithmetic_operand(tokens: Sequence[Token], i: int) -> bool:
+    """Is the number at ``tokens[i]`` an operand of a binary ``+ - * / %``?
+
+    An operator right after a number is binary. Before it, ``*``, ``/`` and ``%`` are binary
+    when an operand ends before them; a ``+``/``-`` is binary after an operand, and otherwise
+    a sign, whose number is an operand when a binary operator comes before the sign
+    (``x * -2``)."""
+    if i + 1 < len(tokens) and _is_op(tokens[i + 1], _ARITHMETIC):
+        return True
+    j = i - 1
+    if j >= 1 and _is_op(tokens[j], "+-") and not _operand_end(tokens[j - 1]):
+        j -= 1  # a sign
+    return j >= 1 and _is_op(tokens[j], _ARITHMETIC) and _operand_end(tokens[j - 1])
+
+
+def _cast_next(tokens: Sequence[Token], i: int) -> bool:
+    """Is the literal at ``tokens[i]`` cast already (``2::int2``)?"""
+    return i + 2 < len(tokens) and _is_op(tokens[i + 1], ":") and _is_op(tokens[i + 2], ":")
+
+
+@functools.lru_cache(maxsize=4096)
+def with_typed_int_literals(sql: str) -> str | None:
+    """``sql`` with each integer literal that is an arithmetic operand written with
+    PostgreSQL's type (``2`` → ``2::INTEGER``); None when there is none."""
+    if len(sql) > _LONGEST or not any(c in sql for c in "+-*/%"):
+        return None
+    tokens = tokenize(sql)
+    if not tokens or tokens[0].upper not in _REWRITTEN_FIRST_WORDS:
+        return None
+    if tokens[0].upper == "CREATE" and not is_create_as(tokens):
+        return None
+    edits = []
+    for i, tok in enumerate(tokens):
+        if tok.kind is not Tok.NUMBER:
+            continue
+        typed = integer_literal_type(tok.text)
+        if typed is None or not _is_arithmetic_operand(tokens, i) or _cast_next(tokens, i):
+            continue
+        edits.append((tok.end, tok.end, f"::{typed}"))
+    return spliced(sql, edits) if edits else None
+
+
+def with_typed_params(sql: str, param_types: Sequence[str]) -> str:
+    """``sql`` with each parameter of a fixed-width numeric type written ``CAST($n AS type)``,
+    so that it runs with the type it was described with."""
+    if not any(t in FIXED_WIDTH_NUMBERS for t in param_types):
+        return sql
+    return _typed_params(sql, tuple(param_types))
+
+
+@functools.lru_cache(maxsize=1024)
+def _typed_params(sql: str, param_types: tuple[str, ...]) -> str:
+    def cast(n: int) -> str:
+        kind = param_types[n - 1] if n <= len(param_types) else ""
+        return f"CAST(${n} AS {kind})" if kind in FIXED_WIDTH_NUMBERS else f"${n}"
+
+    return replace_params(sql, cast)
