@@ -41,11 +41,12 @@ _REWRITTEN_FIRST_WORDS = frozenset({"SELECT", "WITH", "VALUES", "TABLE", "INSERT
 _ARITHMETIC = "+-*/%"
 _LONGEST = 65_536  # longer statements (bulk INSERTs) are not worth a token pass
 
-# The parameter types whose values DuckDB binds by value rather than by the parameter's type,
-# and whose width the wire encoding depends on.
-FIXED_WIDTH_NUMBERS = frozenset({"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT",
-                                 "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT",
-                                 "FLOAT", "DOUBLE"})
+# The parameter types cast at execution: DuckDB binds a Python value by the value's own type,
+# which for numbers is not the parameter's, and whose width the wire encoding depends on; and a
+# timestamptz given without an offset (a naive datetime) is local time in the session's zone.
+TYPED_AT_EXECUTION = frozenset({"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT",
+                                "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "FLOAT",
+                                "DOUBLE", "TIMESTAMPTZ", "TIMESTAMP WITH TIME ZONE"})
 
 
 def integer_literal_type(text: str) -> str | None:
@@ -115,9 +116,9 @@ def with_typed_int_literals(sql: str) -> str | None:
 
 
 def with_typed_params(sql: str, param_types: Sequence[str]) -> str:
-    """``sql`` with each parameter of a fixed-width numeric type written ``CAST($n AS type)``,
-    so that it runs with the type it was described with."""
-    if not any(t in FIXED_WIDTH_NUMBERS for t in param_types):
+    """``sql`` with each parameter of a fixed-width numeric type (or timestamptz) written
+    ``CAST($n AS type)``, so that it runs with the type it was described with."""
+    if not any(t in TYPED_AT_EXECUTION for t in param_types):
         return sql
     return _typed_params(sql, tuple(param_types))
 
@@ -126,6 +127,6 @@ def with_typed_params(sql: str, param_types: Sequence[str]) -> str:
 def _typed_params(sql: str, param_types: tuple[str, ...]) -> str:
     def cast(n: int) -> str:
         kind = param_types[n - 1] if n <= len(param_types) else ""
-        return f"CAST(${n} AS {kind})" if kind in FIXED_WIDTH_NUMBERS else f"${n}"
+        return f"CAST(${n} AS {kind})" if kind in TYPED_AT_EXECUTION else f"${n}"
 
     return replace_params(sql, cast)

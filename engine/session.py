@@ -90,6 +90,10 @@ RESTREAM_BUDGET_S = 0.05
 # Text that makes a query unsafe or costly to run twice: sequences, the ML scalar function.
 _RUN_ONCE_WORDS = ("nextval", "pixelsql_predict")
 _LOSSY_PY_TYPES = ("INTERVAL", "TIME WITH TIME ZONE")  # type names whose Python values lose data
+# Names of UTC (a session may SET any of them when the server's zone is another of them).
+_UTC_ZONES = frozenset({"UTC", "Etc/UTC", "GMT", "Etc/GMT", "UCT", "Etc/UCT", "Universal",
+                        "Etc/Universal", "Zulu", "Etc/Zulu", "Greenwich", "Etc/Greenwich",
+                        "GMT0", "Etc/GMT0", "Etc/GMT+0", "Etc/GMT-0", "GMT+0", "GMT-0"})
 COPY_CHUNK_BYTES = 8 * 1024 * 1024  # COPY FROM STDIN data is parsed and inserted in chunks
 DATABASE_NAME = "pixelsql"
 
@@ -254,7 +258,7 @@ class Database:
 
     def __init__(self, data_dir: Path | None, *, filename: str = "pixelsql.duckdb",
                  threads: int = DEFAULT_QUERY_THREADS, confine_files: bool = True,
-                 allowed_dirs: Sequence[Path] = ()) -> None:
+                 allowed_dirs: Sequence[Path] = (), timezone: str = "UTC") -> None:
         if data_dir is None:
             self.path: Path | None = None
             self._con = duckdb.connect(":memory:")
@@ -268,6 +272,7 @@ class Database:
         self._con.execute("SET GLOBAL integer_division = true")
         # PostgreSQL sorts NULL as larger than any value: last ascending, first descending.
         self._con.execute("SET GLOBAL default_null_order = 'nulls_last_on_asc_first_on_desc'")
+        self.timezone = _server_zone(self._con, timezone)
         catalog.attach(self._con)
         pgnumber.register(self._con)  # to_char of numbers (engine.translate calls it)
         if confine_files:
@@ -316,6 +321,21 @@ def _sql_string(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def _server_zone(con: duckdb.DuckDBPyConnection, timezone: str) -> str:
+    """Set every connection's TimeZone (how ``timestamptz`` is read, computed and shown) to
+    ``timezone``; its canonical name. A name DuckDB does not know raises ValueError."""
+    zone = settings.duckdb_time_zone(timezone)
+    try:
+        if zone is None:
+            raise duckdb.InvalidInputException(timezone)
+        con.execute(f"SET GLOBAL TimeZone = {_sql_string(zone)}")
+        row = con.execute("SELECT current_setting('TimeZone')").fetchone()
+    except duckdb.Error as exc:
+        raise ValueError(f"unknown time zone {timezone!r} (use a name such as "
+                         "'Europe/Berlin' or 'UTC', or a whole-hour offset)") from exc
+    return str(row[0]) if row else zone
+
+
 def _confine(con: duckdb.DuckDBPyConnection, data_dir: Path | None,
              allowed_dirs: Sequence[Path]) -> None:
     """Clients may read and write files only under ``data_dir/files`` (and ``allowed_dirs``).
@@ -359,6 +379,7 @@ class Session:
         self.params: dict[str, str] = dict(settings.DEFAULTS)
         self.params["session_authorization"] = user
         self.params["application_name"] = application_name
+        self.params["timezone"] = db.timezone
         self._describe_cache: _SchemaCache[tuple[str, tuple[str, ...]], Description] = \
             _SchemaCache(db, 4096)
         self.backend_pid = 0  # the BackendKeyData process id (pg_backend_pid())
@@ -390,7 +411,10 @@ class Session:
         self._parsed = _ParsedStatements()
 
     def set_startup_parameter(self, name: str, value: str) -> None:
-        """A parameter from the startup packet (or ``options=-c …``): also its RESET value."""
+        """A parameter from the startup packet (or ``options=-c …``): also its RESET value.
+        An invalid ``TimeZone`` raises 22023 (PostgreSQL refuses the connection)."""
+        if name == "timezone":
+            value = self._checked_zone(value)
         self.params[name] = self.reset_values[name] = value
         self.commands.transaction_ended()  # transaction_* follow default_transaction_*
 
@@ -663,6 +687,31 @@ class Session:
             self._catalog_params = dict(self.params)
         return duck
 
+    def _checked_zone(self, value: str) -> str:
+        """A ``TimeZone`` value naming the server's zone, spelled canonically (``UTC`` for
+        ``utc``); 0A000 for any other zone, 22023 for what is no zone.
+
+        DuckDB computes ``timestamptz`` in its TimeZone setting, which is locked after start-up
+        with the rest of its configuration (:func:`_confine`, a security boundary): every
+        session has the server's zone (``pixelsql serve --timezone``). Accepting another one
+        would give wrong values silently."""
+        zone = settings.duckdb_time_zone(value)
+        found = self.run_internal(
+            "SELECT name FROM pg_timezone_names() WHERE lower(name) = lower("
+            f"{_sql_string(zone)})") if zone is not None else []
+        if not found:
+            raise SqlError(SqlState.INVALID_PARAMETER_VALUE,
+                           f'invalid value for parameter "TimeZone": "{value}"',
+                           hint="Use a time zone name such as 'Europe/Berlin' or 'UTC'.")
+        name = str(found[0][0])
+        if name == self.db.timezone or {name, self.db.timezone} <= _UTC_ZONES:
+            return name
+        raise SqlError(SqlState.FEATURE_NOT_SUPPORTED,
+                       f'time zone "{value}" is not supported: every session uses the '
+                       f'server\'s time zone, "{self.db.timezone}"',
+                       hint=f"Convert with AT TIME ZONE '{name}', or start the server with "
+                            f"--timezone {name}.")
+
     def _completion_tag(self, stmt: StatementInfo, cur: duckdb.DuckDBPyConnection) -> str:
         count: int | None = None
         if stmt.kind is Kind.DML or stmt.tag == "SELECT":
@@ -695,6 +744,9 @@ class Session:
         # DuckDB's Python values lose INTERVAL months (a timedelta counts 30 days) and TIMETZ
         # offsets; such results take the Arrow path from the first row.
         exact = not any(lossy in c.duck_type for c in columns for lossy in _LOSSY_PY_TYPES)
+        if exact and self.db.timezone not in _UTC_ZONES and any(
+                "WITH TIME ZONE" in c.duck_type for c in columns):
+            exact = False  # Python's values would not say the zone (server.types prints it)
         first = self._guarded(lambda: cur.fetchmany(SMALL_RESULT_ROWS), text) if exact else []
         if exact and len(first) < SMALL_RESULT_ROWS:
             if again is None or not _clamped_values(first, columns):
@@ -1080,6 +1132,8 @@ class Session:
                            "55P02", f'parameter "{name}" cannot be changed')
         if value is None:
             value = self.reset_values[name]
+        elif name == "timezone":
+            value = self._checked_zone(value)
         if not settings.allowed_value(name, value) or (
             name == "datestyle" and "ISO" not in value.upper()
         ):

@@ -8,6 +8,7 @@ itself; any other ``SET`` goes to DuckDB (its own settings, e.g. ``threads``).
 from __future__ import annotations
 
 import functools
+import re
 
 SERVER_VERSION = "16.0"
 
@@ -101,6 +102,35 @@ READ_ONLY = frozenset(
 ALIASES = {"time zone": "timezone", "names": "client_encoding",
            "transaction isolation": "transaction_isolation",
            "session authorization": "session_authorization"}
+
+
+# PostgreSQL reads 'UTC+3' / 'GMT-05' the POSIX way (hours *west* of UTC), which is also how
+# pgjdbc sends a JVM zone such as GMT+02:00 ('GMT-02:00'); a bare number (SET TIME ZONE -7) is
+# hours east. DuckDB (ICU) would read 'UTC+3' the other way round, and Python and Arrow know a
+# fixed offset only as 'Etc/GMT∓h', so whole-hour offsets become that.
+_POSIX_OFFSET = re.compile(r"(?i)(?:UTC|GMT)([+-])(\d{1,2})(?::?(\d{2}))?")
+_HOURS_EAST = re.compile(r"([+-]?)(\d{1,2})(?:\.0*)?")
+
+
+def duckdb_time_zone(value: str) -> str | None:
+    """The DuckDB TimeZone for a PostgreSQL ``TimeZone`` value: a zone name as it is, a
+    whole-hour offset as ``Etc/GMT∓h``; None for an offset with minutes (no such zone)."""
+    text = value.strip()
+    posix = _POSIX_OFFSET.fullmatch(text)
+    if posix is not None:
+        if posix[3] and int(posix[3]):
+            return None
+        return _fixed_zone(-int(posix[2]) if posix[1] == "+" else int(posix[2]))
+    east = _HOURS_EAST.fullmatch(text)
+    if east is not None:
+        return _fixed_zone(-int(east[2]) if east[1] == "-" else int(east[2]))
+    return text
+
+
+def _fixed_zone(hours_east: int) -> str | None:
+    if hours_east == 0:
+        return "UTC"
+    return f"Etc/GMT{-hours_east:+d}" if -12 <= hours_east <= 14 else None
 
 
 def canonical_value(name: str, value: str) -> str:

@@ -147,9 +147,13 @@ async def _serve(settings: dict[str, Any]) -> None:
         raise SystemExit("--require-tls needs --tls-cert and --tls-key")
     data_dir = Path(settings["data_dir"]).resolve()
     image_roots = _image_roots(settings["image_root"], data_dir)
-    db = Database(data_dir, threads=settings["duckdb_threads"],
-                  allowed_dirs=[Path(d).resolve() for d in [*settings["allow_dir"],
-                                                            *image_roots]])
+    try:
+        db = Database(data_dir, threads=settings["duckdb_threads"],
+                      allowed_dirs=[Path(d).resolve() for d in [*settings["allow_dir"],
+                                                                *image_roots]],
+                      timezone=settings["timezone"])
+    except ValueError as exc:
+        raise SystemExit(f"--timezone: {exc}") from exc
     workers, gpus = config.worker_plan(settings["gpus"], settings["ml_workers"],
                                        config.visible_gpus(os.environ))
     pool = WorkerPool(workers, gpus=gpus, max_queued=settings["max_queued_jobs"])

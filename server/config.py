@@ -88,6 +88,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("idle_session_timeout", str, "0",
             "close sessions idle this long (57P05); `idle_in_transaction_session_timeout` "
             "is a session setting too"),
+    Setting("timezone", str, "UTC",
+            "every session's `TimeZone` (how timestamptz is read, computed and shown); "
+            "sessions may SET only this zone"),
     Setting("duckdb_threads", int, 1,
             "DuckDB worker threads per statement (0 = one per core)"),
     Setting("allow_dir", Path, (), "another directory SQL may read and write files in",

@@ -387,7 +387,15 @@ class SessionHandler:
         for key, value in pairs:
             name = key.lower()
             if name in self.session.params and name not in ("server_version", "is_superuser"):
-                self.session.set_startup_parameter(name, value)
+                try:
+                    self.session.set_startup_parameter(name, value)
+                except SqlError as exc:
+                    if name != "timezone":
+                        raise
+                    # pgjdbc sends the JVM's zone: the connection goes on in the server's.
+                    zone = self.session.params["timezone"]
+                    notices.append(SqlError(exc.sqlstate, f"{exc.message}; the session's time "
+                                            f'zone is "{zone}"', "WARNING", hint=exc.hint))
         return notices
 
     # -- the main loop -------------------------------------------------------------------------

@@ -1144,8 +1144,51 @@ def _text_date(arr: Any, d: _Duck) -> _Values:
 
 
 def _text_timestamp(arr: Any, d: _Duck) -> _Values:
-    suffix = b"+00" if d.kind == "TIMESTAMP WITH TIME ZONE" else b""
-    return _timestamp_values(_timestamp_us(arr), _valid_mask(arr), suffix)
+    if d.kind != "TIMESTAMP WITH TIME ZONE":
+        return _timestamp_values(_timestamp_us(arr), _valid_mask(arr), b"")
+    zone = arr.type.tz if pa.types.is_timestamp(arr.type) else None
+    if zone in (None, "UTC", "Etc/UTC"):
+        return _timestamp_values(_timestamp_us(arr), _valid_mask(arr), b"+00")
+    return _zoned_timestamp_values(_timestamp_us(arr), _valid_mask(arr), zone)
+
+
+def _zoned_timestamp_values(us: _Arr, valid: _Arr | None, zone: str) -> _Values:
+    """``timestamptz`` text in a session time zone other than UTC (DuckDB's Arrow export names
+    it, from its TimeZone setting): the local wall-clock time, then its offset as PostgreSQL
+    prints it (``2024-07-01 08:00:00-04``, ``+05:30``, ``-04:56:02`` before 1883)."""
+    finite = np.abs(us) < _DUCK_TS_INF
+    lowest, highest = _MIN_AD_DAYS * _US_PER_DAY, (_MAX_AD_DAYS + 1) * _US_PER_DAY - 1
+    clipped = np.clip(us, lowest, highest)  # BC / far future: the first / last known offset
+    try:
+        local = _raw(pc.local_timestamp(pa.array(clipped, pa.timestamp("us", tz=zone))),
+                     np.int64)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # a zone Arrow does not know
+        return _timestamp_values(us, valid, b"+00")  # the same instants, in UTC
+    offsets = np.where(finite, (local - clipped) // 1_000_000, 0)
+    local_us = np.where(finite, us + offsets * 1_000_000, us)
+    values = _timestamp_values(local_us, valid, b"")
+    texts = _matrix_to_array(values) if isinstance(values, _Matrix) else _as_binary(values)
+    kinds, which = np.unique(np.where(finite, offsets, _NO_OFFSET), return_inverse=True)
+    suffixes = pa.array([b"" if k == _NO_OFFSET else _offset_text(int(k)).encode()
+                         for k in kinds], pa.binary()).take(pa.array(which.ravel()))
+    joined = pc.binary_join_element_wise(texts, suffixes, _lit(b""))
+    bc = finite & (local_us < lowest)  # PostgreSQL: the offset goes before " BC"
+    if valid is not None:
+        bc &= valid
+    return _replace_where(joined, bc, [_timestamp_text_py(int(v), _offset_text(int(o)))
+                                       for v, o in zip(local_us[bc], offsets[bc], strict=True)])
+
+
+_NO_OFFSET = np.iinfo(np.int64).min  # ±infinity: no offset printed
+
+
+def _offset_text(seconds: int) -> str:
+    """A UTC offset as PostgreSQL prints it: ``+00``, ``-04``, ``+05:30``, ``-04:56:02``."""
+    sign = "-" if seconds < 0 else "+"
+    hours, rest = divmod(abs(seconds), 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{sign}{hours:02d}" + (f":{minutes:02d}" if minutes or secs else "") + (
+        f":{secs:02d}" if secs else "")
 
 
 def _text_time(arr: Any, d: _Duck) -> _Values:
@@ -2304,6 +2347,11 @@ def _parse_timestamp(s: str, with_zone: bool) -> tuple[int, int]:
     return total, year
 
 
+def _has_zone(s: str) -> bool:
+    match = _TIMESTAMP_TEXT.fullmatch(s)
+    return match is not None and match["tz"] is not None
+
+
 def _duck_timestamp_text(total_us: int, with_zone: bool) -> str:
     """A timestamp outside Python's datetime range, spelled the way DuckDB's casts accept."""
     days, tod = divmod(total_us, _US_PER_DAY)
@@ -2322,10 +2370,13 @@ def _timestamp_in(with_zone: bool) -> Callable[[str], object]:
         if s.strip().lower() == "epoch":
             return _EPOCH.replace(tzinfo=_UTC) if with_zone else _EPOCH
         total, year = _parse_timestamp(s, with_zone)
+        # A timestamptz without an offset is local time: it goes to DuckDB without a zone and
+        # is cast to TIMESTAMPTZ there, in the session's TimeZone (engine.arithmetic).
+        zoned = with_zone and _has_zone(s)
         if not 1 <= year <= 9999:
-            return _duck_timestamp_text(total, with_zone)
+            return _duck_timestamp_text(total, zoned)
         value = _EPOCH + dt.timedelta(microseconds=total)
-        return value.replace(tzinfo=_UTC) if with_zone else value
+        return value.replace(tzinfo=_UTC) if zoned else value
 
     return decode
 

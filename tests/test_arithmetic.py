@@ -67,6 +67,7 @@ def test_fixed_width_parameters_are_cast_to_their_type() -> None:
     assert typed == ("SELECT CAST($1 AS SMALLINT) + $2, CAST($3 AS DOUBLE) FROM t "
                      "WHERE a = CAST($1 AS SMALLINT)")
     assert with_typed_params(sql, ["VARCHAR", "DATE", "DECIMAL(38,10)"]) is sql
+    assert with_typed_params("SELECT $1", ["TIMESTAMPTZ"]) == "SELECT CAST($1 AS TIMESTAMPTZ)"
 
 
 def test_a_smallint_times_an_integer_literal_is_an_integer(session: Session) -> None:
