@@ -175,6 +175,7 @@ _MESSAGE_STATES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"Current transaction is aborted", SqlState.IN_FAILED_SQL_TRANSACTION),
         (r"Values were not provided for the following parameters", SqlState.UNDEFINED_PARAMETER),
         (r"Division by zero", SqlState.DIVISION_BY_ZERO),
+        (r"negative substring length not allowed", "22011"),  # engine.pgfunctions
         # DuckDB cannot alter a table that an index or other entry depends on
         (r"Cannot alter entry .* because there are entries that depend on it",
          SqlState.FEATURE_NOT_SUPPORTED),

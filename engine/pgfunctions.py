@@ -298,15 +298,96 @@ def json_concat(node: exp.Expr, ctx: object) -> exp.Expr:
 
 def substring(node: exp.Expr, ctx: object) -> exp.Expr:
     """``substring(text FROM 'pattern')``: PostgreSQL's regular-expression form — the first
-    match, or what its first parenthesised group matched."""
+    match, or what its first parenthesised group matched. For positions, see
+    :func:`_substring_positions`."""
     pattern = node.args.get("start")
-    if not (isinstance(pattern, exp.Literal) and pattern.is_string) or node.args.get("length"):
+    if not (isinstance(pattern, exp.Literal) and pattern.is_string):
+        return _substring_positions(node)
+    if node.args.get("length"):
         return node
     group = 1 if re.search(r"(?<!\\)\((?!\?)", pattern.this) else 0
     found = call("regexp_extract", node.this.copy(), pattern.copy(), exp.Literal.number(group))
     # regexp_extract gives '' when nothing matches; PostgreSQL gives NULL
     return exp.Case(ifs=[exp.If(this=call("regexp_matches", node.this, pattern),
                                 true=found)])
+
+
+def _int_literal(node: exp.Expr | None) -> int | None:
+    """The value of ``5`` or ``-5``; None for anything else."""
+    negative = isinstance(node, exp.Neg)
+    inner = node.this if isinstance(node, exp.Neg) else node
+    if isinstance(inner, exp.Literal) and not inner.is_string and str(inner.this).isdigit():
+        return -int(inner.this) if negative else int(inner.this)
+    return None
+
+
+def _substring_positions(node: exp.Expr) -> exp.Expr:
+    """``substring(s, start [, count])`` / ``substr`` as PostgreSQL counts: the characters at
+    positions start … start+count-1 that exist, so a start below 1 takes fewer from the front
+    (``substr('hello', -1, 3)`` is ``h``), and a negative count is an error (22011). DuckDB
+    counts a negative start from the end (``lo``). Literal positions of 1 or more, the common
+    case, are left as written."""
+    start, length = node.args.get("start"), node.args.get("length")
+    if start is None:
+        return node
+    first, count = _int_literal(start), _int_literal(length)
+    if first is not None and first >= 1 and (length is None or (count is not None
+                                                                and count >= 0)):
+        return node
+    if first is not None and (length is None or count is not None):
+        if count is not None and count < 0:
+            return call("error", exp.Literal.string(NEGATIVE_SUBSTRING_LENGTH))
+        begin = max(first, 1)
+        kept = None if count is None else exp.Literal.number(max(first + count - begin, 0))
+        return exp.Substring(this=node.this, start=exp.Literal.number(begin), length=kept)
+    lowest = call("greatest", start.copy(), exp.Literal.number(1))
+    if length is None:
+        return exp.Substring(this=node.this, start=lowest)
+    taken = call("greatest", exp.Sub(this=exp.Add(this=exp.Paren(this=start.copy()),
+                                                  expression=exp.Paren(this=length.copy())),
+                                     expression=lowest.copy()), exp.Literal.number(0))
+    checked = exp.Case(ifs=[exp.If(this=exp.LT(this=exp.Paren(this=length.copy()),
+                                               expression=exp.Literal.number(0)),
+                                   true=call("error", exp.Literal.string(
+                                       NEGATIVE_SUBSTRING_LENGTH)))], default=taken)
+    return exp.Substring(this=node.this, start=lowest, length=checked)
+
+
+NEGATIVE_SUBSTRING_LENGTH = "negative substring length not allowed"  # 22011 (engine.errors)
+
+
+# extract(field FROM x) is numeric in PostgreSQL, and its seconds keep their fraction
+# (1.500000); DuckDB's are whole (1). date_part(field, x) is double precision there.
+# field → (its unit in microseconds, the numeric scale of extract's value)
+_FRACTION_FIELDS = {"second": (1_000_000, "0.000001"), "seconds": (1_000_000, "0.000001"),
+                    "millisecond": (1000, "0.001"), "milliseconds": (1000, "0.001"),
+                    "microsecond": (1, "1"), "microseconds": (1, "1")}
+
+
+def extract(node: exp.Expr, ctx: object) -> exp.Expr:
+    """``extract(second | milliseconds | microseconds FROM x)`` with the fraction PostgreSQL
+    keeps, as ``numeric`` (DuckDB's microsecond part, scaled by a decimal literal: exact)."""
+    field = node.this.name.lower() if isinstance(node.this, (exp.Var, exp.Literal)) else ""
+    unit = _FRACTION_FIELDS.get(field)
+    if unit is None:
+        return node
+    micros = call("date_part", exp.Literal.string("microsecond"), node.expression)
+    whole = exp.Cast(this=micros, to=exp.DataType.build("DECIMAL(12, 0)"))
+    return exp.Mul(this=whole, expression=exp.Literal.number(unit[1]))
+
+
+def date_part(args: list[exp.Expr]) -> exp.Expr:
+    """``date_part(field, x)``: a ``double precision``, seconds with their fraction."""
+    if len(args) != 2:
+        return call("date_part", *args)
+    field = args[0].name.lower() if isinstance(args[0], exp.Literal) and args[0].is_string \
+        else ""
+    unit = _FRACTION_FIELDS.get(field)
+    if unit is None:
+        return exp.Cast(this=call("date_part", *args), to=exp.DataType.build("DOUBLE"))
+    micros = call("date_part", exp.Literal.string("microsecond"), args[1])
+    return exp.Div(this=exp.Cast(this=micros, to=exp.DataType.build("DOUBLE")),
+                   expression=exp.Literal.number(unit[0]))
 
 
 def _capturing_groups(pattern: str) -> int:
@@ -364,5 +445,6 @@ def sequence_call(name: str) -> Callable[[list[exp.Expr]], exp.Expr]:
 
 FUNCTION_REWRITES: dict[str, Callable[[list[exp.Expr]], exp.Expr]] = {
     "regexp_matches": regexp_matches,
+    "date_part": date_part,
     **{name: sequence_call(name) for name in SEQUENCE_FUNCTIONS},
 }

@@ -83,6 +83,12 @@ class PostgresDialect(Postgres):
     # (sqlglot's own mapping turns 'Mon' and 'Day' into literal text, silently).
     TIME_MAPPING: dict[str, str] = {}
 
+    class Parser(Postgres.Parser):  # type: ignore[misc,name-defined,valid-type]
+        # date_part(f, x) stays a call (sqlglot would make it extract(f FROM x)): PostgreSQL
+        # types the two differently (engine.pgfunctions.date_part, extract).
+        FUNCTION_PARSERS = {k: v for k, v in Postgres.Parser.FUNCTION_PARSERS.items()
+                            if k != "DATE_PART"}
+
 
 PARAM_PLACEHOLDER = "pixelsql_param_"
 
@@ -139,7 +145,7 @@ _TRIGGER_WORDS = frozenset(
 _CALL_TRIGGER_WORDS = frozenset(
     {"generate_series", "to_char", "to_date", "to_timestamp", "to_number", "format", "json_agg",
      "age", "decode", "encode", "array_remove", "btrim", "div", "initcap", "make_interval",
-     "substring"}
+     "substring", "substr", "extract", "date_part"}
     | frozenset(FUNCTION_TEMPLATES) | frozenset(FUNCTION_REWRITES)
     | catalog.FUNCTIONS | frozenset(RENAMED_FUNCTIONS)
 )
@@ -1007,6 +1013,7 @@ TRANSFORMS: dict[type[exp.Expr], Transform] = {
     exp.Decode: pgfunctions.decode,
     exp.Encode: pgfunctions.encode,
     exp.Substring: pgfunctions.substring,
+    exp.Extract: pgfunctions.extract,
     exp.WidthBucket: pgfunctions.width_bucket,
     exp.ArraySize: pgfunctions.array_length,
     exp.ComputedColumnConstraint: _generated,

@@ -6,8 +6,8 @@ and must fail with the same code — or succeed on both with the same rows. Mess
 positions differ (DuckDB words its errors its own way); engine/errors.py maps the codes.
 
 Known differences, left out here: an invalid regular expression is 22023 (DuckDB does not say
-which errors come from its regex engine), ``substring`` with a negative length is not an error,
-``to_number`` does not exist.
+which errors come from its regex engine), ``to_number`` does not exist. (``substring`` with a
+negative length is 22011 as in PostgreSQL: tests/test_functions_vs_pg15.py.)
 """
 
 from __future__ import annotations

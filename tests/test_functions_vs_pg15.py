@@ -1,0 +1,63 @@
+"""Functions whose DuckDB namesakes count or type differently, compared with PostgreSQL 15.
+
+``extract(second FROM …)`` keeps the fraction (``numeric`` 1.500000; DuckDB: 1),
+``date_part`` is ``double precision``, and ``substring`` / ``substr`` count a start below 1
+as positions before the string (``substr('hello', -1, 3)`` is ``h``; DuckDB counts from the
+end). Each query runs through psycopg on PixelSQL and on PostgreSQL 15; rows, type OIDs and
+SQLSTATEs must agree.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import psycopg
+import pytest
+
+TS = "timestamp '2024-01-01 10:00:01.5005'"
+SETUP = ("DROP TABLE IF EXISTS fn_vs_pg",
+         "CREATE TABLE fn_vs_pg (s text, n int, m int, t timestamp)",
+         "INSERT INTO fn_vs_pg VALUES ('hello', -1, 3, '2024-01-01 10:00:01.75'), "
+         "('hello', 2, 2, '2024-01-01 10:00:59.999999'), ('hello', 0, 10, '2024-01-01 10:00')")
+
+QUERIES = [
+    f"SELECT extract(second FROM {TS}), extract(milliseconds FROM {TS}), "
+    f"extract(microseconds FROM {TS})",
+    "SELECT extract(second FROM time '10:00:01.5'), "
+    "extract(second FROM interval '61.5 seconds')",
+    "SELECT extract(second FROM timestamptz '2024-01-01 10:00:01.25+00')",
+    f"SELECT date_part('second', {TS}), date_part('milliseconds', {TS}), "
+    f"date_part('hour', {TS})",
+    "SELECT extract(second FROM t), date_part('second', t) FROM fn_vs_pg ORDER BY t",
+    "SELECT substring('hello' FROM -1 FOR 3), substr('hello', -2, 4), substr('hello', -5, 7), "
+    "substr('hello', 0), substr('hello', -3), substring('hello', 2, 3), substr('hello', 6, 2)",
+    "SELECT substr(s, n, m), substring(s FROM n), substring(s FROM n FOR m) "
+    "FROM fn_vs_pg ORDER BY t",
+    "SELECT substring('hello', 2, -1)",
+    "SELECT substr(s, 1, n) FROM fn_vs_pg ORDER BY t",
+    "SELECT substring('abc' FROM 'b.')",
+]
+
+
+def _outcome(conn: psycopg.Connection[Any], sql: str) -> object:
+    try:
+        cur = conn.execute(sql, prepare=False)
+        assert cur.description is not None
+        return cur.fetchall(), [d.type_code for d in cur.description]
+    except psycopg.Error as exc:
+        return "error", exc.sqlstate
+
+
+@pytest.fixture(scope="module")
+def both(ours_and_pg15: tuple[psycopg.Connection[Any], ...],
+         ) -> tuple[psycopg.Connection[Any], ...]:
+    for conn in ours_and_pg15:
+        for sql in SETUP:
+            conn.execute(sql)
+    return ours_and_pg15
+
+
+@pytest.mark.parametrize("sql", QUERIES)
+def test_same_values_as_postgresql(both: tuple[psycopg.Connection[Any], ...], sql: str) -> None:
+    ours, theirs = (_outcome(conn, sql) for conn in both)
+    assert ours == theirs
