@@ -88,6 +88,9 @@ class SqlError(Exception):
     detail: str | None = None
     hint: str | None = None
     position: int | None = None  # 1-based character position in the query text, as PostgreSQL
+    # PostgreSQL's source function, for the one error drivers recognise by it (asyncpg:
+    # RevalidateCachedQuery's "cached plan must not change result type").
+    routine: str | None = None
 
     def __post_init__(self) -> None:
         super().__init__(self.message)
@@ -106,6 +109,7 @@ class SqlError(Exception):
             self.detail,
             self.hint,
             self.position + offset,
+            self.routine,
         )
 
 

@@ -364,6 +364,7 @@ _ERROR_FIELDS: tuple[tuple[bytes, str], ...] = (
     (b"D", "detail"),
     (b"H", "hint"),
     (b"P", "position"),
+    (b"R", "routine"),
 )
 
 

@@ -125,6 +125,8 @@ class PreparedStatement:
     info: StatementInfo
     given_oids: tuple[int, ...]
     description: Description | None = None
+    described_at: int = -1  # the schema version its description was made at
+    result_changed: bool = False  # DDL changed its result columns: it cannot run any more
 
     @property
     def given_types(self) -> tuple[str | None, ...]:
@@ -773,9 +775,31 @@ class SessionHandler:
     async def _description(self, stmt: PreparedStatement) -> Description:
         assert self.session is not None
         if stmt.description is None:
+            version = self.session.db.current_schema_version
             stmt.description = await self._call(self.session.describe, stmt.info,
                                                 stmt.given_types)
+            stmt.described_at = version
         return stmt.description
+
+    async def _revalidate(self, stmt: PreparedStatement) -> None:
+        """After DDL, PostgreSQL plans a prepared statement again and refuses to run it when
+        its result columns changed type: 0A000 ``cached plan must not change result type``,
+        on which asyncpg and pgjdbc prepare it again. Running it would send the new values
+        under the RowDescription the client already has (int4 bytes read as int2)."""
+        assert self.session is not None
+        desc = stmt.description
+        version = self.session.db.current_schema_version
+        if desc is not None and stmt.described_at != version and not stmt.result_changed:
+            try:
+                fresh = await self._call(self.session.describe, stmt.info, desc.param_types)
+            except SqlError:
+                return  # the statement fails now (a table dropped): Execute says why
+            stmt.described_at = version
+            stmt.result_changed = _wire_types(fresh.columns) != _wire_types(desc.columns)
+        if stmt.result_changed:
+            raise SqlError(SqlState.FEATURE_NOT_SUPPORTED,
+                           "cached plan must not change result type",
+                           hint="Prepare the statement again.", routine="RevalidateCachedQuery")
 
     async def _bind(self, msg: m.Bind) -> None:
         stmt = self._statement(msg.statement)
@@ -794,6 +818,7 @@ class SessionHandler:
             raise SqlError(SqlState.PROGRAM_LIMIT_EXCEEDED,
                            f"too many open portals (limit {MAX_PORTALS})",
                            hint="Close portals the client no longer needs.")
+        await self._revalidate(stmt)
         params = NO_PARAMS
         if msg.params:
             oids = await self._param_oids(stmt)
@@ -991,6 +1016,13 @@ def _internal_error(exc: Exception, session_id: int) -> SqlError:
 
 def _with_param_count(info: StatementInfo, count: int) -> StatementInfo:
     return dataclasses.replace(info, param_count=count)
+
+
+def _wire_types(columns: Sequence[Column] | None) -> tuple[tuple[int, int], ...] | None:
+    """The PostgreSQL types and typmods a RowDescription gives for ``columns``."""
+    if columns is None:
+        return None
+    return tuple((t.pg.oid, t.typmod) for t in (types.column_type(c.duck_type) for c in columns))
 
 
 def _expand_formats(formats: Sequence[int], n: int) -> list[int]:

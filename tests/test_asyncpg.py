@@ -506,3 +506,33 @@ def test_pool_connection_in_failed_transaction_is_reset(server: RunningServer) -
                 assert await conn.fetchval("SELECT 5") == 5
 
     run(main())
+
+
+# -- prepared statements across DDL ------------------------------------------------------------
+
+
+def test_a_statement_whose_result_type_changed_is_prepared_again(server: RunningServer) -> None:
+    """asyncpg caches prepared statements by their text. After the table is dropped and made
+    again with another column type, PostgreSQL refuses the cached statement (0A000 from
+    RevalidateCachedQuery) and asyncpg prepares it again; running it would send int4 bytes
+    under the int2 RowDescription the client already has."""
+    table = unique("ddl")
+
+    async def body(conn: asyncpg.Connection) -> list[object]:
+        seen = []
+        for column_type, value in (("smallint", 5), ("integer", 100_000), ("float8", 1.5),
+                                   ("numeric(10,2)", Decimal("12.34")), ("text", "txt")):
+            await conn.execute(f"DROP TABLE IF EXISTS {table}")
+            await conn.execute(f"CREATE TABLE {table} (c {column_type})")
+            await conn.execute(f"INSERT INTO {table} VALUES ('{value}')")
+            seen.append(await conn.fetchval(f"SELECT c FROM {table}"))
+        stmt = await conn.prepare(f"SELECT c FROM {table}")
+        await conn.execute(f"DROP TABLE {table}")
+        await conn.execute(f"CREATE TABLE {table} (c integer)")
+        try:
+            await stmt.fetchval()
+        except asyncpg.exceptions.InvalidCachedStatementError:
+            seen.append("refused")
+        return seen
+
+    assert with_conn(server, body) == [5, 100_000, 1.5, Decimal("12.34"), "txt", "refused"]
