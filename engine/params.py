@@ -177,8 +177,34 @@ def _from_context(node: exp.Expr, lookup: Callable[[exp.Column], str | None]) ->
         return _type_of(parent.this, lookup)
     if isinstance(parent, exp.Tuple) and isinstance(parent.parent, exp.In):
         return _type_of(parent.parent.this, lookup)
-    if isinstance(parent, (exp.EQ, exp.PropertyEQ)):
-        return None
+    if isinstance(parent, _COMMON_TYPE_CALLS):  # coalesce(c, $1): the other arguments' type
+        return _first_type([parent.this, *parent.expressions, parent.args.get("expression")],
+                           node, lookup)
+    if isinstance(parent, (exp.And, exp.Or, exp.Not, exp.Where, exp.Having)) or (
+            isinstance(parent, exp.If) and node is parent.this):
+        return "BOOLEAN"  # a condition: WHERE $1, CASE WHEN $1, $1 AND …
+    if isinstance(parent, exp.If) and node is parent.args.get("true") and \
+            isinstance(parent.parent, exp.Case):
+        parent = parent.parent  # CASE … THEN $1: the other results' type
+    if isinstance(parent, exp.Case):
+        case = parent
+        results = [i.args.get("true") for i in case.args.get("ifs") or []]
+        return _first_type([*results, case.args.get("default")], node, lookup)
+    return None
+
+
+# Calls whose arguments PostgreSQL resolves to one common type (a parameter takes it).
+_COMMON_TYPE_CALLS = (exp.Coalesce, exp.Greatest, exp.Least, exp.Nullif)
+
+
+def _first_type(candidates: Sequence[exp.Expression | None], node: exp.Expr,
+                lookup: Callable[[exp.Column], str | None]) -> str | None:
+    """The first known type among ``candidates`` other than ``node``."""
+    for candidate in candidates:
+        if candidate is not None and candidate is not node:
+            found = _type_of(candidate, lookup)
+            if found is not None:
+                return found
     return None
 
 
@@ -245,12 +271,14 @@ def _from_insert(tree: exp.Expr, result: list[str | None],
         if not columns:
             columns = list(types)
         values = tree.expression
-        if isinstance(values, exp.Values):
-            for row in values.expressions:
-                for col, value in zip(columns, row.expressions, strict=False):
-                    num = _param_number(value)
-                    if num and 1 <= num <= n and result[num - 1] is None:
-                        result[num - 1] = types.get(col)
+        rows = [row.expressions for row in values.expressions] \
+            if isinstance(values, exp.Values) else \
+            [values.expressions] if isinstance(values, exp.Select) else []  # INSERT … SELECT $1
+        for row in rows:
+            for col, value in zip(columns, row, strict=False):
+                num = _param_number(value)
+                if num and 1 <= num <= n and result[num - 1] is None:
+                    result[num - 1] = types.get(col)
     elif isinstance(tree, exp.Update):
         target = tree.this
         if not isinstance(target, exp.Table):

@@ -77,6 +77,11 @@ ASYNCPG_CASES: list[tuple[str, tuple[object, ...]]] = [
     ("SELECT $1 + 1.5", (2,)),
     ("SELECT $1::int2 * 2", (20000,)),
     ("SELECT $1::int2 * $2::int2", (300, 300)),
+    # a parameter takes the common type of the other arguments or results
+    ("SELECT coalesce($1, 2)", (5,)),
+    ("SELECT greatest($1, 2.5)", (3,)),
+    ("SELECT CASE WHEN $1 THEN $2 ELSE 7 END", (True, 5)),
+    ("SELECT nullif($1, 0)", (4,)),
 ]
 
 

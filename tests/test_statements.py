@@ -145,6 +145,15 @@ PARAMS = [
     ("insert into t (price, id) values ($1,$2)", ("DECIMAL(10,2)", "INTEGER")),
     ("insert into t values ($1, $2, $3)", ("INTEGER", "VARCHAR", "DECIMAL(10,2)")),
     ("update t set price = $1 where name = $2", ("DECIMAL(10,2)", "VARCHAR")),
+    # the other arguments' common type, as PostgreSQL resolves it
+    ("select coalesce(id, $1), greatest($2, price), least(name, $3), nullif(id, $4) from t",
+     ("INTEGER", "DECIMAL(10,2)", "VARCHAR", "INTEGER")),
+    ("select case when id > 0 then $1 else price end, case when true then name else $2 end "
+     "from t", ("DECIMAL(10,2)", "VARCHAR")),
+    ("insert into t (price, id) select $1, $2", ("DECIMAL(10,2)", "INTEGER")),
+    ("select case when $1 then 1 end from t where $2 and not $3", ("BOOLEAN",) * 3),
+    # a literal on the other side: int4 / int8 by size, numeric, as PostgreSQL
+    ("select $1 + 1, $2 + 3000000000, $3 * 1.5", ("INTEGER", "BIGINT", "DECIMAL(38,10)")),
 ]
 
 
