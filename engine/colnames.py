@@ -68,14 +68,16 @@ def _word(tok: Token) -> str:
 
 
 def _select_items(tokens: Sequence[Token]) -> list[list[Token]] | None:
-    """The top-level select list's items, or None when the statement has none to read."""
+    """The top-level select list's items (a write's RETURNING list), or None when the
+    statement has none to read."""
     depth, start = 0, None
+    writes = bool(tokens) and _word(tokens[0]) in ("INSERT", "UPDATE", "DELETE", "MERGE")
     for i, tok in enumerate(tokens):
         if tok.kind is Tok.OP and tok.text in "([":
             depth += 1
         elif tok.kind is Tok.OP and tok.text in ")]":
             depth -= 1
-        elif depth == 0 and _word(tok) == "SELECT":
+        elif depth == 0 and _word(tok) == ("RETURNING" if writes else "SELECT"):
             start = i + 1
             break
     if start is None:
@@ -272,6 +274,14 @@ def _column_name(item: Sequence[Token]) -> str:
     return name.text if name.kind is Tok.IDENT else name.text.lower()
 
 
+def _values_statement(sql: str) -> bool:
+    try:
+        tokens = tokenize(sql)
+    except SqlError:
+        return False
+    return bool(tokens) and _word(tokens[0]) == "VALUES"
+
+
 @lru_cache(maxsize=4096)
 def postgres_names(sql: str) -> tuple[str | None, ...] | None:
     """For each item of the statement's select list, PostgreSQL's column name where it differs
@@ -289,6 +299,8 @@ def postgres_names(sql: str) -> tuple[str | None, ...] | None:
 def renamed(sql: str, names: Sequence[str]) -> list[str] | None:
     """``names`` (DuckDB's, one per result column) with PostgreSQL's where they differ; None
     when nothing changes."""
+    if _values_statement(sql) and list(names) == [f"col{i}" for i in range(len(names))]:
+        return [f"column{i + 1}" for i in range(len(names))]  # VALUES (…): column1, column2
     wanted = postgres_names(sql)
     if wanted is None or len(wanted) != len(names):
         return None

@@ -664,7 +664,7 @@ class Session:
                 def again() -> RowSource:
                     return self._relation_rows(duck, values, stmt.text)
             rows = self._row_source(cur, stmt.text, started, again)
-            if stmt.kind is Kind.QUERY:
+            if stmt.kind in _NAMED_AS_POSTGRESQL:
                 rows.columns = postgres_columns(stmt.text, rows.columns)
             return RowsOutcome(stmt.tag, rows)
         return CommandOutcome(self._completion_tag(stmt, cur))
@@ -855,7 +855,7 @@ class Session:
                 columns = self._describe_columns(target, param_types, params)
             except SqlError as exc:
                 raise _untranslated(exc, duck, stmt.text) from exc
-            if stmt.kind is Kind.QUERY:
+            if stmt.kind in _NAMED_AS_POSTGRESQL:
                 columns = postgres_columns(stmt.text, columns)
         elif stmt.kind is Kind.COPY_OUT or stmt.kind is Kind.COPY_IN:
             columns = None
@@ -1485,6 +1485,10 @@ def _custom_parameter(text: str) -> str | None:
 
 def _unrecognized_parameter(name: str) -> SqlError:
     return SqlError(SqlState.UNDEFINED_OBJECT, f'unrecognized configuration parameter "{name}"')
+
+
+# Statements whose result columns are named by engine.colnames: queries, and writes' RETURNING.
+_NAMED_AS_POSTGRESQL = (Kind.QUERY, Kind.DML)
 
 
 def postgres_columns(text: str, columns: tuple[Column, ...]) -> tuple[Column, ...]:

@@ -12,7 +12,7 @@ from typing import Any
 import psycopg
 import pytest
 
-from engine.colnames import UNNAMED, postgres_names
+from engine.colnames import UNNAMED, postgres_names, renamed
 
 NAMES = [
     ("SELECT 1", (UNNAMED,)),
@@ -42,8 +42,15 @@ NAMES = [
     ("SELECT (ARRAY[1])[1], a[1], (a)[1:2], (a + 1)[1]", ("array", "a", "a", UNNAMED)),
     ("SELECT *, 1 FROM t", None),  # a star: the names stay DuckDB's
     ("SELECT t.* FROM t", None),
-    ("VALUES (1)", None),
+    ("VALUES (1)", None),  # VALUES: column1, column2 … (renamed, below)
+    ("INSERT INTO t SELECT 1 RETURNING a, upper(t), a + 1", (None, "upper", UNNAMED)),
+    ("UPDATE t SET a = 1 RETURNING *", None),
 ]
+
+
+def test_values_columns_are_column1_column2() -> None:
+    assert renamed("VALUES (1, 'a')", ["col0", "col1"]) == ["column1", "column2"]
+    assert renamed("VALUES (1) UNION SELECT 2", ["col0"]) == ["column1"]
 
 
 @pytest.mark.parametrize(("sql", "expected"), NAMES)
@@ -71,6 +78,9 @@ QUERIES = [
     "SELECT (SELECT max(a) FROM cn), (SELECT a AS x FROM cn LIMIT 1), (SELECT cn.t FROM cn "
     "LIMIT 1), (SELECT 1), (SELECT a + 1 FROM cn LIMIT 1), (SELECT \"Q\" FROM (SELECT 1 AS "
     "\"Q\") s)",
+    "VALUES (1, 'a'), (2, 'b')",
+    "INSERT INTO cn VALUES (3, 4, 'z') RETURNING a, upper(t), a + 1, t AS tt, cn.b",
+    "UPDATE cn SET b = b WHERE a = 3 RETURNING b, length(t), b::text",
 ]
 
 
