@@ -952,17 +952,20 @@ def _json_path(node: exp.Expr, ctx: _Context) -> exp.Expr:
 
 
 _XID_COLUMNS = frozenset({"transactionid", "xmin", "xmax", "backend_xid", "backend_xmin"})
-_FORMAT_SPEC = re.compile(r"%(?:(%)|([sIL]))")
+# %% | %[n$][-][width](s|I|L), width a number or * / *n$ (an argument; refused below).
+_FORMAT_SPEC = re.compile(r"%(?:(%)|(?:(\d+)\$)?(-)?(\d+|\*(?:\d+\$)?)?([sIL]))")
 
 
 def _format(node: exp.Expr, ctx: _Context) -> exp.Expr:
-    """``format('%s.%I', a, b)`` with a literal format string: a concatenation."""
+    """``format('%s.%I', a, b)`` with a literal format string: a concatenation. Positions
+    (``%2$s``) and widths (``%-10s``, ``%5s``: padded, never cut) as in PostgreSQL."""
     template = node.this
     args = list(node.expressions)
     if not (isinstance(template, exp.Literal) and template.is_string):
         return node
     parts: list[exp.Expr] = []
     last = 0
+    following = 0  # the argument a spec without a position takes
     for match in _FORMAT_SPEC.finditer(template.this):
         if match.start() > last:
             parts.append(exp.Literal.string(template.this[last:match.start()]))
@@ -970,16 +973,29 @@ def _format(node: exp.Expr, ctx: _Context) -> exp.Expr:
         if match.group(1):
             parts.append(exp.Literal.string("%"))
             continue
-        if not args:
+        position, left, width, kind = match.group(2, 3, 4, 5)
+        if width is not None and width.startswith("*"):
+            raise SqlError(SqlState.FEATURE_NOT_SUPPORTED,
+                           "format() with a width taken from an argument (*) is not supported",
+                           hint="Write the width into the format string (%10s).")
+        index = int(position) - 1 if position else following
+        if index < 0 or index >= len(args):
             return node  # too few arguments: let it fail as PostgreSQL's would
-        value = exp.Cast(this=args.pop(0), to=exp.DataType.build("VARCHAR"))
-        kind = match.group(2)
+        following = index + 1
+        value: exp.Expr = exp.Cast(this=args[index].copy(), to=exp.DataType.build("VARCHAR"))
         if kind == "I":
-            parts.append(_catalog_call("quote_ident", [value], ctx))
+            value = _catalog_call("quote_ident", [value], ctx)
         elif kind == "L":
-            parts.append(_catalog_call("quote_nullable", [value], ctx))
+            value = _catalog_call("quote_nullable", [value], ctx)
         else:
-            parts.append(exp.Coalesce(this=value, expressions=[exp.Literal.string("")]))
+            value = exp.Coalesce(this=value, expressions=[exp.Literal.string("")])
+        if width is not None and int(width) > 0:
+            pad = "rpad" if left else "lpad"
+            size = exp.Cast(this=exp.Anonymous(this="greatest", expressions=[
+                exp.Literal.number(int(width)), exp.Length(this=value.copy())]),
+                to=exp.DataType.build("INT"))
+            value = exp.Anonymous(this=pad, expressions=[value, size, exp.Literal.string(" ")])
+        parts.append(value)
     if last < len(template.this):
         parts.append(exp.Literal.string(template.this[last:]))
     if not parts:

@@ -1,10 +1,10 @@
 """Functions whose DuckDB namesakes count or type differently, compared with PostgreSQL 15.
 
 ``extract(second FROM …)`` keeps the fraction (``numeric`` 1.500000; DuckDB: 1),
-``date_part`` is ``double precision``, and ``substring`` / ``substr`` count a start below 1
-as positions before the string (``substr('hello', -1, 3)`` is ``h``; DuckDB counts from the
-end). Each query runs through psycopg on PixelSQL and on PostgreSQL 15; rows, type OIDs and
-SQLSTATEs must agree.
+``date_part`` is ``double precision``, ``substring`` / ``substr`` count a start below 1 as
+positions before the string (``substr('hello', -1, 3)`` is ``h``; DuckDB counts from the end),
+and ``format`` reads positions and widths (``%2$s``, ``%-5s``). Each query runs through psycopg
+on PixelSQL and on PostgreSQL 15; rows, type OIDs and SQLSTATEs must agree.
 """
 
 from __future__ import annotations
@@ -36,6 +36,10 @@ QUERIES = [
     "SELECT substring('hello', 2, -1)",
     "SELECT substr(s, 1, n) FROM fn_vs_pg ORDER BY t",
     "SELECT substring('abc' FROM 'b.')",
+    # format(): positions and widths (padded, never cut)
+    "SELECT format('%3s|%-3s|%1$s|%%|%s', 'a', 'b'), format('%2s', 'long'), "
+    "format('[%5s]', NULL), format('%2$s %1$s', 'world', 'hello'), format('%-4I|', 'x')",
+    "SELECT format('%5s', s) || '|' FROM fn_vs_pg ORDER BY t",
 ]
 
 
@@ -61,3 +65,9 @@ def both(ours_and_pg15: tuple[psycopg.Connection[Any], ...],
 def test_same_values_as_postgresql(both: tuple[psycopg.Connection[Any], ...], sql: str) -> None:
     ours, theirs = (_outcome(conn, sql) for conn in both)
     assert ours == theirs
+
+
+def test_a_width_from_an_argument_is_refused(
+        both: tuple[psycopg.Connection[Any], ...]) -> None:
+    """``format('%*s', 3, x)``: not translated; an error rather than the template unchanged."""
+    assert _outcome(both[0], "SELECT format('%*s', 3, 'a')") == ("error", "0A000")
