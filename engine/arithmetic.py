@@ -27,7 +27,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 
-from engine.lexer import Tok, Token, replace_params, spliced, tokenize
+from engine.lexer import Tok, Token, matching_bracket, replace_params, spliced, tokenize
 from engine.statements import is_create_as
 
 _INT4_MAX = 2**31 - 1
@@ -113,6 +113,37 @@ def with_typed_int_literals(sql: str) -> str | None:
             continue
         edits.append((tok.end, tok.end, f"::{typed}"))
     return spliced(sql, edits) if edits else None
+
+
+# Functions PostgreSQL types ``integer`` and DuckDB BIGINT. Drivers that check types (pgx,
+# tokio-postgres, a JDBC Integer) read them as int4; their values always fit.
+_INT4_FUNCTIONS = frozenset({"LENGTH", "CHAR_LENGTH", "CHARACTER_LENGTH", "OCTET_LENGTH",
+                             "BIT_LENGTH", "STRPOS", "POSITION"})
+
+
+@functools.lru_cache(maxsize=4096)
+def with_int4_functions(sql: str) -> str | None:
+    """``sql`` with each call of a function in :data:`_INT4_FUNCTIONS` cast to INTEGER (``CAST(
+    length(s) AS INTEGER)``); None when there is none. Only in queries and writes, as
+    :func:`with_typed_int_literals`."""
+    lowered = sql.lower()
+    if len(sql) > _LONGEST or not any(f.lower() + "(" in lowered or f.lower() + " (" in lowered
+                                      for f in _INT4_FUNCTIONS):
+        return None
+    tokens = tokenize(sql)
+    if not tokens or tokens[0].upper not in _REWRITTEN_FIRST_WORDS or (
+            tokens[0].upper == "CREATE" and not is_create_as(tokens)):
+        return None
+    edits = []
+    for i, tok in enumerate(tokens):
+        if tok.upper not in _INT4_FUNCTIONS or i + 1 >= len(tokens) \
+                or not _is_op(tokens[i + 1], "(") or (i > 0 and _is_op(tokens[i - 1], ".")):
+            continue
+        close = matching_bracket(tokens, i + 1)
+        if close < len(tokens):
+            edits += [(tok.start, tok.start, "CAST("), (tokens[close].end, tokens[close].end,
+                                                         " AS INTEGER)")]
+    return spliced(sql, sorted(edits, key=lambda e: e[0])) if edits else None
 
 
 def with_typed_params(sql: str, param_types: Sequence[str]) -> str:

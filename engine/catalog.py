@@ -572,7 +572,8 @@ def _macros(served: str, start_time: str) -> list[tuple[str, tuple[str, ...]]]:
                 THEN CAST(round(size / 1073741824.0) AS BIGINT) || ' GB'
             ELSE CAST(round(size / 1099511627776.0) AS BIGINT) || ' TB' END""",)),
         # -- arrays and types ------------------------------------------------------------------
-        ("array_upper", ("(arr, dim) AS CASE WHEN dim = 1 AND len(arr) > 0 THEN len(arr) END",)),
+        ("array_upper", ("(arr, dim) AS CASE WHEN dim = 1 AND len(arr) > 0 "
+                         "THEN CAST(len(arr) AS INTEGER) END",)),
         ("array_lower", ("(arr, dim) AS CASE WHEN dim = 1 AND len(arr) > 0 THEN 1 END",)),
         ("array_ndims", ("(arr) AS CASE WHEN len(arr) > 0 THEN 1 END",)),
         ("pg_typeof", (f"""(x) AS {PG}.format_type({PG}._duck_type_oid(typeof(x)),

@@ -8,7 +8,12 @@ from __future__ import annotations
 
 import pytest
 
-from engine.arithmetic import integer_literal_type, with_typed_int_literals, with_typed_params
+from engine.arithmetic import (
+    integer_literal_type,
+    with_int4_functions,
+    with_typed_int_literals,
+    with_typed_params,
+)
 from engine.session import Session
 
 
@@ -89,3 +94,16 @@ def test_a_parameter_runs_with_the_type_it_was_bound_as(session: Session) -> Non
     assert outcome.rows.columns[0].duck_type == "INTEGER"  # type: ignore[union-attr]
     with pytest.raises(Exception, match="Overflow"):  # int2 * int2 overflows, as in PostgreSQL
         session.execute(stmt, [300, 300], ["SMALLINT", "SMALLINT"])
+
+
+@pytest.mark.parametrize(("sql", "expected"), [
+    ("SELECT length(s), x.length(s) FROM t",
+     "SELECT CAST(length(s) AS INTEGER), x.length(s) FROM t"),
+    ("SELECT 1 FROM t WHERE strpos(s, 'a') > length(substr(s, 1, length(u)))",
+     "SELECT 1 FROM t WHERE CAST(strpos(s, 'a') AS INTEGER) > CAST(length(substr(s, 1, "
+     "CAST(length(u) AS INTEGER))) AS INTEGER)"),
+    ("SELECT position FROM t", None),  # a column of that name
+    ("CREATE TABLE t (v text CHECK (length(v) < 3))", None),  # DDL is stored as written
+])
+def test_int4_functions_are_cast_to_integer(sql: str, expected: str | None) -> None:
+    assert with_int4_functions(sql) == expected

@@ -79,6 +79,8 @@ QUERIES = [
     "LIMIT 1), (SELECT 1), (SELECT a + 1 FROM cn LIMIT 1), (SELECT \"Q\" FROM (SELECT 1 AS "
     "\"Q\") s)",
     "VALUES (1, 'a'), (2, 'b')",
+    "SELECT length(t), char_length(t), strpos(t, 'x'), position('x' in t), bit_length(t) "
+    "FROM cn",
     "INSERT INTO cn VALUES (3, 4, 'z') RETURNING a, upper(t), a + 1, t AS tt, cn.b",
     "UPDATE cn SET b = b WHERE a = 3 RETURNING b, length(t), b::text",
 ]

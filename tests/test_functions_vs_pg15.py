@@ -40,6 +40,10 @@ QUERIES = [
     "SELECT format('%3s|%-3s|%1$s|%%|%s', 'a', 'b'), format('%2s', 'long'), "
     "format('[%5s]', NULL), format('%2$s %1$s', 'world', 'hello'), format('%-4I|', 'x')",
     "SELECT format('%5s', s) || '|' FROM fn_vs_pg ORDER BY t",
+    # integer (int4) results, DuckDB's are BIGINT
+    "SELECT length(s), char_length(s), character_length(s), strpos(s, 'l'), "
+    "position('l' in s), bit_length(s), array_upper(ARRAY[1, 2], 1) FROM fn_vs_pg ORDER BY t",
+    "SELECT s FROM fn_vs_pg WHERE length(s) = 5 AND strpos(s, 'e') = 2 ORDER BY t LIMIT 1",
 ]
 
 
