@@ -85,9 +85,12 @@ class PostgresDialect(Postgres):
 
     class Parser(Postgres.Parser):  # type: ignore[misc,name-defined,valid-type]
         # date_part(f, x) stays a call (sqlglot would make it extract(f FROM x)): PostgreSQL
-        # types the two differently (engine.pgfunctions.date_part, extract).
+        # types the two differently (engine.pgfunctions.date_part, extract)
         FUNCTION_PARSERS = {k: v for k, v in Postgres.Parser.FUNCTION_PARSERS.items()
                             if k != "DATE_PART"}
+        # to_hex stays a call (sqlglot's hex() is DuckDB's upper-case one): engine.pgfunctions
+        FUNCTIONS = {**Postgres.Parser.FUNCTIONS,
+                     "TO_HEX": lambda args: exp.Anonymous(this="to_hex", expressions=args)}
 
 
 PARAM_PLACEHOLDER = "pixelsql_param_"

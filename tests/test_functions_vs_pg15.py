@@ -44,6 +44,8 @@ QUERIES = [
     "SELECT length(s), char_length(s), character_length(s), strpos(s, 'l'), "
     "position('l' in s), bit_length(s), array_upper(ARRAY[1, 2], 1) FROM fn_vs_pg ORDER BY t",
     "SELECT s FROM fn_vs_pg WHERE length(s) = 5 AND strpos(s, 'e') = 2 ORDER BY t LIMIT 1",
+    "SELECT to_hex(255), to_hex(-1), to_hex(-1::bigint), to_hex(2147483648), to_hex(n) "
+    "FROM fn_vs_pg ORDER BY t",
 ]
 
 
