@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import difflib
 import io
 import re
 import threading
@@ -1448,8 +1449,10 @@ def _typed_nulls(sql: str, param_types: Sequence[str]) -> str:
 def _from_probe(error: SqlError, probe: str, prefix: str, text: str) -> SqlError:
     """An error of a Describe probe (``prefix`` + ``text`` rewritten), positioned on ``text``.
 
-    A position inside the unchanged start or end of the text maps back exactly; one inside a
-    rewritten part (typed NULLs for parameters) is dropped rather than pointing somewhere wrong.
+    A position inside the unchanged start or end of the text maps back exactly, and so does
+    one inside an unchanged stretch between rewrites (``2::INTEGER`` inserted before and after
+    it: a long enough block matched by difflib); one inside a rewritten part (typed NULLs for
+    parameters) is dropped rather than pointing somewhere wrong.
     """
     if error.position is None:
         return error
@@ -1467,8 +1470,18 @@ def _from_probe(error: SqlError, probe: str, prefix: str, text: str) -> SqlError
         position = at + 1
     elif at >= max(0, len(body) - tail):
         position = len(text) - (len(body) - at) + 1
+    elif len(body) + len(text) <= _POSITION_MATCH_LIMIT:
+        matcher = difflib.SequenceMatcher(None, body, text, autojunk=False)
+        for a, b, size in matcher.get_matching_blocks():
+            if a <= at < a + size and size >= _POSITION_MATCH_MIN:
+                position = b + (at - a) + 1
+                break
     return SqlError(error.sqlstate, error.message, error.severity, error.detail, error.hint,
                     position)
+
+
+_POSITION_MATCH_LIMIT = 20_000  # characters of statement text worth a difflib match
+_POSITION_MATCH_MIN = 6  # an unchanged stretch this long is the same text, not a coincidence
 
 
 # SHOW forms that are DuckDB's own commands rather than a parameter's name.

@@ -132,3 +132,21 @@ def test_a_repeated_query_answers_the_same_each_time(
     ours = both[0]
     first, *again = (_error_fields(ours, sql) for _ in range(3))
     assert again == [first, first]
+
+
+POSITIONED = [
+    f"SELECT a + 1, nosuch + 2 FROM {TABLE}",
+    f"SELECT a * 2 FROM {TABLE} WHERE nosuch = 1 AND a - 1 > 0",
+    f"SELECT length(b), nosuch FROM {TABLE}",
+]
+
+
+@pytest.mark.parametrize("sql", POSITIONED)
+def test_positions_between_rewritten_parts(both: tuple[psycopg.Connection[Any], ...],
+                                           sql: str) -> None:
+    """Integer literals and int4 functions are rewritten before DuckDB runs a statement
+    (engine.arithmetic): an error between two rewrites still points where PostgreSQL's does."""
+    ours, theirs = (_error_fields(conn, sql) for conn in both)
+    assert isinstance(ours, tuple) and isinstance(theirs, tuple)
+    assert ours[0] == theirs[0] == "42703"
+    assert ours[2] == theirs[2] is not None  # statement_position
