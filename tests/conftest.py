@@ -134,3 +134,14 @@ def ours_and_pg15(server: RunningServer, pg15: PostgresCluster,  # noqa: F811
     with psycopg.connect(server.dsn(), autocommit=True) as ours, \
             psycopg.connect(pg15.dsn(), autocommit=True) as theirs:
         yield ours, theirs
+
+
+@pytest.fixture(scope="module")
+def both(request: pytest.FixtureRequest,
+         ours_and_pg15: tuple[psycopg.Connection[Any], psycopg.Connection[Any]],
+         ) -> tuple[psycopg.Connection[Any], psycopg.Connection[Any]]:
+    """:func:`ours_and_pg15` after the test module's ``SETUP`` statements ran on each."""
+    for conn in ours_and_pg15:
+        for sql in getattr(request.module, "SETUP", ()):
+            conn.execute(sql)
+    return ours_and_pg15

@@ -58,15 +58,6 @@ def _outcome(conn: psycopg.Connection[Any], sql: str) -> object:
         return "error", exc.sqlstate
 
 
-@pytest.fixture(scope="module")
-def both(ours_and_pg15: tuple[psycopg.Connection[Any], ...],
-         ) -> tuple[psycopg.Connection[Any], ...]:
-    for conn in ours_and_pg15:
-        for sql in SETUP:
-            conn.execute(sql)
-    return ours_and_pg15
-
-
 @pytest.mark.parametrize("sql", QUERIES)
 def test_same_values_as_postgresql(both: tuple[psycopg.Connection[Any], ...], sql: str) -> None:
     ours, theirs = (_outcome(conn, sql) for conn in both)

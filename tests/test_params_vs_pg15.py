@@ -52,15 +52,6 @@ def _outcome(conn: psycopg.Connection[Any], sql: str, params: tuple[object, ...]
         return "error", exc.sqlstate
 
 
-@pytest.fixture(scope="module")
-def both(ours_and_pg15: tuple[psycopg.Connection[Any], ...],
-         ) -> tuple[psycopg.Connection[Any], ...]:
-    for conn in ours_and_pg15:
-        for sql in SETUP:
-            conn.execute(sql)
-    return ours_and_pg15
-
-
 @pytest.mark.parametrize("binary", [False, True], ids=["text", "binary"])
 @pytest.mark.parametrize(("sql", "params"), CASES)
 def test_psycopg_parameters_as_in_postgresql(both: tuple[psycopg.Connection[Any], ...],
