@@ -18,7 +18,10 @@ the parameter's type, so the columns of the RowDescription said ``int2`` while t
 four or eight bytes — garbage for a binary-format client. :func:`with_typed_params` writes each
 fixed-width numeric parameter as ``CAST($n AS type)`` for execution.
 
-Both rewrites work on the statement's tokens (:mod:`engine.lexer`): strings, comments and
+:func:`with_int4_functions` does the same for functions PostgreSQL types ``integer`` and DuckDB
+BIGINT (``length``, ``strpos``): ``CAST(length(s) AS INTEGER)``.
+
+The rewrites work on the statement's tokens (:mod:`engine.lexer`): strings, comments and
 quoted names are never touched.
 """
 
@@ -88,6 +91,12 @@ def _is_arithmetic_operand(tokens: Sequence[Token], i: int) -> bool:
     return j >= 1 and _is_op(tokens[j], _ARITHMETIC) and _operand_end(tokens[j - 1])
 
 
+def _rewritable(tokens: Sequence[Token]) -> bool:
+    """A query or write, or CREATE TABLE … AS (see :data:`_REWRITTEN_FIRST_WORDS`)."""
+    first = tokens[0].upper if tokens else ""
+    return first in _REWRITTEN_FIRST_WORDS and (first != "CREATE" or is_create_as(tokens))
+
+
 def _cast_next(tokens: Sequence[Token], i: int) -> bool:
     """Is the literal at ``tokens[i]`` cast already (``2::int2``)?"""
     return i + 2 < len(tokens) and _is_op(tokens[i + 1], ":") and _is_op(tokens[i + 2], ":")
@@ -100,9 +109,7 @@ def with_typed_int_literals(sql: str) -> str | None:
     if len(sql) > _LONGEST or not any(c in sql for c in "+-*/%"):
         return None
     tokens = tokenize(sql)
-    if not tokens or tokens[0].upper not in _REWRITTEN_FIRST_WORDS:
-        return None
-    if tokens[0].upper == "CREATE" and not is_create_as(tokens):
+    if not _rewritable(tokens):
         return None
     edits = []
     for i, tok in enumerate(tokens):
@@ -131,8 +138,7 @@ def with_int4_functions(sql: str) -> str | None:
                                       for f in _INT4_FUNCTIONS):
         return None
     tokens = tokenize(sql)
-    if not tokens or tokens[0].upper not in _REWRITTEN_FIRST_WORDS or (
-            tokens[0].upper == "CREATE" and not is_create_as(tokens)):
+    if not _rewritable(tokens):
         return None
     edits = []
     for i, tok in enumerate(tokens):

@@ -326,15 +326,13 @@ def _server_zone(con: duckdb.DuckDBPyConnection, timezone: str) -> str:
     """Set every connection's TimeZone (how ``timestamptz`` is read, computed and shown) to
     ``timezone``; its canonical name. A name DuckDB does not know raises ValueError."""
     zone = settings.duckdb_time_zone(timezone)
-    try:
-        if zone is None:
-            raise duckdb.InvalidInputException(timezone)
-        con.execute(f"SET GLOBAL TimeZone = {_sql_string(zone)}")
-        row = con.execute("SELECT current_setting('TimeZone')").fetchone()
-    except duckdb.Error as exc:
-        raise ValueError(f"unknown time zone {timezone!r} (use a name such as "
-                         "'Europe/Berlin' or 'UTC', or a whole-hour offset)") from exc
-    return str(row[0]) if row else zone
+    if zone is not None:
+        with contextlib.suppress(duckdb.Error):
+            con.execute(f"SET GLOBAL TimeZone = {_sql_string(zone)}")
+            row = con.execute("SELECT current_setting('TimeZone')").fetchone()
+            return str(row[0]) if row else zone
+    raise ValueError(f"unknown time zone {timezone!r} (use a name such as 'Europe/Berlin' or "
+                     "'UTC', or a whole-hour offset)")
 
 
 def _confine(con: duckdb.DuckDBPyConnection, data_dir: Path | None,
