@@ -282,7 +282,17 @@ class Database:
         self._schema_version = 0
         self._closed = False
         self._catalog_installed = False
+        self._zone_names: dict[str, str] | None = None  # zone_name()
         self.ml: MLService | None = None  # set by the server when ML statements are enabled
+
+    def zone_name(self, zone: str) -> str | None:
+        """The canonical name of time zone ``zone`` (any case), None for no such zone. Read
+        once (pgjdbc names a zone at every connect)."""
+        if self._zone_names is None:
+            with self._lock:
+                rows = self._con.cursor().execute("SELECT name FROM pg_timezone_names()")
+                self._zone_names = {str(r[0]).lower(): str(r[0]) for r in rows.fetchall()}
+        return self._zone_names.get(zone.lower())
 
     @property
     def current_schema_version(self) -> int:
@@ -696,14 +706,11 @@ class Session:
         session has the server's zone (``pixelsql serve --timezone``). Accepting another one
         would give wrong values silently."""
         zone = settings.duckdb_time_zone(value)
-        found = self.run_internal(
-            "SELECT name FROM pg_timezone_names() WHERE lower(name) = lower("
-            f"{_sql_string(zone)})") if zone is not None else []
-        if not found:
+        name = self.db.zone_name(zone) if zone is not None else None
+        if name is None:
             raise SqlError(SqlState.INVALID_PARAMETER_VALUE,
                            f'invalid value for parameter "TimeZone": "{value}"',
                            hint="Use a time zone name such as 'Europe/Berlin' or 'UTC'.")
-        name = str(found[0][0])
         if name == self.db.timezone or {name, self.db.timezone} <= _UTC_ZONES:
             return name
         raise SqlError(SqlState.FEATURE_NOT_SUPPORTED,
