@@ -1168,18 +1168,22 @@ def _zoned_timestamp_values(us: _Arr, valid: _Arr | None, zone: str) -> _Values:
     local_us = np.where(finite, us + offsets * 1_000_000, us)
     values = _timestamp_values(local_us, valid, b"")
     texts = _matrix_to_array(values) if isinstance(values, _Matrix) else _as_binary(values)
-    kinds, which = np.unique(np.where(finite, offsets, _NO_OFFSET), return_inverse=True)
-    suffixes = pa.array([b"" if k == _NO_OFFSET else _offset_text(int(k)).encode()
-                         for k in kinds], pa.binary()).take(pa.array(which.ravel()))
+    # A zone has few offsets, all within a day: each is spelled once, then gathered.
+    lowest_offset = int(offsets.min()) if len(offsets) else 0
+    shifted = offsets - lowest_offset
+    kinds = np.flatnonzero(np.bincount(shifted))
+    which = np.zeros(len(kinds) and int(kinds[-1]) + 1, np.int64)
+    which[kinds] = np.arange(len(kinds))
+    suffixes = pa.array([_offset_text(int(k) + lowest_offset).encode() for k in kinds],
+                        pa.binary()).take(pa.array(which[shifted]))
     joined = pc.binary_join_element_wise(texts, suffixes, _lit(b""))
-    bc = finite & (local_us < lowest)  # PostgreSQL: the offset goes before " BC"
+    # PostgreSQL puts the offset before " BC", and none after infinity.
+    odd = ~finite | (local_us < lowest)
     if valid is not None:
-        bc &= valid
-    return _replace_where(joined, bc, [_timestamp_text_py(int(v), _offset_text(int(o)))
-                                       for v, o in zip(local_us[bc], offsets[bc], strict=True)])
-
-
-_NO_OFFSET = np.iinfo(np.int64).min  # ±infinity: no offset printed
+        odd &= valid
+    return _replace_where(joined, odd, [
+        _timestamp_text_py(int(v), _offset_text(int(o)) if abs(v) < _DUCK_TS_INF else "")
+        for v, o in zip(local_us[odd], offsets[odd], strict=True)])
 
 
 def _offset_text(seconds: int) -> str:
