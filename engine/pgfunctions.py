@@ -315,7 +315,7 @@ def substring(node: exp.Expr, ctx: object) -> exp.Expr:
                                 true=found)])
 
 
-def _int_literal(node: exp.Expr | None) -> int | None:
+def int_literal(node: exp.Expr | None) -> int | None:
     """The value of ``5`` or ``-5``; None for anything else."""
     negative = isinstance(node, exp.Neg)
     inner = node.this if isinstance(node, exp.Neg) else node
@@ -333,7 +333,7 @@ def _substring_positions(node: exp.Expr) -> exp.Expr:
     start, length = node.args.get("start"), node.args.get("length")
     if start is None:
         return node
-    first, count = _int_literal(start), _int_literal(length)
+    first, count = int_literal(start), int_literal(length)
     if first is not None and first >= 1 and (length is None or (count is not None
                                                                 and count >= 0)):
         return node

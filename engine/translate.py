@@ -129,7 +129,7 @@ RENAMED_FUNCTIONS = {
     "json_build_array": "json_array", "jsonb_build_array": "json_array",
     "jsonb_agg": "json_group_array", "json_object_agg": "json_group_object",
     "jsonb_object_agg": "json_group_object", "row_to_json": "to_json",
-    "array_to_json": "to_json", "to_jsonb": "to_json",
+    "array_to_json": "to_json", "to_jsonb": "to_json", "every": "bool_and",
 }
 
 
@@ -141,14 +141,15 @@ _REG_TYPES = frozenset({"regclass", "regtype", "regproc", "regprocedure", "regna
 _TRIGGER_WORDS = frozenset(
     {"pg_catalog", "information_schema", "public", "operator", "collate", "user", "xmin",
      "current_user", "session_user", "current_role", "current_catalog", "current_schema",
-     "int2vector", "oidvector", "jsonb", "xid", "pg_node_tree", "aclitem", "similar"}
+     "int2vector", "oidvector", "jsonb", "xid", "pg_node_tree", "aclitem", "similar",
+     "symmetric"}
     | _REG_TYPES | catalog.PG_RELATIONS
 )
 # … and function names, which need it only when called: ``version`` is also a column name.
 _CALL_TRIGGER_WORDS = frozenset(
     {"generate_series", "to_char", "to_date", "to_timestamp", "to_number", "format", "json_agg",
      "age", "decode", "encode", "array_remove", "btrim", "div", "initcap", "make_interval",
-     "substring", "substr", "extract", "date_part"}
+     "substring", "substr", "extract", "date_part", "lpad", "rpad", "every"}
     | frozenset(FUNCTION_TEMPLATES) | frozenset(FUNCTION_REWRITES)
     | catalog.FUNCTIONS | frozenset(RENAMED_FUNCTIONS)
 )
@@ -417,6 +418,16 @@ def _table(node: exp.Expr, ctx: _Context) -> exp.Expr:
         alias = node.alias or _function_name(this)
         select = exp.select(exp.alias_(this.copy(), alias, quoted=True))
         return exp.Subquery(this=select, alias=exp.TableAlias(this=exp.to_identifier(alias)))
+    if isinstance(this, exp.ExplodingGenerateSeries) and _int4_series(this):
+        # generate_series(1, 10) in FROM: integer, as PostgreSQL types it (DuckDB: BIGINT)
+        name = node.alias or "generate_series"
+        columns = node.args["alias"].columns if node.args.get("alias") else []
+        column = columns[0].name if columns else name
+        select = exp.select(exp.alias_(exp.Cast(this=exp.column("generate_series"),
+                                                to=exp.DataType.build("INT")),
+                                       "generate_series")).from_(exp.Table(this=this.copy()))
+        return exp.Subquery(this=select, alias=exp.TableAlias(
+            this=exp.to_identifier(name), columns=[exp.to_identifier(column)]))
     if isinstance(this, exp.Anonymous) and this.name.lower() == "pg_partition_ancestors":
         # no partitioning: a relation's only "ancestor" is itself
         node.set("this", exp.Unnest(expressions=[exp.Array(expressions=this.expressions)]))
@@ -440,6 +451,21 @@ def _table(node: exp.Expr, ctx: _Context) -> exp.Expr:
     elif db_name == "public":
         node.set("db", exp.to_identifier("main"))
     return node
+
+
+def _int4_series(node: exp.Expr) -> bool:
+    """``generate_series`` of integer literals that all fit in an int4 (PostgreSQL's series is
+    then an int4 one; for anything else DuckDB's type is left as it is)."""
+    bounds = [node.args.get(k) for k in ("start", "end", "step")]
+    values = [pgfunctions.int_literal(b) for b in bounds if b is not None]
+    return len(values) >= 2 and all(v is not None and -2**31 <= v < 2**31 for v in values)
+
+
+def _series_in_select(node: exp.Expr, ctx: _Context) -> exp.Expr:
+    """``SELECT generate_series(1, 10)``: an int4 series as in PostgreSQL (see :func:`_table`)."""
+    if isinstance(node.parent, exp.Table) or not _int4_series(node):
+        return node
+    return exp.Cast(this=node, to=exp.DataType.build("INT"))
 
 
 _SYSTEM_COLUMNS = frozenset({"xmin", "xmax", "cmin", "cmax", "ctid", "tableoid"})
@@ -1033,6 +1059,7 @@ TRANSFORMS: dict[type[exp.Expr], Transform] = {
     exp.Encode: pgfunctions.encode,
     exp.Substring: pgfunctions.substring,
     exp.Extract: pgfunctions.extract,
+    exp.ExplodingGenerateSeries: _series_in_select,
     exp.WidthBucket: pgfunctions.width_bucket,
     exp.ArraySize: pgfunctions.array_length,
     exp.ComputedColumnConstraint: _generated,

@@ -46,6 +46,16 @@ QUERIES = [
     "SELECT s FROM fn_vs_pg WHERE length(s) = 5 AND strpos(s, 'e') = 2 ORDER BY t LIMIT 1",
     "SELECT to_hex(255), to_hex(-1), to_hex(-1::bigint), to_hex(2147483648), to_hex(n) "
     "FROM fn_vs_pg ORDER BY t",
+    # two-argument lpad / rpad, every(), BETWEEN SYMMETRIC (DuckDB has none of them)
+    "SELECT lpad(s, 3), rpad(s, 7), lpad(s, 7), n BETWEEN SYMMETRIC 3 AND -1 "
+    "FROM fn_vs_pg ORDER BY t",
+    "SELECT every(n < 5), every(n > 0) FROM fn_vs_pg",
+    # generate_series of int4 literals is an int4 series (DuckDB: BIGINT)
+    "SELECT * FROM generate_series(1, 3)",
+    "SELECT g, g * 2 FROM generate_series(-2, 6, 4) g",
+    "SELECT x FROM generate_series(1, 3) AS s(x) ORDER BY x DESC",
+    "SELECT generate_series(1, 3)",
+    "SELECT * FROM generate_series(2147483647, 2147483648)",  # int8 in both
 ]
 
 

@@ -78,8 +78,11 @@ TRANSLATIONS = [
      f'SELECT 1 AS "?column?" FROM {C}.pg_type AS pg_type WHERE oid IN (23, 25)'),
     ("SELECT '{a,\"b c\",NULL}'::text[]",
      "SELECT CAST('[''a'', ''b c'', NULL]' AS TEXT[]) AS \"text\""),
-    # set-returning functions in the select list return rows
-    ("SELECT generate_series(1, 3)", 'SELECT UNNEST(GENERATE_SERIES(1, 3)) AS "generate_series"'),
+    # set-returning functions in the select list return rows; of int4 literals, int4 ones
+    ("SELECT generate_series(1, 3)",
+     'SELECT CAST(UNNEST(GENERATE_SERIES(1, 3)) AS INT) AS "generate_series"'),
+    ("SELECT generate_series(1, n) FROM t",
+     'SELECT UNNEST(GENERATE_SERIES(1, n)) AS "generate_series" FROM t'),
     # DDL: serial gets a sequence, varchar(n) keeps its limit as a CHECK
     ("CREATE TABLE t (id serial PRIMARY KEY, name varchar(20))",
      "CREATE SEQUENCE IF NOT EXISTS t_id_seq; CREATE TABLE t (id INT DEFAULT "
