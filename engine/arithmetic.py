@@ -4,7 +4,7 @@ PostgreSQL gives an integer literal a type by its size alone: ``integer`` when i
 bits, else ``bigint``, else ``numeric``; ``smallint * 2`` is then ``integer`` (PostgreSQL
 widens ``int2 op int4`` to ``int4``). DuckDB types a literal by its context instead: ``2``
 fits a SMALLINT, so ``smallint * 2`` stays SMALLINT and ``20000::int2 * 2`` fails with an
-overflow where PostgreSQL answers 40000. :func:`with_typed_int_literals` writes each integer
+overflow where PostgreSQL answers 40000. :func:`with_integer_types` writes each integer
 literal that is an operand of ``+ - * / %`` with PostgreSQL's type (``2::INTEGER``), which
 changes nothing where the other operand is an ``integer``, ``bigint``, ``numeric``, float, date
 or interval (DuckDB's result types are the same) and gives the ``int4`` result where it is a
@@ -18,8 +18,8 @@ the parameter's type, so the columns of the RowDescription said ``int2`` while t
 four or eight bytes — garbage for a binary-format client. :func:`with_typed_params` writes each
 fixed-width numeric parameter as ``CAST($n AS type)`` for execution.
 
-:func:`with_int4_functions` does the same for functions PostgreSQL types ``integer`` and DuckDB
-BIGINT (``length``, ``strpos``): ``CAST(length(s) AS INTEGER)``.
+It does the same for functions PostgreSQL types ``integer`` and DuckDB BIGINT (``length``,
+``strpos``): ``CAST(length(s) AS INTEGER)``.
 
 The rewrites work on the statement's tokens (:mod:`engine.lexer`): strings, comments and
 quoted names are never touched.
@@ -102,26 +102,6 @@ def _cast_next(tokens: Sequence[Token], i: int) -> bool:
     return i + 2 < len(tokens) and _is_op(tokens[i + 1], ":") and _is_op(tokens[i + 2], ":")
 
 
-@functools.lru_cache(maxsize=4096)
-def with_typed_int_literals(sql: str) -> str | None:
-    """``sql`` with each integer literal that is an arithmetic operand written with
-    PostgreSQL's type (``2`` → ``2::INTEGER``); None when there is none."""
-    if len(sql) > _LONGEST or not any(c in sql for c in "+-*/%"):
-        return None
-    tokens = tokenize(sql)
-    if not _rewritable(tokens):
-        return None
-    edits = []
-    for i, tok in enumerate(tokens):
-        if tok.kind is not Tok.NUMBER:
-            continue
-        typed = integer_literal_type(tok.text)
-        if typed is None or not _is_arithmetic_operand(tokens, i) or _cast_next(tokens, i):
-            continue
-        edits.append((tok.end, tok.end, f"::{typed}"))
-    return spliced(sql, edits) if edits else None
-
-
 # Functions PostgreSQL types ``integer`` and DuckDB BIGINT. Drivers that check types (pgx,
 # tokio-postgres, a JDBC Integer) read them as int4; their values always fit.
 _INT4_FUNCTIONS = frozenset({"LENGTH", "CHAR_LENGTH", "CHARACTER_LENGTH", "OCTET_LENGTH",
@@ -129,27 +109,34 @@ _INT4_FUNCTIONS = frozenset({"LENGTH", "CHAR_LENGTH", "CHARACTER_LENGTH", "OCTET
 
 
 @functools.lru_cache(maxsize=4096)
-def with_int4_functions(sql: str) -> str | None:
-    """``sql`` with each call of a function in :data:`_INT4_FUNCTIONS` cast to INTEGER (``CAST(
-    length(s) AS INTEGER)``); None when there is none. Only in queries and writes, as
-    :func:`with_typed_int_literals`."""
-    lowered = sql.lower()
-    if len(sql) > _LONGEST or not any(f.lower() + "(" in lowered or f.lower() + " (" in lowered
-                                      for f in _INT4_FUNCTIONS):
+def with_integer_types(sql: str) -> str | None:
+    """``sql`` with PostgreSQL's integer types made explicit: each integer literal that is an
+    arithmetic operand (``2`` → ``2::INTEGER``) and each call of a function in
+    :data:`_INT4_FUNCTIONS` (``CAST(length(s) AS INTEGER)``); None when there is none."""
+    if len(sql) > _LONGEST:
         return None
     tokens = tokenize(sql)
     if not _rewritable(tokens):
         return None
-    edits = []
+    edits: list[tuple[int, int, str]] = []
     for i, tok in enumerate(tokens):
-        if tok.upper not in _INT4_FUNCTIONS or i + 1 >= len(tokens) \
-                or not _is_op(tokens[i + 1], "(") or (i > 0 and _is_op(tokens[i - 1], ".")):
-            continue
-        close = matching_bracket(tokens, i + 1)
-        if close < len(tokens):
-            edits += [(tok.start, tok.start, "CAST("), (tokens[close].end, tokens[close].end,
-                                                         " AS INTEGER)")]
+        if tok.kind is Tok.NUMBER:
+            typed = integer_literal_type(tok.text)
+            if typed is not None and _is_arithmetic_operand(tokens, i) \
+                    and not _cast_next(tokens, i):
+                edits.append((tok.end, tok.end, f"::{typed}"))
+        elif tok.upper in _INT4_FUNCTIONS and _called(tokens, i):
+            close = matching_bracket(tokens, i + 1)
+            if close < len(tokens):
+                edits += [(tok.start, tok.start, "CAST("),
+                          (tokens[close].end, tokens[close].end, " AS INTEGER)")]
     return spliced(sql, sorted(edits, key=lambda e: e[0])) if edits else None
+
+
+def _called(tokens: Sequence[Token], i: int) -> bool:
+    """``f(`` at ``tokens[i]``, not ``x.f(`` (some other schema's function)."""
+    return i + 1 < len(tokens) and _is_op(tokens[i + 1], "(") \
+        and not (i > 0 and _is_op(tokens[i - 1], "."))
 
 
 def with_typed_params(sql: str, param_types: Sequence[str]) -> str:

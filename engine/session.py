@@ -38,7 +38,7 @@ import pyarrow.csv as pacsv
 
 from engine import catalog, colnames, pgdatetime, pgnumber, settings, thanosql
 from engine.aggregates import with_integer_sums
-from engine.arithmetic import with_int4_functions, with_typed_int_literals, with_typed_params
+from engine.arithmetic import with_integer_types, with_typed_params
 from engine.cursors import CursorManager
 from engine.errors import SqlError, SqlState, from_arrow_stream, from_duckdb
 from engine.layout import FILES_DIR
@@ -685,10 +685,9 @@ class Session:
         summed = self._rewritten(with_integer_sums, duck.text)
         if summed is not None:  # sum(int4) is int8, as in PostgreSQL (engine.aggregates)
             duck = dataclasses.replace(duck, text=summed, changed=True)
-        for rewrite in (with_typed_int_literals, with_int4_functions):  # engine.arithmetic
-            typed = rewrite(duck.text)  # smallint * 2, length(s): integers
-            if typed is not None:
-                duck = dataclasses.replace(duck, text=typed, changed=True)
+        typed = with_integer_types(duck.text)
+        if typed is not None:  # smallint * 2, length(s): integers (engine.arithmetic)
+            duck = dataclasses.replace(duck, text=typed, changed=True)
         if duck.uses_catalog and (self._catalog_cursor is not self._cursor
                                   or self._catalog_params != self.params):
             self.db.ensure_catalog()

@@ -8,12 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.arithmetic import (
-    integer_literal_type,
-    with_int4_functions,
-    with_typed_int_literals,
-    with_typed_params,
-)
+from engine.arithmetic import integer_literal_type, with_integer_types, with_typed_params
 from engine.session import Session
 
 
@@ -58,12 +53,12 @@ UNCHANGED = [
 
 @pytest.mark.parametrize(("sql", "expected"), LITERALS)
 def test_arithmetic_integer_literals_are_typed(sql: str, expected: str) -> None:
-    assert with_typed_int_literals(sql) == expected
+    assert with_integer_types(sql) == expected
 
 
 @pytest.mark.parametrize("sql", UNCHANGED)
 def test_other_literals_are_left_alone(sql: str) -> None:
-    assert with_typed_int_literals(sql) is None
+    assert with_integer_types(sql) is None
 
 
 def test_fixed_width_parameters_are_cast_to_their_type() -> None:
@@ -106,4 +101,4 @@ def test_a_parameter_runs_with_the_type_it_was_bound_as(session: Session) -> Non
     ("CREATE TABLE t (v text CHECK (length(v) < 3))", None),  # DDL is stored as written
 ])
 def test_int4_functions_are_cast_to_integer(sql: str, expected: str | None) -> None:
-    assert with_int4_functions(sql) == expected
+    assert with_integer_types(sql) == expected
