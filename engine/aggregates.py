@@ -5,7 +5,9 @@ integer type into a 128-bit ``HUGEINT``, which the wire reports as ``numeric`` â
 got ``Decimal('6')`` where PostgreSQL gives ``6`` (psycopg), a ``BigDecimal`` for a ``Long``
 (JDBC), an ``object`` column for ``int64`` (pandas). :func:`with_integer_sums` writes such a
 call as ``CAST(sum(col) AS BIGINT)`` (the value always fits: 2^31 rows of the largest
-``integer`` stay below 2^63).
+``integer`` stay below 2^63), and so is the sum of an integer expression of such columns and
+int4 literals (``sum(qty * 2)``; the expression is an ``integer`` in PostgreSQL too, overflowing
+at 2^31 per row there).
 
 The argument's type is found as :mod:`engine.literals` finds a compared column's: lexically,
 a bare or qualified column among the tables the statement names. Only a statement with one
@@ -41,18 +43,41 @@ def with_integer_sums(sql: str, column_types: ColumnTypes) -> str | None:
         if tok.upper != "SUM" or not _is_call(tokens, i):
             continue
         j = i + 2 + (tokens[i + 2].upper in ("DISTINCT", "ALL"))
-        found = column_ref(tokens, j) if j < len(tokens) else None
-        if found is None or found[1] >= len(tokens) or tokens[found[1]].text != ")":
+        close = matching_bracket(tokens, i + 1)
+        if j >= close or close >= len(tokens):
             continue
         scope = scope or Scope(sql, tokens, column_types)
-        if scope.column_type(found[0]) not in _SUMMED_TO_BIGINT:
+        if not _int4_expression(tokens, j, close, scope):
             continue
-        end = _call_end(tokens, found[1])
+        end = _call_end(tokens, close)
         if end >= len(tokens):
             continue
         edits += [(tok.start, tok.start, "CAST("), (tokens[end].end, tokens[end].end,
                                                      " AS BIGINT)")]
     return spliced(sql, sorted(edits)) if edits else None
+
+
+def _int4_expression(tokens: Sequence[Token], start: int, stop: int, scope: Scope) -> bool:
+    """Are ``tokens[start:stop]`` an ``integer`` (or ``smallint``) expression in PostgreSQL:
+    smallint/integer columns and int4 literals joined by ``+ - *`` and brackets (``qty``,
+    ``qty * 2``, ``(a + b) * c``)? Anything else (a bigint column, a function, ``/``) is not
+    known here."""
+    i = start
+    while i < stop:
+        tok = tokens[i]
+        if tok.kind is Tok.OP and tok.text in "+-*()":
+            i += 1
+        elif tok.kind is Tok.NUMBER:
+            if not tok.text.isdigit() or int(tok.text) >= 2**31:
+                return False
+            i += 1
+        else:
+            found = column_ref(tokens, i)
+            if found is None or found[1] > stop or \
+                    scope.column_type(found[0]) not in _SUMMED_TO_BIGINT:
+                return False
+            i = found[1]
+    return True
 
 
 def _is_call(tokens: Sequence[Token], i: int) -> bool:

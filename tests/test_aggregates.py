@@ -29,6 +29,9 @@ def _types(table: str) -> dict[str, str]:
      "BIGINT) FROM orders o"),
     ("SELECT sum(qty) OVER w FROM orders WINDOW w AS (ORDER BY id)",
      "SELECT CAST(sum(qty) OVER w AS BIGINT) FROM orders WINDOW w AS (ORDER BY id)"),
+    # an integer expression of integer columns and int4 literals: an integer, summed to bigint
+    ("SELECT sum(qty * 2), sum((qty + small) * -3) FROM orders",
+     "SELECT CAST(sum(qty * 2) AS BIGINT), CAST(sum((qty + small) * -3) AS BIGINT) FROM orders"),
     ("SELECT o.id, sum(o.qty) FROM orders o JOIN returns r ON r.id = o.id GROUP BY 1",
      "SELECT o.id, CAST(sum(o.qty) AS BIGINT) FROM orders o JOIN returns r ON r.id = o.id "
      "GROUP BY 1"),
@@ -43,7 +46,8 @@ def test_sums_of_small_integers_are_cast(sql: str, expected: str) -> None:
     "SELECT sum(qty) FROM orders JOIN returns USING (id)",  # qty in both: which one is unknown
     "SELECT sum(qty) FROM (SELECT qty::bigint AS qty FROM orders) s",  # a subquery may retype
     "WITH s AS (SELECT * FROM orders) SELECT sum(qty) FROM s",
-    "SELECT sum(qty + 1) FROM orders",  # an expression: its type is DuckDB's to say
+    "SELECT sum(qty + id), sum(qty * 1.5), sum(qty / 2), sum(abs(qty)), sum(qty + 3000000000) "
+    "FROM orders",  # a bigint, numeric, a division, a function, an int8 literal: not known
     "SELECT myschema.sum(qty) FROM orders",
     "SELECT sum(qty FROM orders",
     "INSERT INTO totals SELECT sum(qty) FROM orders",  # not a query: the target types it
@@ -65,11 +69,13 @@ def test_types_and_values_as_postgresql(
                      "(1, 2, 2147483647, 4, 2.5), (2, NULL, NULL, NULL, NULL)")
         cur = conn.execute(
             "SELECT g, sum(i2), sum(i4), sum(i8), sum(n), sum(i4) FILTER (WHERE i2 > 1), "
-            "sum(i4) OVER (ORDER BY i2) FROM summed GROUP BY g, i2, i4 ORDER BY g, i2")
+            "sum(i4) OVER (ORDER BY i2), sum(i2 * 1000 + i2), sum(i8 * 2) "
+            "FROM summed GROUP BY g, i2, i4 ORDER BY g, i2")
         results.append(([(d.name, d.type_code) for d in cur.description], cur.fetchall()))
         conn.execute("DROP TABLE summed")
     assert results[0] == results[1]
     assert results[0][0][1:4] == [("sum", 20), ("sum", 20), ("sum", 1700)]  # int8, int8, numeric
+    assert results[0][0][7:] == [("sum", 20), ("sum", 1700)]  # int4 expression: int8
 
 
 @pytest.mark.integration
