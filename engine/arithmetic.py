@@ -28,6 +28,7 @@ quoted names are never touched.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Sequence
 
 from engine.lexer import Tok, Token, matching_bracket, replace_params, spliced, tokenize
@@ -125,12 +126,47 @@ def with_integer_types(sql: str) -> str | None:
             if typed is not None and _is_arithmetic_operand(tokens, i) \
                     and not _cast_next(tokens, i):
                 edits.append((tok.end, tok.end, f"::{typed}"))
+        elif tok.kind is Tok.STRING and (kind := _fraction_cast_to_int(tokens, i)):
+            # '3.7'::int: PostgreSQL refuses it (22P02), DuckDB rounds it to 4
+            message = f'invalid input syntax for type {kind}: "{tok.text[1:-1]}"'
+            edits.append((tok.start, tok.end, f"error({_sql_string(message)})"))
         elif tok.upper in _INT4_FUNCTIONS and _called(tokens, i):
             close = matching_bracket(tokens, i + 1)
             if close < len(tokens):
                 edits += [(tok.start, tok.start, "CAST("),
                           (tokens[close].end, tokens[close].end, " AS INTEGER)")]
     return spliced(sql, sorted(edits, key=lambda e: e[0])) if edits else None
+
+
+# Integer type names a literal may be cast to, as PostgreSQL names the type in its error.
+_INT_TYPE_NAMES = {"INT": "integer", "INTEGER": "integer", "INT4": "integer",
+                   "SMALLINT": "smallint", "INT2": "smallint", "BIGINT": "bigint",
+                   "INT8": "bigint"}
+# A number with a fraction or an exponent, which DuckDB's cast to an integer rounds.
+_FRACTIONAL = re.compile(r"\s*[+-]?(?:\d+\.\d*|\.\d+|\d+(?:\.\d*)?[eE][+-]?\d+)\s*")
+
+
+def _fraction_cast_to_int(tokens: Sequence[Token], i: int) -> str:
+    """For ``'3.7'::int`` or ``CAST('3.7' AS int)`` at ``tokens[i]`` (a plain string literal
+    holding a fractional number, cast to an integer type, not an array of it): PostgreSQL's
+    name of that type; else ""."""
+    tok = tokens[i]
+    if not tok.text.startswith("'") or _FRACTIONAL.fullmatch(tok.text[1:-1]) is None:
+        return ""
+    if _cast_next(tokens, i) and i + 3 < len(tokens):
+        target, after = i + 3, i + 4
+    elif i >= 2 and tokens[i - 2].upper == "CAST" and _is_op(tokens[i - 1], "(") \
+            and i + 2 < len(tokens) and tokens[i + 1].upper == "AS":
+        target, after = i + 2, i + 3
+    else:
+        return ""
+    if after < len(tokens) and _is_op(tokens[after], "["):
+        return ""
+    return _INT_TYPE_NAMES.get(tokens[target].upper, "")
+
+
+def _sql_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _called(tokens: Sequence[Token], i: int) -> bool:

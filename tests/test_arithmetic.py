@@ -34,6 +34,11 @@ LITERALS = [
     ("INSERT INTO t VALUES (1 + 2, -3)", "INSERT INTO t VALUES (1::INTEGER + 2::INTEGER, -3)"),
     ("CREATE TABLE t2 AS SELECT a * 2 AS b FROM t",
      "CREATE TABLE t2 AS SELECT a * 2::INTEGER AS b FROM t"),
+    # a fractional string cast to an integer: PostgreSQL's error (DuckDB would round it)
+    ("SELECT '3.7'::int, CAST('1e3' AS int8), '42'::int, '1.5'::int[]",
+     "SELECT error('invalid input syntax for type integer: \"3.7\"')::int, "
+     "CAST(error('invalid input syntax for type bigint: \"1e3\"') AS int8), '42'::int, "
+     "'1.5'::int[]"),
     ("WITH x AS (SELECT 1 AS v) SELECT v - 1 FROM x",
      "WITH x AS (SELECT 1 AS v) SELECT v - 1::INTEGER FROM x"),
 ]

@@ -55,6 +55,9 @@ STATEMENTS = [
     "SELECT 1/0",
     "SELECT 1.0/0",
     "SELECT 'x'::int",
+    "SELECT '3.7'::int",  # DuckDB alone would round it
+    "SELECT CAST('1e3' AS bigint)",
+    "SELECT ' 42 '::int, '-7'::smallint",
     "SELECT 'abc'::uuid",
     "SELECT '2024-13-01'::date",
     "SELECT CAST('12:99' AS time)",
