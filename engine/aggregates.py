@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from engine.arithmetic import integer_literal_type
 from engine.lexer import Tok, Token, matching_bracket, spliced, tokenize
 from engine.literals import ColumnTypes, Scope, column_ref
 
@@ -68,7 +69,7 @@ def _int4_expression(tokens: Sequence[Token], start: int, stop: int, scope: Scop
         if tok.kind is Tok.OP and tok.text in "+-*()":
             i += 1
         elif tok.kind is Tok.NUMBER:
-            if not tok.text.isdigit() or int(tok.text) >= 2**31:
+            if integer_literal_type(tok.text) != "INTEGER":
                 return False
             i += 1
         else:

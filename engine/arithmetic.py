@@ -31,7 +31,15 @@ import functools
 import re
 from collections.abc import Sequence
 
-from engine.lexer import Tok, Token, matching_bracket, replace_params, spliced, tokenize
+from engine.lexer import (
+    Tok,
+    Token,
+    matching_bracket,
+    replace_params,
+    spliced,
+    sql_string,
+    tokenize,
+)
 from engine.statements import is_create_as
 
 _INT4_MAX = 2**31 - 1
@@ -129,7 +137,7 @@ def with_integer_types(sql: str) -> str | None:
         elif tok.kind is Tok.STRING and (kind := _fraction_cast_to_int(tokens, i)):
             # '3.7'::int: PostgreSQL refuses it (22P02), DuckDB rounds it to 4
             message = f'invalid input syntax for type {kind}: "{tok.text[1:-1]}"'
-            edits.append((tok.start, tok.end, f"error({_sql_string(message)})"))
+            edits.append((tok.start, tok.end, f"error({sql_string(message)})"))
         elif tok.upper in _INT4_FUNCTIONS and _called(tokens, i):
             close = matching_bracket(tokens, i + 1)
             if close < len(tokens):
@@ -163,10 +171,6 @@ def _fraction_cast_to_int(tokens: Sequence[Token], i: int) -> str:
     if after < len(tokens) and _is_op(tokens[after], "["):
         return ""
     return _INT_TYPE_NAMES.get(tokens[target].upper, "")
-
-
-def _sql_string(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _called(tokens: Sequence[Token], i: int) -> bool:

@@ -186,6 +186,11 @@ def spliced(sql: str, edits: Iterable[tuple[int, int, str]]) -> str:
     return "".join(out)
 
 
+def sql_string(text: str) -> str:
+    """``text`` as a SQL string literal (quotes doubled)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
 def replace_params(sql: str, replacement: object) -> str:
     """Rewrite each ``$n`` of ``sql`` with ``replacement(n)``; strings and comments untouched."""
     assert callable(replacement)

@@ -42,7 +42,7 @@ from engine.arithmetic import with_integer_types, with_typed_params
 from engine.cursors import CursorManager
 from engine.errors import SqlError, SqlState, from_arrow_stream, from_duckdb
 from engine.layout import FILES_DIR
-from engine.lexer import Tok, tokenize
+from engine.lexer import Tok, sql_string, tokenize
 from engine.literals import bytea_from_text, with_column_literals
 from engine.ml_exec import MLService, arrow_schema
 from engine.params import infer_param_types
@@ -328,17 +328,13 @@ class Database:
             self._con.close()
 
 
-def _sql_string(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _server_zone(con: duckdb.DuckDBPyConnection, timezone: str) -> str:
     """Set every connection's TimeZone (how ``timestamptz`` is read, computed and shown) to
     ``timezone``; its canonical name. A name DuckDB does not know raises ValueError."""
     zone = settings.duckdb_time_zone(timezone)
     if zone is not None:
         with contextlib.suppress(duckdb.Error):
-            con.execute(f"SET GLOBAL TimeZone = {_sql_string(zone)}")
+            con.execute(f"SET GLOBAL TimeZone = {sql_string(zone)}")
             row = con.execute("SELECT current_setting('TimeZone')").fetchone()
             return str(row[0]) if row else zone
     raise ValueError(f"unknown time zone {timezone!r} (use a name such as 'Europe/Berlin' or "
@@ -356,10 +352,10 @@ def _confine(con: duckdb.DuckDBPyConnection, data_dir: Path | None,
     """
     roots = [(data_dir / FILES_DIR).resolve()] if data_dir is not None else []
     roots += [p.resolve() for p in allowed_dirs]
-    listed = ", ".join(_sql_string(str(r) + "/") for r in roots)
+    listed = ", ".join(sql_string(str(r) + "/") for r in roots)
     con.execute(f"SET allowed_directories = [{listed}]")
     if data_dir is not None:
-        con.execute(f"SET temp_directory = {_sql_string(str(data_dir.resolve() / '.tmp'))}")
+        con.execute(f"SET temp_directory = {sql_string(str(data_dir.resolve() / '.tmp'))}")
     con.execute("SET enable_external_access = false")
     con.execute("SET lock_configuration = true")
 
@@ -1129,7 +1125,7 @@ class Session:
                 self.params[name] = "" if value is None else value
                 return CommandOutcome("SET")
             known = self.run_internal(f"SELECT count(*) FROM duckdb_settings() "
-                                      f"WHERE name = {_sql_string(name)}")
+                                      f"WHERE name = {sql_string(name)}")
             if not known or not known[0][0]:
                 raise _unrecognized_parameter(name)
             return None  # a DuckDB setting: let DuckDB run it (or refuse: they are locked)
