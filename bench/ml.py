@@ -230,6 +230,30 @@ def loop_overhead(model: torch.nn.Module, setup: DeviceSetup, batch: int, size: 
     return bare_best, pipe_best
 
 
+def measure_variant(results: dict[str, float], mode: str, model: torch.nn.Module,
+                    setup: DeviceSetup, args: argparse.Namespace, paths: list[str],
+                    labels: list[int], encoder: LabelEncoder, roots: ImageRoots,
+                    pre: Preprocessing) -> None:
+    """One decode variant: training and inference end to end, then the loader alone."""
+    rate, loss, times = end_to_end_training(model, setup, paths, labels, roots, pre,
+                                            args.batch_size, args.compile)
+    results[f"train_end_to_end_{mode}"] = rate
+    print(f"train end-to-end {mode:24s}{rate:9.1f} img/s ({len(paths)} images, loss "
+          f"{loss:.3f}, {setup.num_workers} workers)", flush=True)
+    if times:
+        print(f"  training, {times}", flush=True)
+    rate = end_to_end_inference(model, setup, paths, encoder, roots, pre,
+                                args.infer_batch_size, args.compile)
+    results[f"infer_end_to_end_{mode}"] = rate
+    print(f"infer end-to-end {mode:24s}{rate:9.1f} img/s", flush=True)
+    rate, times = decode_only(setup, paths, roots, pre, args.infer_batch_size)
+    results[f"decode_only_{mode}"] = rate
+    print(f"decode only      {mode:24s}{rate:9.1f} img/s "
+          f"({rate / results['infer_synthetic']:.2f}x inference synthetic)", flush=True)
+    if times:
+        print(f"  decode only, {times}", flush=True)
+
+
 def main() -> None:
     cuda = torch.cuda.is_available()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -326,35 +350,16 @@ def main() -> None:
                 mode_setup = replace(mode_setup, num_workers=DeviceSetup.choose(
                     str(device), decode=decode).num_workers)
             model.load_state_dict(initial)  # every mode trains the same starting weights
-            try:
-                rate, loss, times = end_to_end_training(run_model, mode_setup, many_paths,
-                                                        many_labels, roots, pre,
-                                                        args.batch_size, args.compile)
-            except (RuntimeError, MLError) as exc:  # e.g. a worker killed, a NaN loss: go on
-                print(f"train end-to-end {mode}: FAILED {type(exc).__name__}: {exc}", flush=True)
-                continue
-            results[f"train_end_to_end_{mode}"] = rate
-            print(f"train end-to-end {mode:24s}{rate:9.1f} img/s "
-                  f"({len(many_paths)} images, loss {loss:.3f}, "
-                  f"{mode_setup.num_workers} workers)", flush=True)
-            if times:
-                print(f"  training, {times}", flush=True)
-            rate = end_to_end_inference(run_model, mode_setup, many_paths, encoder, roots, pre,
-                                        args.infer_batch_size, args.compile)
-            results[f"infer_end_to_end_{mode}"] = rate
-            print(f"infer end-to-end {mode:24s}{rate:9.1f} img/s", flush=True)
-            rate, times = decode_only(mode_setup, many_paths, roots, pre,
-                                      args.infer_batch_size)
-            results[f"decode_only_{mode}"] = rate
-            print(f"decode only      {mode:24s}{rate:9.1f} img/s "
-                  f"({rate / results['infer_synthetic']:.2f}x inference synthetic)", flush=True)
-            if times:
-                print(f"  decode only, {times}", flush=True)
+            try:  # a variant that fails (a worker killed, a NaN loss) is reported; the rest run
+                measure_variant(results, mode, run_model, mode_setup, args, many_paths,
+                                many_labels, encoder, roots, pre)
+            except (RuntimeError, MLError) as exc:
+                print(f"{mode}: FAILED {type(exc).__name__}: {exc}", flush=True)
 
     ratios = {}
     for mode in modes:
         if f"infer_end_to_end_{mode}" not in results:
-            continue
+            continue  # failed
         ratios[f"train_ratio_{mode}"] = (results[f"train_end_to_end_{mode}"]
                                          / results["train_synthetic"])
         ratios[f"infer_ratio_{mode}"] = (results[f"infer_end_to_end_{mode}"]
