@@ -178,6 +178,7 @@ DECODE_ENV = "PIXELSQL_DECODE"
 DECODE_AHEAD_ENV = "PIXELSQL_DECODE_AHEAD"  # DeviceSetup.decode_ahead
 DECODE_THREADS_ENV = "PIXELSQL_DECODE_THREADS"  # DeviceSetup.decode_threads
 MAX_DECODE_THREADS = 64
+DEFAULT_GPU_DECODE_AHEAD = 2  # docs/BENCHMARKS.md, "H200, 2026-11-28"
 # Where images are decoded and preprocessed:
 #   pil     - Pillow decode + torchvision transforms in DataLoader workers (the CPU default);
 #   device  - workers read bytes, the main process decodes JPEG batches on the device (nvjpeg
@@ -192,9 +193,9 @@ DECODE_MODES = ("pil", "device", "workers")
 LOADER_START = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
 
 
-def _env_count(name: str) -> int:
-    """A whole-number setting from the environment (0 when unset)."""
-    raw = os.environ.get(name, "0")
+def _env_count(name: str, default: int = 0) -> int:
+    """A whole-number setting from the environment (``default`` when unset)."""
+    raw = os.environ.get(name, str(default))
     try:
         return int(raw)
     except ValueError:
@@ -213,7 +214,7 @@ class DeviceSetup:
     non_blocking: bool
     num_workers: int
     decode: str = "pil"  # one of DECODE_MODES
-    decode_ahead: int = 0  # batches decoded ahead by a thread (DeviceLoader), "device" decode
+    decode_ahead: int = 0  # batches decoded ahead by a thread (DeviceLoader): device/workers
     decode_threads: int = 0  # host threads decoding part of each batch beside the device's
 
     @classmethod
@@ -224,12 +225,17 @@ class DeviceSetup:
 
         ``decode`` None means: ``PIXELSQL_DECODE`` if set, else on a GPU "device" (nvjpeg;
         "pil" where this torchvision lacks it) and on the CPU "pil" (see DECODE_MODES and
-        docs/BENCHMARKS.md for the measurements). ``decode_ahead`` and ``decode_threads`` None
-        mean ``PIXELSQL_DECODE_AHEAD`` / ``PIXELSQL_DECODE_THREADS`` if set, else 0 (not yet
-        measured on a GPU: off by default).
+        docs/BENCHMARKS.md for the measurements). ``decode_ahead`` None means
+        ``PIXELSQL_DECODE_AHEAD`` if set, else 2 on a GPU (on an H200 it took training from
+        0.70x to 0.87-0.95x of the synthetic ceiling and inference from 0.42x to 0.48-0.55x)
+        and 0 on the CPU; ``decode_threads`` None means ``PIXELSQL_DECODE_THREADS`` if set,
+        else 0 (host threads beside nvJPEG slowed training on the H200, and gained inference
+        nothing once decoding ran ahead).
         """
+        name = device or ("cuda" if torch.cuda.is_available() else "cpu")
         if decode_ahead is None:
-            decode_ahead = _env_count(DECODE_AHEAD_ENV)
+            gpu_default = DEFAULT_GPU_DECODE_AHEAD if torch.device(name).type == "cuda" else 0
+            decode_ahead = _env_count(DECODE_AHEAD_ENV, gpu_default)
         if not 0 <= decode_ahead <= 8:
             raise InvalidOptionError(f"decode_ahead must be 0 to 8, got {decode_ahead}")
         if decode_threads is None:
@@ -241,7 +247,6 @@ class DeviceSetup:
         if decode is not None and decode not in DECODE_MODES:
             raise InvalidOptionError(
                 f"decode must be one of {', '.join(DECODE_MODES)}, got {decode!r}")
-        name = device or ("cuda" if torch.cuda.is_available() else "cpu")
         dev = torch.device(name)
         if dev.type == "cuda":
             if not torch.cuda.is_available():

@@ -340,6 +340,14 @@ def test_training_and_prediction_decode_ahead(tmp_path: Path,
     assert _ahead_threads() == []
 
 
+def test_decoding_ahead_is_off_by_default_on_the_cpu(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PIXELSQL_DECODE_AHEAD", raising=False)
+    assert DeviceSetup.choose("cpu", decode="device").decode_ahead == 0
+    monkeypatch.setenv("PIXELSQL_DECODE_AHEAD", "3")
+    assert DeviceSetup.choose("cpu", decode="device").decode_ahead == 3
+    assert DeviceSetup.choose("cpu", decode="device", decode_ahead=1).decode_ahead == 1
+
+
 @pytest.mark.parametrize("value", ["two", "-1", "9"])
 def test_decode_ahead_setting_is_checked(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
     monkeypatch.setenv("PIXELSQL_DECODE_AHEAD", value)

@@ -91,6 +91,16 @@ def test_preparing_a_batch_never_waits_for_the_gpu(train: bool, sizes: str,
     assert out.images.shape == (6, 3, 64, 64) and out.labels.is_cuda
 
 
+def test_a_gpu_decodes_two_batches_ahead_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The default measured on an H200 (docs/BENCHMARKS.md, 2026-11-28); the setting overrides.
+    monkeypatch.delenv("PIXELSQL_DECODE_AHEAD", raising=False)
+    monkeypatch.delenv("PIXELSQL_DECODE_THREADS", raising=False)
+    setup = DeviceSetup.choose("cuda")
+    assert (setup.decode_ahead, setup.decode_threads) == (2, 0)
+    monkeypatch.setenv("PIXELSQL_DECODE_AHEAD", "0")
+    assert DeviceSetup.choose("cuda").decode_ahead == 0
+
+
 @pytest.mark.parametrize(("decode", "ahead", "threads"),
                          [("device", 0, 0), ("device", 2, 0), ("device", 2, 4), ("workers", 0, 0),
                           ("pil", 0, 0)])
