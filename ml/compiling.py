@@ -1,12 +1,17 @@
 """``torch.compile`` where it pays: long training jobs, and models that serve many predictions.
 
-On an H200 (DESIGN §5) a compiled ConvNeXt_Tiny trains 1.6x and predicts 2x faster than eager,
-after about 53 s (training) and 18 s (inference) of compiling. A job gains only when it
-processes more images than the compile time buys back:
+Measured on an H200 (docs/BENCHMARKS.md, 2026-11-28): compiling ConvNeXt_Tiny took 57.5 s
+before the first training step and 18.1 s before the first inference batch. End to end from
+JPEG files (what a job sees), compiled training ran at 3,423 img/s against 2,378-2,602 eager,
+compiled inference at 4,756 against 3,932-4,512 eager (the input pipeline, not the model,
+bounds inference). A job gains only when it processes more images than the compile time buys
+back:
 
-    training:  53 s / (1/2761 - 1/4408 s per image) ≈ 390,000 images
-    inference: 18 s / (1/8365 - 1/16192 s per image) ≈ 310,000 images
+    training:  57.5 s / (1/(2,378..2,602) - 1/3,423 s an image) = 450,000..620,000: 500,000
+    inference: 18.1 s / (1/(3,932..4,512) - 1/4,756 s an image) = 410,000..1,590,000: 1,000,000
 
+(with the synthetic ceilings, 2,736 -> 4,234 and 8,178 -> 15,339 img/s, inference would break
+even at 320,000 images: lower the threshold once the input pipeline keeps up with the model),
 so ``"auto"`` compiles on a GPU past those counts: a training job by its images times epochs, a
 worker's cached model once the predictions it has served reach the count (it is compiled once
 and reused by later PREDICTs). On the CPU ``"auto"`` never compiles: compiling ConvNeXt_Tiny
@@ -30,8 +35,8 @@ from ml.errors import InvalidOptionError
 COMPILE_ENV = "PIXELSQL_COMPILE"
 COMPILE_BACKEND_ENV = "PIXELSQL_COMPILE_BACKEND"
 COMPILE_CHOICES = ("auto", "on", "off")
-TRAIN_BREAK_EVEN_IMAGES = 400_000
-PREDICT_BREAK_EVEN_IMAGES = 300_000
+TRAIN_BREAK_EVEN_IMAGES = 500_000
+PREDICT_BREAK_EVEN_IMAGES = 1_000_000
 
 
 def compile_setting(value: str | None = None) -> str:
