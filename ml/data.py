@@ -194,9 +194,7 @@ class ImageRows:
                  rows: Sequence[int] | None = None) -> None:
         if labels is not None and len(labels) != len(refs):
             raise ValueError("refs and labels differ in length")
-        for ref in refs:
-            if not isinstance(ref, bytes | bytearray | memoryview):
-                roots.resolve(ref)
+        roots.check_all(ref for ref in refs if not isinstance(ref, bytes | bytearray | memoryview))
         self.refs = refs
         self.labels = labels
         self.roots = roots

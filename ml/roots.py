@@ -3,7 +3,10 @@ process can check paths, e.g. for PRINT IMAGE and COPY of an image folder, witho
 
 from __future__ import annotations
 
+import functools
 import os
+import stat
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,15 +55,67 @@ class ImageRoots:
 
         A relative path is taken relative to the first root where it exists (the first root
         when it exists nowhere, so that the error says "file not found" rather than "outside").
+        This is the check made before every read; string operations, not pathlib's, keep it
+        to the ``realpath`` system calls (~20 µs a file, against ~50 with pathlib).
         """
-        candidate = Path(path)
-        if not candidate.is_absolute() and self.roots:
-            joined = [root / candidate for root in self.roots]
-            candidate = next((j for j in joined if j.exists()), joined[0])
-        real = Path(os.path.realpath(candidate))
-        for root in self.roots:
-            if real == root or real.is_relative_to(root):
-                return real
+        real = os.path.realpath(self._candidate(os.fspath(path)))
+        if not self._inside(real):
+            raise self._outside(path)
+        return Path(real)
+
+    def check_all(self, paths: Iterable[str | os.PathLike[str]]) -> None:
+        """Raise PathOutsideRootsError for the first of ``paths`` that ``resolve`` refuses.
+
+        The same answer as calling ``resolve`` on each, made at a fraction of the cost for many
+        files in few folders (a job's rows): each folder's real path is looked up once, and a
+        file costs one ``lstat`` to see whether it is itself a symbolic link (then it is
+        resolved in full). This is the check a job makes before it reads anything, so that a
+        wrong path fails the job at once; it is advisory, since every read resolves its file
+        again (``resolve``), so a folder changed after this check cannot let a read escape.
+        """
+        inside: dict[str, bool] = {}  # folder -> whether its real path lies under a root
+        for path in paths:
+            candidate = self._candidate(os.fspath(path))
+            head, _, tail = candidate.rpartition(os.sep)
+            ok = False  # known to be inside from its folder: a plain name in a folder inside
+            if tail not in ("", ".", "..") and not _is_link(candidate):
+                if head not in inside:
+                    real_head = os.path.realpath(head or (os.sep if candidate[:1] == os.sep
+                                                         else os.curdir))
+                    inside[head] = self._inside(real_head + os.sep)
+                ok = inside[head]
+            if not ok and not self._inside(os.path.realpath(candidate)):  # resolve's own test
+                raise self._outside(path)
+
+    def _candidate(self, path: str) -> str:
+        if os.path.isabs(path) or not self.roots:
+            return path
+        if len(self.roots) == 1:
+            return os.path.join(self.roots[0], path)
+        joined = [os.path.join(root, path) for root in self.roots]
+        return next((j for j in joined if os.path.exists(j)), joined[0])
+
+    def _inside(self, real: str) -> bool:
+        return any(real == root or real.startswith(prefix)
+                   for root, prefix in zip(self._root_names, self._prefixes, strict=True))
+
+    @functools.cached_property
+    def _root_names(self) -> tuple[str, ...]:
+        return tuple(str(root) for root in self.roots)
+
+    @functools.cached_property
+    def _prefixes(self) -> tuple[str, ...]:
+        return tuple(name if name.endswith(os.sep) else name + os.sep
+                     for name in self._root_names)
+
+    def _outside(self, path: str | os.PathLike[str]) -> PathOutsideRootsError:
         allowed = ", ".join(str(r) for r in self.roots) or "(no image roots configured)"
-        raise PathOutsideRootsError(
+        return PathOutsideRootsError(
             f"image path {os.fspath(path)!r} is outside the allowed image roots: {allowed}")
+
+
+def _is_link(path: str) -> bool:
+    try:
+        return stat.S_ISLNK(os.lstat(path).st_mode)
+    except (OSError, ValueError):
+        return False

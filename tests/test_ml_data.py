@@ -60,6 +60,61 @@ def test_relative_paths_resolve_under_the_roots(tmp_path: Path) -> None:
         roots.resolve("../b/../../etc/passwd")
 
 
+def _verdict(roots: ImageRoots, path: str) -> str:
+    try:
+        return str(roots.resolve(path))
+    except PathOutsideRootsError:
+        return "outside"
+
+
+def test_checking_many_paths_agrees_with_resolving_each(tmp_path: Path) -> None:
+    root, other = tmp_path / "images", tmp_path / "other"
+    (root / "cats").mkdir(parents=True)
+    other.mkdir()
+    (root / "cats" / "c.png").write_bytes(b"x")
+    (other / "secret.png").write_bytes(b"x")
+    (root / "out").symlink_to(other)  # a folder link out of the root
+    (root / "in").symlink_to(root / "cats")  # a folder link that stays inside
+    (root / "cats" / "leak.png").symlink_to(other / "secret.png")  # a file link out
+    (root / "cats" / "ok.png").symlink_to(root / "cats" / "c.png")  # a file link inside
+    (tmp_path / "alias").symlink_to(root)  # the root reached through a link
+    roots = ImageRoots.of(root)
+    candidates = [
+        "cats/c.png", "cats/none.png", "cats/../cats/c.png", "../other/secret.png",
+        "out/secret.png", "in/c.png", "cats/leak.png", "cats/ok.png", "cats/", "cats/..",
+        "cats/.", "..",
+        str(root / "cats" / "c.png"), str(tmp_path / "alias" / "cats" / "c.png"),
+        str(tmp_path / "alias" / "out" / "secret.png"), str(other / "secret.png"),
+        str(root) + "//cats///c.png", str(root) + "-sibling/c.png", "/etc/passwd", "/",
+        str(root), str(root) + "/", str(root / "cats"), str(tmp_path),
+    ]
+    for path in candidates:
+        expected = _verdict(roots, path)
+        if expected == "outside":
+            with pytest.raises(PathOutsideRootsError, match="outside the allowed image roots"):
+                roots.check_all(["cats/c.png", path])
+        else:
+            roots.check_all([path, "cats/c.png"])
+    assert _verdict(roots, "out/secret.png") == _verdict(roots, "cats/leak.png") == "outside"
+    assert _verdict(roots, str(tmp_path / "alias" / "cats" / "c.png")) == str(root / "cats/c.png")
+
+
+def test_a_folder_swapped_for_a_link_after_the_check_is_refused_at_read(tmp_path: Path) -> None:
+    root, other = tmp_path / "images", tmp_path / "other"
+    (root / "cats").mkdir(parents=True)
+    other.mkdir()
+    (root / "cats" / "c.png").write_bytes(shape_image("red"))
+    (other / "c.png").write_bytes(shape_image("blue"))
+    roots = ImageRoots.of(root)
+    dataset = ImageDataset([str(root / "cats" / "c.png")], [0],
+                           Preprocessing(input_size=32).eval_transform(), roots)
+    (root / "cats" / "c.png").unlink()
+    (root / "cats").rmdir()
+    (root / "cats").symlink_to(other)  # after the up-front check: each read checks again
+    with pytest.raises(PathOutsideRootsError):
+        dataset[0]
+
+
 def test_roots_from_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PIXELSQL_IMAGE_ROOTS", f"{tmp_path / 'a'}{os.pathsep}{tmp_path / 'b'}")
     assert ImageRoots.from_env().roots == (tmp_path / "a", tmp_path / "b")
