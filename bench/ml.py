@@ -18,7 +18,12 @@ each end-to-end run with JPEG decoding on the device (nvjpeg, ``--decode device`
 DataLoader workers (``workers`` / ``pil``) or several (``--decode device,workers``);
 ``--decode-ahead 0,2`` also runs the device-side modes with a thread decoding that many
 batches ahead (``DeviceLoader``), ``--decode-threads 0,8`` the ``device`` mode with that many
-host threads decoding part of each batch beside nvJPEG (``DeviceTransform``). ``--overhead``
+host threads decoding part of each batch beside nvJPEG (``DeviceTransform``),
+``--compute-stream 0,1`` the device-side modes with the model on the default CUDA stream and
+on one of its own (``DeviceSetup.on_compute_stream``). End-to-end inference also reports its
+steady rate and the fixed cost of a ``predict`` call (from a second call over half the files),
+and on a GPU one line says whether a device JPEG decode waits for GPU work queued before it on
+the default stream or on another. ``--overhead``
 adds the training loop's own cost: ``train_one_epoch`` against a bare loop over the same ready
 tensors. ``--compile`` runs the model compiled (``torch.compile``) throughout, ceilings
 included, and first prints how long compiling took.
@@ -51,11 +56,17 @@ from PIL import Image, ImageDraw
 
 from ml.compiling import compiled, compiled_graphs
 from ml.data import Batch, FailureTracker, ImageRoots, LabelEncoder, Preprocessing
-from ml.device_decode import DecodeTimes, DeviceLoader
+from ml.device_decode import DecodeTimes, DeviceLoader, DeviceTransform
 from ml.errors import MLError
 from ml.models import get_model
 from ml.predict import predict
-from ml.train import DECODE_MODES, DeviceSetup, cosine_with_warmup, train_one_epoch
+from ml.train import (
+    DECODE_MODES,
+    DEFAULT_GPU_DECODE_AHEAD,
+    DeviceSetup,
+    cosine_with_warmup,
+    train_one_epoch,
+)
 
 
 def write_jpegs(directory: Path, count: int, seed: int = 0, noise: float = 6.0,
@@ -163,15 +174,59 @@ def end_to_end_training(model: torch.nn.Module, setup: DeviceSetup, paths: list[
 
 def end_to_end_inference(model: torch.nn.Module, setup: DeviceSetup, paths: list[str],
                          encoder: LabelEncoder, roots: ImageRoots, pre: Preprocessing,
-                         batch: int, fixed_shapes: bool) -> float:
-    """images/s of ``predict`` over the files (one warm-up call on two batches first)."""
-    predict(model, encoder, pre, paths[: batch * 2], roots, setup=setup, batch_size=batch,
-            fixed_shapes=fixed_shapes)
+                         batch: int, fixed_shapes: bool) -> tuple[float, float, float]:
+    """images/s of ``predict`` over the files (one warm-up call on two batches first), and
+    from a second call over half of them: the steady rate and the fixed cost of a call
+    (checking paths, starting workers, filling the pipeline), as the line through both."""
+
+    def timed(refs: list[str]) -> float:
+        start = time.perf_counter()
+        preds = predict(model, encoder, pre, refs, roots, setup=setup, batch_size=batch,
+                        fixed_shapes=fixed_shapes)
+        sync(setup.device)
+        assert len(preds) == len(refs)
+        return time.perf_counter() - start
+
+    timed(paths[: batch * 2])
+    whole = timed(paths)
+    half = len(paths) // 2
+    part = timed(paths[:half])
+    steady = (len(paths) - half) / max(whole - part, 1e-9)
+    return len(paths) / whole, steady, max(0.0, whole - len(paths) / steady)
+
+
+def decode_waits(setup: DeviceSetup, paths: list[str], pre: Preprocessing) -> str:
+    """Whether a device JPEG decode waits for GPU work queued before it: ~0.2 s of matrix
+    products queued on the default stream (where the model runs) or on another stream, then
+    one batch decoded. A decode that returns only after the products have run holds up the
+    host (and, with the model on that stream, leaves the GPU idle while it decodes)."""
+    if setup.device.type != "cuda":
+        return "n/a (no GPU)"
+    transform = DeviceTransform(pre, False, setup.device)
+    data = [torch.frombuffer(bytearray(Path(p).read_bytes()), dtype=torch.uint8)
+            for p in paths[:128]]
+    x = torch.randn(8192, 8192, device=setup.device, dtype=torch.bfloat16)
+
+    def decode_ms(queue_on: torch.cuda.Stream | None, products: int) -> float:
+        sync(setup.device)
+        with torch.cuda.stream(queue_on or torch.cuda.current_stream(setup.device)):
+            for _ in range(products):
+                x @ x
+        start = time.perf_counter()
+        transform._decode_jpegs(data)
+        took = time.perf_counter() - start
+        sync(setup.device)
+        return 1e3 * took
+
+    decode_ms(None, 1)  # warm-up: decoder made, buffers sized
     start = time.perf_counter()
-    preds = predict(model, encoder, pre, paths, roots, setup=setup, batch_size=batch,
-                    fixed_shapes=fixed_shapes)
-    sync(setup.device)
-    return len(preds) / (time.perf_counter() - start)
+    decode_ms(None, 150)
+    queued = 1e3 * (time.perf_counter() - start)
+    other = torch.cuda.Stream(setup.device)  # type: ignore[no-untyped-call]
+    return (f"decode of {len(data)} JPEGs: {decode_ms(None, 0):.1f} ms alone, "
+            f"{decode_ms(None, 150):.1f} ms after 150 products queued on the default stream, "
+            f"{decode_ms(other, 150):.1f} ms after them on another stream (the products: "
+            f"~{queued:.0f} ms with the decode)")
 
 
 def decode_only(setup: DeviceSetup, paths: list[str], roots: ImageRoots, pre: Preprocessing,
@@ -242,10 +297,12 @@ def measure_variant(results: dict[str, float], mode: str, model: torch.nn.Module
           f"{loss:.3f}, {setup.num_workers} workers)", flush=True)
     if times:
         print(f"  training, {times}", flush=True)
-    rate = end_to_end_inference(model, setup, paths, encoder, roots, pre,
-                                args.infer_batch_size, args.compile)
+    rate, steady, fixed = end_to_end_inference(model, setup, paths, encoder, roots, pre,
+                                               args.infer_batch_size, args.compile)
     results[f"infer_end_to_end_{mode}"] = rate
-    print(f"infer end-to-end {mode:24s}{rate:9.1f} img/s", flush=True)
+    results[f"infer_steady_{mode}"], results[f"infer_fixed_s_{mode}"] = steady, fixed
+    print(f"infer end-to-end {mode:24s}{rate:9.1f} img/s (steady {steady:.1f} img/s, "
+          f"{fixed:.2f} s fixed per call)", flush=True)
     rate, times = decode_only(setup, paths, roots, pre, args.infer_batch_size)
     results[f"decode_only_{mode}"] = rate
     print(f"decode only      {mode:24s}{rate:9.1f} img/s "
@@ -270,12 +327,17 @@ def main() -> None:
     parser.add_argument("--decode", default="all" if cuda else "pil",
                         help="where end-to-end runs decode JPEGs: comma-separated modes of "
                              f"{', '.join(DECODE_MODES)}, or all")
-    parser.add_argument("--decode-ahead", default="0",
+    parser.add_argument("--decode-ahead", default=str(DEFAULT_GPU_DECODE_AHEAD if cuda else 0),
                         help="comma-separated batches decoded ahead by a thread, each measured "
-                             "for the device and workers modes (DeviceSetup.decode_ahead)")
+                             "for the device and workers modes (DeviceSetup.decode_ahead; "
+                             "default: the server's on this machine)")
     parser.add_argument("--decode-threads", default="0",
                         help="comma-separated host threads decoding beside nvJPEG, each "
                              "measured for the device mode (DeviceSetup.decode_threads)")
+    parser.add_argument("--compute-stream", default="0",
+                        help="comma-separated 0/1: the model on the default CUDA stream or on "
+                             "one of its own, each measured for the device and workers modes "
+                             "(DeviceSetup.compute_stream)")
     parser.add_argument("--overhead", action="store_true",
                         help="also measure train_one_epoch against a bare loop on ready tensors")
     parser.add_argument("--jpeg-noise", type=float, default=6.0,
@@ -325,10 +387,13 @@ def main() -> None:
         parser.error(f"--decode: unknown mode(s) {', '.join(sorted(unknown))}")
     aheads = [int(n) for n in args.decode_ahead.split(",")]
     threads = [int(n) for n in args.decode_threads.split(",")]
-    variants = [(mode + (f"+ahead{n}" if n else "") + (f"+threads{t}" if t else ""), mode, n, t)
-                for mode in decode_modes for n in aheads for t in threads
-                if (n == 0 or mode != "pil") and (t == 0 or mode == "device")]
-    modes = [label for label, _, _, _ in variants]
+    streams = [bool(int(n)) for n in args.compute_stream.split(",")]
+    variants = [(mode + (f"+ahead{n}" if n else "") + (f"+threads{t}" if t else "")
+                 + ("+stream" if own else ""), mode, n, t, own)
+                for mode in decode_modes for own in streams for n in aheads for t in threads
+                if (n == 0 or mode != "pil") and (t == 0 or mode == "device")
+                and (not own or mode != "pil")]
+    modes = [variant[0] for variant in variants]
     initial = {k: v.detach().clone() for k, v in model.state_dict().items()}
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
         folder = Path(tmp)
@@ -341,11 +406,12 @@ def main() -> None:
         roots = ImageRoots.of(folder)
         encoder = LabelEncoder.fit(labels)
         pre = Preprocessing(input_size=args.input_size)
+        print(f"waiting decodes: {decode_waits(setup, paths, pre)}", flush=True)
         many_paths = paths * args.repeat
         many_labels = [encoder.encode(x) for x in labels] * args.repeat
-        for mode, decode, ahead, host_threads in variants:
+        for mode, decode, ahead, host_threads, own_stream in variants:
             mode_setup = replace(setup, decode=decode, decode_ahead=ahead,
-                                 decode_threads=host_threads)
+                                 decode_threads=host_threads, compute_stream=own_stream)
             if args.workers is None and device.type == "cuda":  # DeviceSetup's per-mode count
                 mode_setup = replace(mode_setup, num_workers=DeviceSetup.choose(
                     str(device), decode=decode).num_workers)

@@ -78,7 +78,7 @@ def predict(model: nn.Module, encoder: LabelEncoder, preprocessing: Preprocessin
     # reading them waits for that copy only: a plain .cpu() at read time would be queued
     # behind batch k+1's forward pass and wait for it too, leaving the GPU idle while the host
     # prepared batch k+2 (inference ran at decode time + forward time per batch).
-    with torch.inference_mode():
+    with torch.inference_mode(), setup.on_compute_stream():
         for batch in iter_batches(loader, failures, None):
             if stop_requested(should_stop):
                 raise Cancelled("prediction cancelled")

@@ -177,6 +177,7 @@ class TrainResult:
 DECODE_ENV = "PIXELSQL_DECODE"
 DECODE_AHEAD_ENV = "PIXELSQL_DECODE_AHEAD"  # DeviceSetup.decode_ahead
 DECODE_THREADS_ENV = "PIXELSQL_DECODE_THREADS"  # DeviceSetup.decode_threads
+COMPUTE_STREAM_ENV = "PIXELSQL_COMPUTE_STREAM"  # DeviceSetup.compute_stream
 MAX_DECODE_THREADS = 64
 DEFAULT_GPU_DECODE_AHEAD = 2  # docs/BENCHMARKS.md, "H200, 2026-11-28"
 # Where images are decoded and preprocessed:
@@ -216,11 +217,13 @@ class DeviceSetup:
     decode: str = "pil"  # one of DECODE_MODES
     decode_ahead: int = 0  # batches decoded ahead by a thread (DeviceLoader): device/workers
     decode_threads: int = 0  # host threads decoding part of each batch beside the device's
+    compute_stream: bool = False  # the model on a CUDA stream of its own (on_compute_stream)
 
     @classmethod
     def choose(cls, device: str | None = None, num_workers: int | None = None,
                decode: str | None = None, decode_ahead: int | None = None,
-               decode_threads: int | None = None) -> DeviceSetup:
+               decode_threads: int | None = None,
+               compute_stream: bool | None = None) -> DeviceSetup:
         """Switches for ``device`` (default: cuda when available).
 
         ``decode`` None means: ``PIXELSQL_DECODE`` if set, else on a GPU "device" (nvjpeg;
@@ -230,7 +233,8 @@ class DeviceSetup:
         0.70x to 0.87-0.95x of the synthetic ceiling and inference from 0.42x to 0.48-0.55x)
         and 0 on the CPU; ``decode_threads`` None means ``PIXELSQL_DECODE_THREADS`` if set,
         else 0 (host threads beside nvJPEG slowed training on the H200, and gained inference
-        nothing once decoding ran ahead).
+        nothing once decoding ran ahead). ``compute_stream`` None means
+        ``PIXELSQL_COMPUTE_STREAM`` (0 or 1, default 0: not yet measured on a GPU).
         """
         name = device or ("cuda" if torch.cuda.is_available() else "cpu")
         if decode_ahead is None:
@@ -243,6 +247,11 @@ class DeviceSetup:
         if not 0 <= decode_threads <= MAX_DECODE_THREADS:
             raise InvalidOptionError(
                 f"decode_threads must be 0 to {MAX_DECODE_THREADS}, got {decode_threads}")
+        if compute_stream is None:
+            flag = _env_count(COMPUTE_STREAM_ENV)
+            if flag not in (0, 1):
+                raise InvalidOptionError(f"{COMPUTE_STREAM_ENV} must be 0 or 1, got {flag}")
+            compute_stream = bool(flag)
         decode = decode or os.environ.get(DECODE_ENV) or None
         if decode is not None and decode not in DECODE_MODES:
             raise InvalidOptionError(
@@ -263,15 +272,39 @@ class DeviceSetup:
             workers = (num_workers if num_workers is not None
                        else min(8 if decode == "device" else 16, (os.cpu_count() or 2)))
             return cls(dev, torch.bfloat16 if bf16 else torch.float16, True, True, True, True,
-                       workers, decode, decode_ahead, decode_threads)
+                       workers, decode, decode_ahead, decode_threads, compute_stream)
         workers = num_workers if num_workers is not None else 0
         return cls(dev, None, False, False, False, False, workers, decode or "pil", decode_ahead,
-                   decode_threads)
+                   decode_threads, compute_stream)
 
     def autocast(self) -> contextlib.AbstractContextManager[Any]:
         if self.autocast_dtype is None:
             return contextlib.nullcontext()
         return torch.autocast(device_type=self.device.type, dtype=self.autocast_dtype)
+
+    @contextlib.contextmanager
+    def on_compute_stream(self) -> Iterator[None]:
+        """Run the enclosed model work on a CUDA stream of its own, not the default stream.
+
+        With ``compute_stream`` on a GPU; elsewhere it does nothing. The default ("legacy")
+        stream synchronises with every blocking stream, so any work a library queues there —
+        a plain cudaMemcpy or cudaMemset, say, inside a JPEG decoder — would wait for the
+        model's queued kernels and hold up the next ones: decoding and the model would take
+        turns instead of overlapping. The new stream starts after the work already queued on
+        the current one, and the current one resumes after it, so code around this block
+        sees the usual order. Tensors made inside belong to the new stream's memory pool.
+        """
+        if not (self.compute_stream and self.device.type == "cuda"):
+            yield
+            return
+        outer = torch.cuda.current_stream(self.device)
+        stream = torch.cuda.Stream(self.device)  # type: ignore[no-untyped-call]
+        stream.wait_stream(outer)
+        try:
+            with torch.cuda.stream(stream):
+                yield
+        finally:
+            outer.wait_stream(stream)
 
     def to_device(self, batch: Batch) -> tuple[torch.Tensor, torch.Tensor]:
         images = batch.images.to(self.device, non_blocking=self.non_blocking)
@@ -372,44 +405,45 @@ def train_one_epoch(model: nn.Module, loader: BatchSource, optimizer: torch.opti
 
     ``replicas``: processes training the same model on other shards (DDP); the images/s
     reported is this process's rate times that."""
-    model.train()
-    steps = len(loader) if max_steps is None else min(len(loader), max_steps)
-    total_loss = torch.zeros((), device=setup.device)
-    correct = torch.zeros((), device=setup.device, dtype=torch.long)
-    seen = 0
-    start = last_report = time.perf_counter()
-    for step, batch in enumerate(iter_batches(loader, failures, max_steps), start=1):
-        if stop_requested(should_stop):
-            raise Cancelled(f"training cancelled in epoch {epoch}, step {step}")
-        images, labels = setup.to_device(batch)
-        with setup.autocast():
-            logits = model(images)
-            loss = loss_fn(logits, labels)
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        optimizer.step()
-        scheduler.step()
-        n = labels.numel()
-        seen += n
-        total_loss += loss.detach() * n
-        correct += (logits.detach().argmax(1) == labels).sum()
-        if on_step is not None and (step == steps or (
-                step % progress_every == 0
-                and time.perf_counter() - last_report >= progress_interval_s)):
-            last_report = time.perf_counter()
-            # .item() synchronises the GPU; only pay for it when someone listens.
-            elapsed = time.perf_counter() - start
-            rate = seen * replicas / elapsed if elapsed > 0 else 0.0
-            per_step = elapsed / step
-            eta = per_step * (max(0, steps - step) + remaining_steps_after)
-            step_loss = _finite_loss(float(loss.item()), epoch, step)
-            on_step(StepProgress(epoch, step, steps, step_loss,
-                                 float(correct.item()) / seen, rate, eta))
-    seconds = time.perf_counter() - start
-    if seen == 0:
-        return EpochStats(float("nan"), 0.0, 0, seconds)
-    mean_loss = _finite_loss(float(total_loss.item()) / seen, epoch, steps)
-    return EpochStats(mean_loss, float(correct.item()) / seen, seen, seconds)
+    with setup.on_compute_stream():
+        model.train()
+        steps = len(loader) if max_steps is None else min(len(loader), max_steps)
+        total_loss = torch.zeros((), device=setup.device)
+        correct = torch.zeros((), device=setup.device, dtype=torch.long)
+        seen = 0
+        start = last_report = time.perf_counter()
+        for step, batch in enumerate(iter_batches(loader, failures, max_steps), start=1):
+            if stop_requested(should_stop):
+                raise Cancelled(f"training cancelled in epoch {epoch}, step {step}")
+            images, labels = setup.to_device(batch)
+            with setup.autocast():
+                logits = model(images)
+                loss = loss_fn(logits, labels)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            scheduler.step()
+            n = labels.numel()
+            seen += n
+            total_loss += loss.detach() * n
+            correct += (logits.detach().argmax(1) == labels).sum()
+            if on_step is not None and (step == steps or (
+                    step % progress_every == 0
+                    and time.perf_counter() - last_report >= progress_interval_s)):
+                last_report = time.perf_counter()
+                # .item() synchronises the GPU; only pay for it when someone listens.
+                elapsed = time.perf_counter() - start
+                rate = seen * replicas / elapsed if elapsed > 0 else 0.0
+                per_step = elapsed / step
+                eta = per_step * (max(0, steps - step) + remaining_steps_after)
+                step_loss = _finite_loss(float(loss.item()), epoch, step)
+                on_step(StepProgress(epoch, step, steps, step_loss,
+                                     float(correct.item()) / seen, rate, eta))
+        seconds = time.perf_counter() - start
+        if seen == 0:
+            return EpochStats(float("nan"), 0.0, 0, seconds)
+        mean_loss = _finite_loss(float(total_loss.item()) / seen, epoch, steps)
+        return EpochStats(mean_loss, float(correct.item()) / seen, seen, seconds)
 
 
 def _finite_loss(loss: float, epoch: int, step: int) -> float:
@@ -426,24 +460,25 @@ def evaluate(model: nn.Module, loader: BatchSource, setup: DeviceSetup,
              loss_fn: nn.Module | None = None, *, failures: FailureTracker | None = None,
              should_stop: StopCheck = None) -> EvalStats:
     """Mean loss and accuracy of ``model`` over a labelled loader."""
-    model.eval()
-    loss_fn = loss_fn or nn.CrossEntropyLoss()
-    total_loss = torch.zeros((), device=setup.device)
-    correct = torch.zeros((), device=setup.device, dtype=torch.long)
-    seen = 0
-    for batch in iter_batches(loader, failures, None):
-        if stop_requested(should_stop):
-            raise Cancelled("evaluation cancelled")
-        images, labels = setup.to_device(batch)
-        with setup.autocast():
-            logits = model(images)
-        loss = loss_fn(logits.float(), labels)
-        total_loss += loss * labels.numel()
-        correct += (logits.argmax(1) == labels).sum()
-        seen += labels.numel()
-    if seen == 0:
-        return EvalStats(float("nan"), 0.0, 0)
-    return EvalStats(float(total_loss.item()) / seen, float(correct.item()) / seen, seen)
+    with setup.on_compute_stream():
+        model.eval()
+        loss_fn = loss_fn or nn.CrossEntropyLoss()
+        total_loss = torch.zeros((), device=setup.device)
+        correct = torch.zeros((), device=setup.device, dtype=torch.long)
+        seen = 0
+        for batch in iter_batches(loader, failures, None):
+            if stop_requested(should_stop):
+                raise Cancelled("evaluation cancelled")
+            images, labels = setup.to_device(batch)
+            with setup.autocast():
+                logits = model(images)
+            loss = loss_fn(logits.float(), labels)
+            total_loss += loss * labels.numel()
+            correct += (logits.argmax(1) == labels).sum()
+            seen += labels.numel()
+        if seen == 0:
+            return EvalStats(float("nan"), 0.0, 0)
+        return EvalStats(float(total_loss.item()) / seen, float(correct.item()) / seen, seen)
 
 
 def split_indices(n: int, fraction: float, seed: int) -> tuple[list[int], list[int]]:
@@ -616,6 +651,7 @@ def fit(base: str, refs: Sequence[ImageRef], labels: Sequence[object], roots: Im
                "decode": setup.decode,
                "decode_ahead": setup.decode_ahead if setup.decode != "pil" else 0,
                "decode_threads": setup.decode_threads if setup.decode == "device" else 0,
+               "compute_stream": setup.compute_stream and setup.device.type == "cuda",
                "learning_rate": lr, "compiled": compile_now}
     if group is not None:
         summary["distributed"] = {"world_size": group.world_size, "backend": group.backend,

@@ -348,6 +348,21 @@ def test_decoding_ahead_is_off_by_default_on_the_cpu(monkeypatch: pytest.MonkeyP
     assert DeviceSetup.choose("cpu", decode="device", decode_ahead=1).decode_ahead == 1
 
 
+def test_the_compute_stream_setting_is_checked_and_does_nothing_on_the_cpu(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PIXELSQL_COMPUTE_STREAM", raising=False)
+    assert DeviceSetup.choose("cpu").compute_stream is False
+    monkeypatch.setenv("PIXELSQL_COMPUTE_STREAM", "1")
+    setup = DeviceSetup.choose("cpu")
+    assert setup.compute_stream is True
+    with setup.on_compute_stream():  # no CUDA here: nothing to switch
+        assert torch.ones(2).sum().item() == 2
+    for bad in ("2", "yes"):
+        monkeypatch.setenv("PIXELSQL_COMPUTE_STREAM", bad)
+        with pytest.raises(InvalidOptionError, match="PIXELSQL_COMPUTE_STREAM"):
+            DeviceSetup.choose("cpu")
+
+
 @pytest.mark.parametrize("value", ["two", "-1", "9"])
 def test_decode_ahead_setting_is_checked(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
     monkeypatch.setenv("PIXELSQL_DECODE_AHEAD", value)

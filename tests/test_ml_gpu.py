@@ -101,14 +101,16 @@ def test_a_gpu_decodes_two_batches_ahead_by_default(monkeypatch: pytest.MonkeyPa
     assert DeviceSetup.choose("cuda").decode_ahead == 0
 
 
-@pytest.mark.parametrize(("decode", "ahead", "threads"),
-                         [("device", 0, 0), ("device", 2, 0), ("device", 2, 4), ("workers", 0, 0),
-                          ("pil", 0, 0)])
+@pytest.mark.parametrize(("decode", "ahead", "threads", "stream"),
+                         [("device", 0, 0, 0), ("device", 2, 0, 0), ("device", 2, 4, 0),
+                          ("device", 2, 0, 1), ("device", 0, 0, 1), ("workers", 0, 0, 0),
+                          ("pil", 0, 0, 0)])
 def test_bf16_channels_last_training_learns_and_loads_on_cpu(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, decode: str, ahead: int,
-        threads: int) -> None:
+        threads: int, stream: int) -> None:
     monkeypatch.setenv("PIXELSQL_DECODE_AHEAD", str(ahead))  # a thread decoding ahead, or not
     monkeypatch.setenv("PIXELSQL_DECODE_THREADS", str(threads))  # host threads beside nvJPEG
+    monkeypatch.setenv("PIXELSQL_COMPUTE_STREAM", str(stream))  # the model's own CUDA stream
     colors = ("red", "green", "blue")
     paths, labels = write_shape_dataset(tmp_path / "train", 40, colors, size=64, seed=1)
     for i, path in enumerate(paths[::2]):  # half JPEG (nvjpeg), half PNG (CPU decode)
@@ -122,6 +124,7 @@ def test_bf16_channels_last_training_learns_and_loads_on_cpu(
     assert result.data_summary["decode"] == decode
     assert result.data_summary["decode_ahead"] == ahead
     assert result.data_summary["decode_threads"] == threads
+    assert result.data_summary["compute_stream"] == bool(stream)
     assert next(result.model.parameters()).is_cuda
     test_paths, test_labels = write_shape_dataset(tmp_path / "test", 10, colors, size=64, seed=2)
     gpu_preds = predict(result.model, result.encoder, result.preprocessing, test_paths, roots,
@@ -156,6 +159,34 @@ def test_decoding_ahead_on_a_gpu_gives_the_same_batches(tmp_path: Path) -> None:
     for (a, rows_a), (b, rows_b) in zip(*runs, strict=True):
         assert rows_a == rows_b
         assert torch.equal(a, b)
+
+
+@pytest.mark.parametrize("ahead", [0, 2])
+def test_predictions_on_the_models_own_stream_match_the_default_streams(
+        tmp_path: Path, ahead: int) -> None:
+    # The model on a stream of its own (PIXELSQL_COMPUTE_STREAM=1) must see finished batches
+    # and give the same answers; afterwards the default stream sees the model's work done.
+    colors = ("red", "green", "blue")
+    paths, _ = write_shape_dataset(tmp_path, 40, colors, size=64, seed=5)
+    for i, path in enumerate(paths):
+        jpeg = Path(path).with_suffix(".jpg")
+        Image.open(path).save(jpeg, quality=95)
+        paths[i] = str(jpeg)
+    model = get_model("ConvNeXt_Tiny", 3, use_pretrained=False).model.cuda()
+    encoder = LabelEncoder.fit(colors)
+    pre = Preprocessing(input_size=64)
+    answers = []
+    for own in (False, True):
+        setup = DeviceSetup.choose("cuda", num_workers=2, decode="device", decode_ahead=ahead,
+                                   compute_stream=own)
+        preds = predict(model, encoder, pre, paths, ImageRoots.of(tmp_path), setup=setup,
+                        batch_size=16)
+        answers.append([(p.label, p.probability) for p in preds])
+    for (_, p_a), (_, p_b) in zip(*answers, strict=True):
+        assert p_a is not None and p_b is not None and abs(p_a - p_b) < 1e-2
+    agree = sum(a[0] == b[0] for a, b in zip(*answers, strict=True))
+    assert agree >= 38, agree  # an untrained model: a near tie may tip either way
+    assert torch.cuda.current_stream() == torch.cuda.default_stream()
 
 
 def test_reading_a_batchs_predictions_waits_for_that_batch_only() -> None:
