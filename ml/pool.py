@@ -3,7 +3,9 @@
 Each worker is a process started with the *spawn* method (never fork: the server has threads
 and must not hand CUDA state or locks to a child) running ``ml.worker.main``; the server
 process itself never imports torch. Workers start on first use, one at a time as jobs need
-them, up to ``workers``.
+them, up to ``workers`` — or all at once with ``prestart()``, which a server with GPUs calls
+when it starts: a worker's start (importing torch, making its CUDA context) takes tens of
+seconds there, which the first jobs would otherwise wait for.
 
 ``WorkerPool.run(job, on_progress, cancelled)`` blocks the calling session thread: it takes an
 idle worker (waiting in a bounded queue when all are busy), sends the job, relays ``Progress``
@@ -110,6 +112,18 @@ class WorkerPool:
         self._closed = False
         self._cond = threading.Condition()
 
+    def prestart(self) -> None:
+        """Start every worker not started yet and leave them idle (their start-up runs in the
+        child processes: this returns at once, and a job sent meanwhile waits for it)."""
+        while True:
+            with self._cond:
+                if self._closed or self._started >= self.size:
+                    return
+                self._started += 1
+                gpu = self._least_used_gpu()
+            worker = self._new_worker(gpu)
+            self._give_back(worker, healthy=True)
+
     # -- taking and returning workers ----------------------------------------------------------
 
     def _take(self, cancelled: Callable[[], bool]) -> _Worker:
@@ -135,6 +149,10 @@ class WorkerPool:
                 return self._idle.pop()
             self._started += 1
             gpu = self._least_used_gpu()
+        return self._new_worker(gpu)
+
+    def _new_worker(self, gpu: int | None) -> _Worker:
+        """Start a worker on ``gpu``, already counted in ``_started`` (undone if it fails)."""
         visible = None if self.gpus is None else ("" if gpu is None else str(gpu))
         try:
             worker = _Worker(self._ctx, self.device, self.threads, visible)

@@ -205,4 +205,6 @@ def main(conn: Connection, cancel: Event, device: str | None, threads: int | Non
     """Process entry point (see ``ml.pool``)."""
     if threads:
         torch.set_num_threads(threads)
+    if device != "cpu" and torch.cuda.is_available():
+        torch.zeros(1, device="cuda")  # the CUDA context, made before the first job waits on it
     Worker(conn, cancel, device).serve()

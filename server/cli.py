@@ -157,6 +157,8 @@ async def _serve(settings: dict[str, Any]) -> None:
     workers, gpus = config.worker_plan(settings["gpus"], settings["ml_workers"],
                                        config.visible_gpus(os.environ))
     pool = WorkerPool(workers, gpus=gpus, max_queued=settings["max_queued_jobs"])
+    if gpus:  # a GPU worker takes tens of seconds to start: not while the first jobs wait
+        pool.prestart()
     db.ml = MLService(db.cursor(), data_dir, image_roots, pool,
                       max_predict_rows=settings["max_predict_rows"])
     # Relative file names in SQL (read_csv('train.csv'), COPY … TO 'out.csv') resolve against the

@@ -64,3 +64,28 @@ def test_out_of_memory_becomes_an_error_that_suggests_a_smaller_batch(
     answer = ours.recv()
     assert isinstance(answer, JobFailed) and answer.sqlstate == "53200"
     assert "smaller batch_size" in answer.message
+
+
+def test_a_prestarted_pool_runs_jobs_on_the_workers_it_started(tmp_path: Path) -> None:
+    """What a server with GPUs does at start-up (pixelsql serve): every worker started and
+    idle before the first job, which then starts none."""
+    from ml.jobs import TrainJob, TrainOutcome
+    from ml.pool import WorkerPool
+    from ml.testing import write_shape_dataset
+
+    paths, labels = write_shape_dataset(tmp_path / "images", 8, ("red", "blue"), seed=1)
+    pool = WorkerPool(2, device="cpu", threads_per_worker=1)
+    try:
+        pool.prestart()
+        assert (pool.started, pool.idle_workers) == (2, 2)
+        pool.prestart()  # all started: nothing more
+        assert pool.started == 2
+        outcome = pool.run(TrainJob(str(tmp_path / "model"), "ConvNeXt_Tiny", paths, labels,
+                                    (str(tmp_path / "images"),),
+                                    {"input_size": 32, "max_epochs": 1, "batch_size": 4,
+                                     "max_steps_per_epoch": 1, "use_pretrained": False}))
+        assert isinstance(outcome, TrainOutcome)
+        assert (pool.started, pool.idle_workers) == (2, 2)
+    finally:
+        pool.close()
+    assert pool.idle_workers == 0
