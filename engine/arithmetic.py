@@ -114,7 +114,7 @@ def _cast_next(tokens: Sequence[Token], i: int) -> bool:
 # Functions PostgreSQL types ``integer`` and DuckDB BIGINT. Drivers that check types (pgx,
 # tokio-postgres, a JDBC Integer) read them as int4; their values always fit.
 _INT4_FUNCTIONS = frozenset({"LENGTH", "CHAR_LENGTH", "CHARACTER_LENGTH", "OCTET_LENGTH",
-                             "BIT_LENGTH", "STRPOS", "POSITION"})
+                             "BIT_LENGTH", "STRPOS", "POSITION", "JSON_ARRAY_LENGTH"})
 
 
 @functools.lru_cache(maxsize=4096)

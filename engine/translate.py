@@ -154,6 +154,8 @@ _CALL_TRIGGER_WORDS = frozenset(
     | catalog.FUNCTIONS | frozenset(RENAMED_FUNCTIONS)
 )
 _TRIGGER_OPS = frozenset({"~", "#>", "#>>"})
+# Aggregates whose result keeps its input's order: sorted when DISTINCT (_sorted_distinct).
+_ORDERED_AGGREGATES = frozenset({"array_agg", "string_agg", "json_agg", "jsonb_agg"})
 # Statements translation never applies to (the session or the COPY machinery handles them).
 _SKIP_FIRST_WORDS = frozenset({"SET", "RESET", "SHOW", "BEGIN", "START", "COMMIT", "END",
                                "ROLLBACK", "ABORT", "COPY", "PREPARE", "EXECUTE",
@@ -207,6 +209,9 @@ def needs_translation(sql: str) -> bool:
                     and tokens[i + 1].text == "(" and tokens[i + 1].kind is Tok.OP:
                 return True
             if word in _CAST_TRIGGER_WORDS and _after_cast(tokens, i):
+                return True
+            if word in _ORDERED_AGGREGATES and i + 2 < len(tokens) \
+                    and tokens[i + 1].text == "(" and tokens[i + 2].upper == "DISTINCT":
                 return True
         elif tok.kind is Tok.STRING:
             # '{a,b}'::text[]: a PostgreSQL array literal DuckDB cannot read
@@ -934,12 +939,21 @@ def _bracket(node: exp.Expr, ctx: _Context) -> exp.Expr:
 def _renamed(node: exp.Expr, ctx: _Context) -> exp.Expr:
     """Functions DuckDB has under another name (see :data:`RENAMED_FUNCTIONS`)."""
     if isinstance(node, exp.JSONArrayAgg):
-        return exp.Anonymous(this="json_group_array", expressions=[node.this])
+        argument = _sorted_distinct(node.this)
+        if isinstance(argument, exp.Distinct | exp.Order):  # DuckDB's json_group_array is a
+            return exp.Anonymous(this="to_json", expressions=[  # macro: no DISTINCT, ORDER BY
+                exp.ArrayAgg(this=argument)])
+        return exp.Anonymous(this="json_group_array", expressions=[argument])
     assert isinstance(node, exp.Anonymous)
     name = node.name.lower()
     target = RENAMED_FUNCTIONS.get(name)
     if target is not None:
-        return exp.Anonymous(this=target, expressions=list(node.expressions))
+        args = list(node.expressions)
+        if name in _ORDERED_AGGREGATES and args:
+            args[0] = _sorted_distinct(args[0])
+            if target == "json_group_array" and isinstance(args[0], exp.Distinct | exp.Order):
+                return exp.Anonymous(this="to_json", expressions=[exp.ArrayAgg(this=args[0])])
+        return exp.Anonymous(this=target, expressions=args)
     args = node.expressions
     rewrite = FUNCTION_REWRITES.get(name)
     if rewrite is not None:
@@ -955,6 +969,24 @@ def _renamed(node: exp.Expr, ctx: _Context) -> exp.Expr:
         # would mean a column position)
         return exp.Cast(this=exp.Literal.number(0), to=exp.DataType.build("INT"))
     return _anonymous(node, ctx)
+
+
+def _distinct_aggregate(node: exp.Expr, ctx: _Context) -> exp.Expr:
+    """``array_agg(DISTINCT x)`` / ``string_agg(DISTINCT x, ',')`` in PostgreSQL's order."""
+    node.set("this", _sorted_distinct(node.this))
+    return node
+
+
+def _sorted_distinct(argument: exp.Expr) -> exp.Expr:
+    """An aggregate's ``DISTINCT x`` argument with ``ORDER BY x`` (nulls last) added when it
+    has no ORDER BY: PostgreSQL sorts a DISTINCT aggregate's input by its argument to find
+    the duplicates, so ``array_agg(DISTINCT x)`` and ``string_agg(DISTINCT x, ',')`` come out
+    sorted (``{a,b,c,NULL}``); DuckDB's come out in hash order (``{b,NULL,a,c}``)."""
+    if not isinstance(argument, exp.Distinct) or len(argument.expressions) != 1:
+        return argument
+    key = argument.expressions[0].copy()
+    return exp.Order(this=argument, expressions=[exp.Ordered(this=key, desc=False,
+                                                              nulls_first=False)])
 
 
 def _generated(node: exp.Expr, ctx: _Context) -> exp.Expr:
@@ -1039,6 +1071,8 @@ TRANSFORMS: dict[type[exp.Expr], Transform] = {
     exp.Bracket: _bracket,
     exp.Format: _format,
     exp.JSONArrayAgg: _renamed,
+    exp.ArrayAgg: _distinct_aggregate,
+    exp.GroupConcat: _distinct_aggregate,
     exp.Create: _create,
     exp.Table: _table,
     exp.Column: _column,
@@ -1132,8 +1166,8 @@ def _figure_column_name(node: exp.Expr) -> tuple[str, int]:
         if len(selects) == 1:
             return _figure_column_name(selects[0])
         return "?column?", 0
-    if isinstance(node, exp.Paren):
-        return _figure_column_name(node.this)
+    if isinstance(node, exp.Paren | exp.Filter | exp.Window | exp.WithinGroup):
+        return _figure_column_name(node.this)  # count(*) FILTER (…), rank() OVER (…): the call's
     if isinstance(node, exp.Bracket):  # indkey[0]: the array's name
         return _figure_column_name(node.this)
     if isinstance(node, exp.Dot) and isinstance(node.expression, exp.Identifier):

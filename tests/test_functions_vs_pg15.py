@@ -3,8 +3,9 @@
 ``extract(second FROM …)`` keeps the fraction (``numeric`` 1.500000; DuckDB: 1),
 ``date_part`` is ``double precision``, ``substring`` / ``substr`` count a start below 1 as
 positions before the string (``substr('hello', -1, 3)`` is ``h``; DuckDB counts from the end),
-and ``format`` reads positions and widths (``%2$s``, ``%-5s``). Each query runs through psycopg
-on PixelSQL and on PostgreSQL 15; rows, type OIDs and SQLSTATEs must agree.
+``format`` reads positions and widths (``%2$s``, ``%-5s``), and ``array_agg(DISTINCT x)`` /
+``string_agg(DISTINCT x, ',')`` come out sorted. Each query runs through psycopg on PixelSQL
+and on PostgreSQL 15; rows, column names, type OIDs and SQLSTATEs must agree.
 """
 
 from __future__ import annotations
@@ -18,7 +19,12 @@ TS = "timestamp '2024-01-01 10:00:01.5005'"
 SETUP = ("DROP TABLE IF EXISTS fn_vs_pg",
          "CREATE TABLE fn_vs_pg (s text, n int, m int, t timestamp)",
          "INSERT INTO fn_vs_pg VALUES ('hello', -1, 3, '2024-01-01 10:00:01.75'), "
-         "('hello', 2, 2, '2024-01-01 10:00:59.999999'), ('hello', 0, 10, '2024-01-01 10:00')")
+         "('hello', 2, 2, '2024-01-01 10:00:59.999999'), ('hello', 0, 10, '2024-01-01 10:00')",
+         "DROP TABLE IF EXISTS agg_vs_pg",
+         "CREATE TABLE agg_vs_pg (g int, x text, n int)",
+         "INSERT INTO agg_vs_pg VALUES (1, 'pear', 3), (1, 'apple', 1), (2, NULL, 2), "
+         "(1, 'fig', NULL), (2, 'apple', 1), (1, 'pear', 3), (2, 'kiwi', 5), (1, NULL, 2), "
+         "(2, 'banana', 4), (1, 'cherry', 0)")
 
 QUERIES = [
     f"SELECT extract(second FROM {TS}), extract(milliseconds FROM {TS}), "
@@ -56,6 +62,17 @@ QUERIES = [
     "SELECT x FROM generate_series(1, 3) AS s(x) ORDER BY x DESC",
     "SELECT generate_series(1, 3)",
     "SELECT * FROM generate_series(2147483647, 2147483648)",  # int8 in both
+    # DISTINCT aggregates come out sorted (PostgreSQL sorts their input; DuckDB hashes)
+    "SELECT array_agg(DISTINCT x), string_agg(DISTINCT x, ','), array_agg(DISTINCT n), "
+    "json_agg(DISTINCT n) ->> 0, json_array_length(json_agg(DISTINCT x)), "
+    "jsonb_agg(DISTINCT x) ->> 1, json_agg(x ORDER BY n DESC) ->> 0 FROM agg_vs_pg",
+    "SELECT g, array_agg(DISTINCT x) FILTER (WHERE n > 0), string_agg(DISTINCT x, '|') "
+    "FROM agg_vs_pg GROUP BY g ORDER BY g",
+    "SELECT string_agg(DISTINCT x, ',' ORDER BY x DESC), array_agg(DISTINCT upper(x)) "
+    "FROM agg_vs_pg",
+    # names of aggregates with FILTER / OVER / WITHIN GROUP in a translated statement
+    "SELECT count(*) FILTER (WHERE n > 1), rank() OVER (ORDER BY g), "
+    "to_char(date '2024-01-02', 'YYYY') FROM agg_vs_pg ORDER BY 2, 1 LIMIT 1",
 ]
 
 
@@ -63,7 +80,7 @@ def _outcome(conn: psycopg.Connection[Any], sql: str) -> object:
     try:
         cur = conn.execute(sql, prepare=False)
         assert cur.description is not None
-        return cur.fetchall(), [d.type_code for d in cur.description]
+        return cur.fetchall(), [(d.name, d.type_code) for d in cur.description]
     except psycopg.Error as exc:
         return "error", exc.sqlstate
 
