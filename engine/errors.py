@@ -180,6 +180,7 @@ _MESSAGE_STATES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"Values were not provided for the following parameters", SqlState.UNDEFINED_PARAMETER),
         (r"Division by zero", SqlState.DIVISION_BY_ZERO),
         (r"negative substring length not allowed", "22011"),  # engine.pgfunctions
+        (r"field position must not be zero", SqlState.INVALID_PARAMETER_VALUE),  # split_part
         (r"invalid input syntax for type", SqlState.INVALID_TEXT_REPRESENTATION),  # arithmetic
         # DuckDB cannot alter a table that an index or other entry depends on
         (r"Cannot alter entry .* because there are entries that depend on it",

@@ -59,6 +59,26 @@ for _name in ("json_array_elements", "json_array_elements_text", "json_object_ke
     FUNCTION_TEMPLATES["jsonb" + _name[4:]] = FUNCTION_TEMPLATES[_name]
 
 
+SPLIT_PART_ZERO = "field position must not be zero"  # 22023 (engine.errors)
+# PostgreSQL's split_part: an empty delimiter leaves the string whole (field 1 or -1 is all of
+# it, any other ''), field 0 is an error; DuckDB splits into characters and answers ''.
+_SPLIT_PART = f"""CASE WHEN $3 = 0 THEN error('{SPLIT_PART_ZERO}')
+    WHEN $2 = '' THEN CASE WHEN $3 IN (1, -1) THEN $1 ELSE '' END
+    ELSE split_part($1, $2, $3) END"""
+
+
+def split_part(node: exp.Expr, ctx: object) -> exp.Expr:
+    """``split_part(s, delimiter, n)`` as PostgreSQL reads an empty delimiter and field 0 (a
+    call with a non-empty literal delimiter and a non-zero literal field is left alone)."""
+    text, delimiter, index = node.this, node.args.get("delimiter"), node.args.get("part_index")
+    if delimiter is None or index is None:
+        return node
+    if isinstance(delimiter, exp.Literal) and delimiter.is_string and delimiter.this \
+            and int_literal(index) not in (None, 0):
+        return node
+    return from_template(_SPLIT_PART, [text, delimiter, index]) or node
+
+
 def call(name: str, *args: exp.Expr) -> exp.Expr:
     """``name(args…)``, a DuckDB function call."""
     return exp.Anonymous(this=name, expressions=list(args))

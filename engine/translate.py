@@ -149,7 +149,7 @@ _TRIGGER_WORDS = frozenset(
 _CALL_TRIGGER_WORDS = frozenset(
     {"generate_series", "to_char", "to_date", "to_timestamp", "to_number", "format", "json_agg",
      "age", "decode", "encode", "array_remove", "btrim", "div", "initcap", "make_interval",
-     "substring", "substr", "extract", "date_part", "lpad", "rpad", "every"}
+     "substring", "substr", "extract", "date_part", "lpad", "rpad", "every", "split_part"}
     | frozenset(FUNCTION_TEMPLATES) | frozenset(FUNCTION_REWRITES)
     | catalog.FUNCTIONS | frozenset(RENAMED_FUNCTIONS)
 )
@@ -1092,6 +1092,7 @@ TRANSFORMS: dict[type[exp.Expr], Transform] = {
     exp.Decode: pgfunctions.decode,
     exp.Encode: pgfunctions.encode,
     exp.Substring: pgfunctions.substring,
+    exp.SplitPart: pgfunctions.split_part,
     exp.Extract: pgfunctions.extract,
     exp.ExplodingGenerateSeries: _series_in_select,
     exp.WidthBucket: pgfunctions.width_bucket,

@@ -62,6 +62,12 @@ QUERIES = [
     "SELECT x FROM generate_series(1, 3) AS s(x) ORDER BY x DESC",
     "SELECT generate_series(1, 3)",
     "SELECT * FROM generate_series(2147483647, 2147483648)",  # int8 in both
+    # split_part: an empty delimiter keeps the string whole, field 0 is 22023
+    "SELECT split_part('a,b,c', '', 1), split_part('a,b,c', '', -1), split_part('a,b,c', '', 2), "
+    "split_part('a,b,c', ',', -1), split_part('a,b,c', ',', 5), split_part(s, 'l', n + 2) "
+    "FROM fn_vs_pg ORDER BY t",
+    "SELECT split_part('a,b,c', ',', 0)",
+    "SELECT split_part(s, '', n) FROM fn_vs_pg ORDER BY t",
     # DISTINCT aggregates come out sorted (PostgreSQL sorts their input; DuckDB hashes)
     "SELECT array_agg(DISTINCT x), string_agg(DISTINCT x, ','), array_agg(DISTINCT n), "
     "json_agg(DISTINCT n) ->> 0, json_array_length(json_agg(DISTINCT x)), "
