@@ -181,6 +181,9 @@ _MESSAGE_STATES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"Division by zero", SqlState.DIVISION_BY_ZERO),
         (r"negative substring length not allowed", "22011"),  # engine.pgfunctions
         (r"field position must not be zero", SqlState.INVALID_PARAMETER_VALUE),  # split_part
+        # math domain errors (raised with ieee_floating_point_ops off, engine.session)
+        (r"cannot take square root of a negative number", "2201F"),  # invalid_argument_for_power
+        (r"cannot take logarithm of (zero|a negative number)", "2201E"),  # …_for_logarithm
         (r"invalid input syntax for type", SqlState.INVALID_TEXT_REPRESENTATION),  # arithmetic
         # DuckDB cannot alter a table that an index or other entry depends on
         (r"Cannot alter entry .* because there are entries that depend on it",

@@ -271,6 +271,9 @@ class Database:
             self._con.execute(f"SET threads = {int(threads)}")
         # PostgreSQL's `/` on two integers truncates (5/2 = 2); DuckDB's default gives 2.5.
         self._con.execute("SET GLOBAL integer_division = true")
+        # PostgreSQL raises 22012 for a float divided by zero and 2201F / 2201E for the square
+        # root / logarithm of a negative or zero; DuckDB's IEEE default gives Infinity or NaN.
+        self._con.execute("SET GLOBAL ieee_floating_point_ops = false")
         # PostgreSQL sorts NULL as larger than any value: last ascending, first descending.
         self._con.execute("SET GLOBAL default_null_order = 'nulls_last_on_asc_first_on_desc'")
         self.timezone = _server_zone(self._con, timezone)

@@ -54,6 +54,15 @@ STATEMENTS = [
     # data
     "SELECT 1/0",
     "SELECT 1.0/0",
+    # float division by zero and domain errors (DuckDB's IEEE default: Infinity, NaN)
+    "SELECT 1.0::float8 / 0",
+    "SELECT 0::float8 / 0::float8",
+    f"SELECT a / 0::float4 FROM {TABLE}",
+    "SELECT sqrt(-1::float8)",
+    "SELECT ln(0::float8)",
+    "SELECT ln(-2::float8)",
+    "SELECT log(0)",
+    "SELECT 'inf'::float8 * 2, '-inf'::float8, 'nan'::float8 = 'nan'::float8",
     "SELECT 'x'::int",
     "SELECT '3.7'::int",  # DuckDB alone would round it
     "SELECT CAST('1e3' AS bigint)",
