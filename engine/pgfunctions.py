@@ -17,10 +17,12 @@ Every rewrite here is compared with PostgreSQL 15 in ``tests/test_pg_semantics.p
 
 from __future__ import annotations
 
+import datetime
 import functools
 import re
 from collections.abc import Callable
 
+import duckdb
 import sqlglot
 from sqlglot import exp
 
@@ -77,6 +79,34 @@ def split_part(node: exp.Expr, ctx: object) -> exp.Expr:
             and int_literal(index) not in (None, 0):
         return node
     return from_template(_SPLIT_PART, [text, delimiter, index]) or node
+
+
+def date_bin(node: exp.Expr, ctx: object) -> exp.Expr:
+    """``date_bin(stride, source, origin)`` as DuckDB's ``time_bucket`` (the same bins, aligned
+    on ``origin``). sqlglot reads a string ``origin`` as a bare word and would write it
+    unquoted (``2024-01-01``: arithmetic); it is quoted again here."""
+    origin = node.args.get("unit")
+    if origin is None:
+        return node  # PostgreSQL has no two-argument form: DuckDB says so
+    if isinstance(origin, exp.Var):  # a string: the source's type in PostgreSQL
+        origin = exp.Cast(this=exp.Literal.string(origin.name),
+                          to=exp.DataType.build("TIMESTAMP"))
+    stride = node.this
+    if isinstance(stride, exp.Literal) and stride.is_string:
+        stride = exp.Cast(this=stride, to=exp.DataType.build("INTERVAL"))
+    return call("time_bucket", stride, node.expression, origin)
+
+
+def register(con: duckdb.DuckDBPyConnection) -> None:
+    """``clock_timestamp()``: the wall clock at each call, as PostgreSQL's (DuckDB's ``now()``
+    is the transaction's start, as PostgreSQL's ``now()``; it has no wall clock)."""
+    con.create_function(  # type: ignore[call-overload]
+        "clock_timestamp", _clock_timestamp, [], duckdb.sqltype("TIMESTAMP WITH TIME ZONE"),
+        side_effects=True)  # a new value each call and row: never folded into a constant
+
+
+def _clock_timestamp() -> datetime.datetime:
+    return datetime.datetime.now(datetime.UTC)
 
 
 def call(name: str, *args: exp.Expr) -> exp.Expr:

@@ -36,7 +36,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from engine import catalog, colnames, pgdatetime, pgnumber, settings, thanosql
+from engine import catalog, colnames, pgdatetime, pgfunctions, pgnumber, settings, thanosql
 from engine.aggregates import with_integer_sums
 from engine.arithmetic import with_integer_types, with_typed_params
 from engine.cursors import CursorManager
@@ -279,6 +279,7 @@ class Database:
         self.timezone = _server_zone(self._con, timezone)
         catalog.attach(self._con)
         pgnumber.register(self._con)  # to_char of numbers (engine.translate calls it)
+        pgfunctions.register(self._con)  # clock_timestamp()
         if confine_files:
             _confine(self._con, data_dir, allowed_dirs)
         self._lock = threading.Lock()

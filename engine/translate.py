@@ -149,7 +149,8 @@ _TRIGGER_WORDS = frozenset(
 _CALL_TRIGGER_WORDS = frozenset(
     {"generate_series", "to_char", "to_date", "to_timestamp", "to_number", "format", "json_agg",
      "age", "decode", "encode", "array_remove", "btrim", "div", "initcap", "make_interval",
-     "substring", "substr", "extract", "date_part", "lpad", "rpad", "every", "split_part"}
+     "substring", "substr", "extract", "date_part", "lpad", "rpad", "every", "split_part",
+     "date_bin"}
     | frozenset(FUNCTION_TEMPLATES) | frozenset(FUNCTION_REWRITES)
     | catalog.FUNCTIONS | frozenset(RENAMED_FUNCTIONS)
 )
@@ -1093,6 +1094,7 @@ TRANSFORMS: dict[type[exp.Expr], Transform] = {
     exp.Encode: pgfunctions.encode,
     exp.Substring: pgfunctions.substring,
     exp.SplitPart: pgfunctions.split_part,
+    exp.DateBin: pgfunctions.date_bin,
     exp.Extract: pgfunctions.extract,
     exp.ExplodingGenerateSeries: _series_in_select,
     exp.WidthBucket: pgfunctions.width_bucket,

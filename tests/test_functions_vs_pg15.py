@@ -68,6 +68,16 @@ QUERIES = [
     "FROM fn_vs_pg ORDER BY t",
     "SELECT split_part('a,b,c', ',', 0)",
     "SELECT split_part(s, '', n) FROM fn_vs_pg ORDER BY t",
+    # date_bin (DuckDB: time_bucket), the wall clock
+    "SELECT date_bin(interval '15 minutes', t, timestamp '2024-01-01'), "
+    "date_bin('1 hour', t, '2023-12-31 23:50'), "
+    "date_bin('7 days', t, timestamp '2023-12-30 03:00') FROM fn_vs_pg ORDER BY t",
+    "SELECT date_bin('15 minutes', timestamptz '2024-01-01 10:07+00', '2024-01-01 00:05')",
+    "SELECT date_bin('15 minutes', timestamptz '2024-01-01 10:07+00', "
+    "timestamptz '2024-01-01 00:05+00')",
+    "SELECT clock_timestamp() >= now(), pg_typeof(clock_timestamp())::text, "
+    "clock_timestamp() - now() < interval '1 minute'",
+    "SELECT count(DISTINCT clock_timestamp()) > 1 FROM generate_series(1, 5000)",
     # DISTINCT aggregates come out sorted (PostgreSQL sorts their input; DuckDB hashes)
     "SELECT array_agg(DISTINCT x), string_agg(DISTINCT x, ','), array_agg(DISTINCT n), "
     "json_agg(DISTINCT n) ->> 0, json_array_length(json_agg(DISTINCT x)), "
