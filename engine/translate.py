@@ -91,6 +91,9 @@ class PostgresDialect(Postgres):
         # to_hex stays a call (sqlglot's hex() is DuckDB's upper-case one): engine.pgfunctions
         FUNCTIONS = {**Postgres.Parser.FUNCTIONS,
                      "TO_HEX": lambda args: exp.Anonymous(this="to_hex", expressions=args)}
+        # PostgreSQL has no lambdas: in a call's arguments ``j -> 'b'`` is a JSON field, which
+        # sqlglot would read as the lambda ``j: 'b'`` (named arguments, ``=>``, stay).
+        LAMBDAS = {k: v for k, v in Postgres.Parser.LAMBDAS.items() if k is not TokenType.ARROW}
 
 
 PARAM_PLACEHOLDER = "pixelsql_param_"
@@ -130,6 +133,7 @@ RENAMED_FUNCTIONS = {
     "jsonb_agg": "json_group_array", "json_object_agg": "json_group_object",
     "jsonb_object_agg": "json_group_object", "row_to_json": "to_json",
     "array_to_json": "to_json", "to_jsonb": "to_json", "every": "bool_and",
+    "jsonb_array_length": "json_array_length",
 }
 
 
@@ -154,7 +158,7 @@ _CALL_TRIGGER_WORDS = frozenset(
     | frozenset(FUNCTION_TEMPLATES) | frozenset(FUNCTION_REWRITES)
     | catalog.FUNCTIONS | frozenset(RENAMED_FUNCTIONS)
 )
-_TRIGGER_OPS = frozenset({"~", "#>", "#>>"})
+_TRIGGER_OPS = frozenset({"~"})
 # Aggregates whose result keeps its input's order: sorted when DISTINCT (_sorted_distinct).
 _ORDERED_AGGREGATES = frozenset({"array_agg", "string_agg", "json_agg", "jsonb_agg"})
 # Statements translation never applies to (the session or the COPY machinery handles them).
@@ -234,6 +238,9 @@ def needs_translation(sql: str) -> bool:
                 return True
         elif tok.kind is Tok.OP:
             if tok.text in _TRIGGER_OPS:
+                return True
+            # j #> '{a,b}', j #>> '{a,b}': JSON paths (the lexer gives one character a token)
+            if tok.text == "#" and i + 1 < len(tokens) and tokens[i + 1].text == ">":
                 return True
             # = ANY('{…}'): a PostgreSQL array literal DuckDB cannot read
             if tok.text == "(" and i >= 1 and tokens[i - 1].upper in ("ANY", "ALL", "SOME") \

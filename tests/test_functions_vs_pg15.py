@@ -24,7 +24,11 @@ SETUP = ("DROP TABLE IF EXISTS fn_vs_pg",
          "CREATE TABLE agg_vs_pg (g int, x text, n int)",
          "INSERT INTO agg_vs_pg VALUES (1, 'pear', 3), (1, 'apple', 1), (2, NULL, 2), "
          "(1, 'fig', NULL), (2, 'apple', 1), (1, 'pear', 3), (2, 'kiwi', 5), (1, NULL, 2), "
-         "(2, 'banana', 4), (1, 'cherry', 0)")
+         "(2, 'banana', 4), (1, 'cherry', 0)",
+         "DROP TABLE IF EXISTS json_vs_pg",
+         "CREATE TABLE json_vs_pg (id int, j jsonb)",
+         """INSERT INTO json_vs_pg VALUES (1, '{"a": 1, "b": {"c": [1, 2, 3]}, "d": "x"}'), """
+         """(2, '{"a": 2, "e": null}'), (3, NULL)""")
 
 QUERIES = [
     f"SELECT extract(second FROM {TS}), extract(milliseconds FROM {TS}), "
@@ -78,6 +82,10 @@ QUERIES = [
     "SELECT clock_timestamp() >= now(), pg_typeof(clock_timestamp())::text, "
     "clock_timestamp() - now() < interval '1 minute'",
     "SELECT count(DISTINCT clock_timestamp()) > 1 FROM generate_series(1, 5000)",
+    # JSON: #> / #>> paths, and -> inside a call's arguments (not a lambda)
+    "SELECT j #>> '{b,c,2}', j #>> '{d}', jsonb_typeof(j -> 'b'), "
+    "jsonb_array_length(j -> 'b' -> 'c'), coalesce(j ->> 'd', j ->> 'a'), "
+    "upper(j -> 'b' -> 'c' ->> 1), to_char(date '2024-01-02', 'YYYY') FROM json_vs_pg ORDER BY id",
     # DISTINCT aggregates come out sorted (PostgreSQL sorts their input; DuckDB hashes)
     "SELECT array_agg(DISTINCT x), string_agg(DISTINCT x, ','), array_agg(DISTINCT n), "
     "json_agg(DISTINCT n) ->> 0, json_array_length(json_agg(DISTINCT x)), "
