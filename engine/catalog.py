@@ -576,8 +576,8 @@ def _macros(served: str, start_time: str) -> list[tuple[str, tuple[str, ...]]]:
                          "THEN CAST(len(arr) AS INTEGER) END",)),
         ("array_lower", ("(arr, dim) AS CASE WHEN dim = 1 AND len(arr) > 0 THEN 1 END",)),
         ("array_ndims", ("(arr) AS CASE WHEN len(arr) > 0 THEN 1 END",)),
-        ("pg_typeof", (f"""(x) AS {PG}.format_type({PG}._duck_type_oid(typeof(x)),
-            {PG}._duck_typmod(typeof(x)))""",)),
+        # a regtype in PostgreSQL, which prints without a typmod: numeric, not numeric(2,1)
+        ("pg_typeof", (f"""(x) AS {PG}.format_type({PG}._duck_type_oid(typeof(x)), NULL)""",)),
     ]
 
 

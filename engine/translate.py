@@ -97,6 +97,7 @@ class PostgresDialect(Postgres):
 
 
 PARAM_PLACEHOLDER = "pixelsql_param_"
+NULL_IDENTIFIER = "null values cannot be formatted as an SQL identifier"  # 22004 (errors.py)
 
 
 def parse_postgres(sql: str) -> exp.Expr | None:
@@ -1052,8 +1053,10 @@ def _format(node: exp.Expr, ctx: _Context) -> exp.Expr:
             return node  # too few arguments: let it fail as PostgreSQL's would
         following = index + 1
         value: exp.Expr = exp.Cast(this=args[index].copy(), to=exp.DataType.build("VARCHAR"))
-        if kind == "I":
-            value = _catalog_call("quote_ident", [value], ctx)
+        if kind == "I":  # a NULL has no identifier: 22004, as PostgreSQL
+            value = exp.If(this=exp.Is(this=value.copy(), expression=exp.Null()),
+                           true=pgfunctions.call("error", exp.Literal.string(NULL_IDENTIFIER)),
+                           false=_catalog_call("quote_ident", [value], ctx))
         elif kind == "L":
             value = _catalog_call("quote_nullable", [value], ctx)
         else:

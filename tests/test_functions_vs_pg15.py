@@ -50,6 +50,10 @@ QUERIES = [
     "SELECT format('%3s|%-3s|%1$s|%%|%s', 'a', 'b'), format('%2s', 'long'), "
     "format('[%5s]', NULL), format('%2$s %1$s', 'world', 'hello'), format('%-4I|', 'x')",
     "SELECT format('%5s', s) || '|' FROM fn_vs_pg ORDER BY t",
+    "SELECT format('%I.%I|%L|%s', 'My Tab', s, NULL, NULL) FROM fn_vs_pg ORDER BY t",
+    "SELECT format('%I', NULL)",
+    "SELECT pg_typeof(1.5)::text, pg_typeof(1.5::numeric(5,2))::text, pg_typeof(ARRAY[1.5])::text, "
+    "pg_typeof(n)::text, pg_typeof(t)::text, pg_typeof(s)::text FROM fn_vs_pg LIMIT 1",
     # integer (int4) results, DuckDB's are BIGINT
     "SELECT length(s), char_length(s), character_length(s), strpos(s, 'l'), "
     "position('l' in s), bit_length(s), array_upper(ARRAY[1, 2], 1) FROM fn_vs_pg ORDER BY t",
