@@ -243,10 +243,11 @@ def needs_translation(sql: str) -> bool:
             # j #> '{a,b}', j #>> '{a,b}': JSON paths (the lexer gives one character a token)
             if tok.text == "#" and i + 1 < len(tokens) and tokens[i + 1].text == ">":
                 return True
-            # = ANY('{…}'): a PostgreSQL array literal DuckDB cannot read
-            if tok.text == "(" and i >= 1 and tokens[i - 1].upper in ("ANY", "ALL", "SOME") \
-                    and i + 1 < len(tokens) and (tokens[i + 1].kind is Tok.STRING
-                                                 or tokens[i + 1].upper == "ARRAY"):
+            # = ANY('{…}'): a PostgreSQL array literal DuckDB cannot read; = ANY(arr): NULL
+            # when arr is (not a subquery)
+            if tok.text == "(" and i >= 2 and tokens[i - 1].upper in ("ANY", "ALL", "SOME") \
+                    and tokens[i - 2].kind is Tok.OP and i + 1 < len(tokens) \
+                    and tokens[i + 1].upper not in ("SELECT", "VALUES", "WITH", "("):
                 return True
     return False
 
@@ -791,6 +792,12 @@ def _comparison(node: exp.Expr, ctx: _Context) -> exp.Expr:
             and isinstance(listed, exp.Array) and listed.expressions:
         found = exp.In(this=node.this, expressions=list(listed.expressions))
         return found if isinstance(node, exp.EQ) else exp.Not(this=found)
+    if quantifier and listed is not None and not isinstance(
+            listed, exp.Subquery | exp.Select | exp.Array | exp.Literal):
+        # x = ANY (arr) with a NULL arr is NULL in PostgreSQL (nothing to compare with);
+        # DuckDB answers false for ANY and true for ALL.
+        return exp.If(this=exp.Is(this=listed.copy(), expression=exp.Null()),
+                      true=exp.Null(), false=node)
     for key in ("this", "expression"):
         side = node.args.get(key)
         if isinstance(side, exp.Literal) and side.is_string and side.this.startswith("{"):
@@ -1095,6 +1102,10 @@ TRANSFORMS: dict[type[exp.Expr], Transform] = {
     exp.All: _any,
     exp.EQ: _comparison,
     exp.NEQ: _comparison,
+    exp.GT: _comparison,
+    exp.GTE: _comparison,
+    exp.LT: _comparison,
+    exp.LTE: _comparison,
     exp.Operator: _operator,
     exp.Like: _like,
     exp.ILike: _like,

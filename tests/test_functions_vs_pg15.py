@@ -28,7 +28,11 @@ SETUP = ("DROP TABLE IF EXISTS fn_vs_pg",
          "DROP TABLE IF EXISTS json_vs_pg",
          "CREATE TABLE json_vs_pg (id int, j jsonb)",
          """INSERT INTO json_vs_pg VALUES (1, '{"a": 1, "b": {"c": [1, 2, 3]}, "d": "x"}'), """
-         """(2, '{"a": 2, "e": null}'), (3, NULL)""")
+         """(2, '{"a": 2, "e": null}'), (3, NULL)""",
+         "DROP TABLE IF EXISTS arr_vs_pg",
+         "CREATE TABLE arr_vs_pg (id int, a int[])",
+         "INSERT INTO arr_vs_pg VALUES (1, '{1,2,3}'), (2, '{4,5}'), (3, NULL), (4, '{1,NULL}'), "
+         "(5, '{}')")
 
 QUERIES = [
     f"SELECT extract(second FROM {TS}), extract(milliseconds FROM {TS}), "
@@ -90,6 +94,10 @@ QUERIES = [
     "SELECT j #>> '{b,c,2}', j #>> '{d}', jsonb_typeof(j -> 'b'), "
     "jsonb_array_length(j -> 'b' -> 'c'), coalesce(j ->> 'd', j ->> 'a'), "
     "upper(j -> 'b' -> 'c' ->> 1), to_char(date '2024-01-02', 'YYYY') FROM json_vs_pg ORDER BY id",
+    # x op ANY / ALL (array): NULL for a NULL array (DuckDB: false / true)
+    "SELECT id, 1 = ANY(a), 3 < ALL(a), 2 <> ALL(a), 5 >= ANY(a), 1 = SOME(a) "
+    "FROM arr_vs_pg ORDER BY id",
+    "SELECT id FROM arr_vs_pg WHERE 1 = ANY(a) OR NOT (9 = ANY(a)) ORDER BY id",
     # DISTINCT aggregates come out sorted (PostgreSQL sorts their input; DuckDB hashes)
     "SELECT array_agg(DISTINCT x), string_agg(DISTINCT x, ','), array_agg(DISTINCT n), "
     "json_agg(DISTINCT n) ->> 0, json_array_length(json_agg(DISTINCT x)), "

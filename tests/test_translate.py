@@ -97,8 +97,9 @@ TRANSLATIONS = [
      f"SELECT 1 AS \"?column?\" FROM {C}.pg_class AS pg_class "
      "WHERE relname LIKE 'a\\_b' ESCAPE '\\'"),
     ("SELECT format('%I.%s', s, t) FROM x",
-     f"SELECT ({C}.quote_ident(CAST(s AS TEXT)) || '.' || COALESCE(CAST(t AS TEXT), '')) "
-     'AS "format" FROM x'),
+     "SELECT (CASE WHEN CAST(s AS TEXT) IS NULL THEN ERROR('null values cannot be formatted "
+     f"as an SQL identifier') ELSE {C}.quote_ident(CAST(s AS TEXT)) END || '.' || "
+     "COALESCE(CAST(t AS TEXT), '')) AS \"format\" FROM x"),
     ("SELECT json_build_object('a', 1)", "SELECT JSON_OBJECT('a', 1) AS \"json_build_object\""),
     # int2vector columns: text on output, 0-based arrays in expressions
     ("SELECT i.indkey, i.indkey[0] FROM pg_index i",
