@@ -55,7 +55,8 @@ _LIST_END = frozenset({"FROM", "WHERE", "GROUP", "HAVING", "WINDOW", "UNION", "I
                        "EXCEPT", "ORDER", "LIMIT", "OFFSET", "FETCH", "FOR", "INTO"})
 # Words after which a trailing word is not an alias (``x IS NULL``, ``CASE … END``).
 _NOT_ALIAS_AFTER = frozenset({"IS", "NOT", "AND", "OR", "LIKE", "ILIKE", "IN", "BETWEEN",
-                              "ELSE", "THEN", "WHEN", "CASE", "SIMILAR", "DISTINCT", "FROM"})
+                              "ELSE", "THEN", "WHEN", "CASE", "SIMILAR", "DISTINCT", "FROM",
+                              "OVER"})  # rank() OVER w: a window's name, not an alias
 _NOT_ALIAS = frozenset({"END", "NULL", "TRUE", "FALSE"})
 
 

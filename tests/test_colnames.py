@@ -33,6 +33,8 @@ NAMES = [
     ("WITH w AS (SELECT 1 AS a) SELECT a, a + 1 FROM w", (None, UNNAMED)),
     ("SELECT DISTINCT ON (a) a, b + 1 FROM t", (None, UNNAMED)),
     ("SELECT a, sum(b) FROM t GROUP BY a UNION SELECT 1, 2", (None, "sum")),
+    ("SELECT row_number() OVER w, rank() OVER w AS r, sum(a) OVER w2 FROM t WINDOW w AS (), "
+     "w2 AS (w)", ("row_number", None, "sum")),
     ("SELECT mode() WITHIN GROUP (ORDER BY a), percentile_disc(0.5) WITHIN GROUP (ORDER BY a) "
      "FILTER (WHERE a > 0)", ("mode", "percentile_disc")),
     ("SELECT interval '1 day', timestamp with time zone '2024-01-01', 'a' || 'b', (a), "
