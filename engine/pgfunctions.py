@@ -449,21 +449,35 @@ def _capturing_groups(pattern: str) -> int:
     return len(re.findall(r"(?<!\\)\((?!\?)", outside))
 
 
-def regexp_matches(args: list[exp.Expr]) -> exp.Expr:
-    """``regexp_matches(text, pattern [, flags])``: a set of ``text[]`` — the groups of the
-    first match (of every match with ``'g'``), the whole match when the pattern has none, no
-    row when nothing matches. (DuckDB's function of that name answers true/false.)"""
+def _regex_call(name: str, args: list[exp.Expr], flags_allowed: str) -> tuple[str, int, str]:
+    """(the pattern as a DuckDB literal, its capturing groups, the flags) of a
+    ``regexp_match[es](text, pattern [, flags])`` call; 0A000 unless both are constants."""
     pattern = args[1] if len(args) in (2, 3) else None
     flags = args[2] if len(args) == 3 else exp.Literal.string("")
     if not (isinstance(pattern, exp.Literal) and pattern.is_string
             and isinstance(flags, exp.Literal) and flags.is_string
-            and set(str(flags.this)) <= set("gic")):
+            and set(str(flags.this)) <= set(flags_allowed)):
         raise SqlError(SqlState.FEATURE_NOT_SUPPORTED,
-                       "regexp_matches() needs a constant pattern and flags among g, i, c here")
+                       f"{name}() needs a constant pattern and flags among "
+                       f"{', '.join(flags_allowed)} here")
     regex = ("(?i)" if "i" in str(flags.this) else "") + str(pattern.this)
-    p = exp.Literal.string(regex).sql(dialect="duckdb")
-    groups = _capturing_groups(str(pattern.this))
-    if "g" in str(flags.this):
+    return (exp.Literal.string(regex).sql(dialect="duckdb"),
+            _capturing_groups(str(pattern.this)), str(flags.this))
+
+
+def _first_match(p: str, groups: int) -> str:
+    """A ``text[]`` of the first match's groups (the whole match when there are none)."""
+    items = ", ".join(f"regexp_extract($1, {p}, {g})" for g in range(1 if groups else 0,
+                                                                      groups + 1))
+    return f"[{items}]"
+
+
+def regexp_matches(args: list[exp.Expr]) -> exp.Expr:
+    """``regexp_matches(text, pattern [, flags])``: a set of ``text[]`` — the groups of the
+    first match (of every match with ``'g'``), the whole match when the pattern has none, no
+    row when nothing matches. (DuckDB's function of that name answers true/false.)"""
+    p, groups, flags = _regex_call("regexp_matches", args, "gic")
+    if "g" in flags:
         if groups == 0:
             template = f"unnest(list_transform(regexp_extract_all($1, {p}), lambda m: [m]))"
         else:
@@ -472,9 +486,19 @@ def regexp_matches(args: list[exp.Expr]) -> exp.Expr:
             template = (f"unnest(list_transform(range(len(regexp_extract_all($1, {p}))), "
                         f"lambda i: [{items}]))")
     else:
-        items = ", ".join(f"regexp_extract($1, {p}, {g})" for g in range(1 if groups else 0,
-                                                                          groups + 1))
-        template = f"unnest(CASE WHEN regexp_matches($1, {p}) THEN [[{items}]] ELSE [] END)"
+        template = (f"unnest(CASE WHEN regexp_matches($1, {p}) THEN [{_first_match(p, groups)}] "
+                    "ELSE [] END)")
+    written = from_template(template, args[:1])
+    assert written is not None
+    return written
+
+
+def regexp_match(args: list[exp.Expr]) -> exp.Expr:
+    """``regexp_match(text, pattern [, flags])``: the ``text[]`` of the first match's groups
+    (the whole match when the pattern has none), NULL when nothing matches. A group that takes
+    no part in the match is '' here (PostgreSQL: NULL)."""
+    p, groups, _ = _regex_call("regexp_match", args, "ic")
+    template = f"CASE WHEN regexp_matches($1, {p}) THEN {_first_match(p, groups)} END"
     written = from_template(template, args[:1])
     assert written is not None
     return written
@@ -498,6 +522,7 @@ def sequence_call(name: str) -> Callable[[list[exp.Expr]], exp.Expr]:
 
 FUNCTION_REWRITES: dict[str, Callable[[list[exp.Expr]], exp.Expr]] = {
     "regexp_matches": regexp_matches,
+    "regexp_match": regexp_match,
     "date_part": date_part,
     **{name: sequence_call(name) for name in SEQUENCE_FUNCTIONS},
 }

@@ -94,6 +94,9 @@ QUERIES = [
     "SELECT j #>> '{b,c,2}', j #>> '{d}', jsonb_typeof(j -> 'b'), "
     "jsonb_array_length(j -> 'b' -> 'c'), coalesce(j ->> 'd', j ->> 'a'), "
     "upper(j -> 'b' -> 'c' ->> 1), to_char(date '2024-01-02', 'YYYY') FROM json_vs_pg ORDER BY id",
+    # regexp_match: the first match's groups, NULL without one
+    "SELECT regexp_match(s, '(l+)(o)'), regexp_match(s, 'L+', 'i'), regexp_match(s, 'z'), "
+    "(regexp_match('cat_001.jpg', '^([a-z]+)_(\\d+)'))[1] FROM fn_vs_pg ORDER BY t LIMIT 1",
     # x op ANY / ALL (array): NULL for a NULL array (DuckDB: false / true)
     "SELECT id, 1 = ANY(a), 3 < ALL(a), 2 <> ALL(a), 5 >= ANY(a), 1 = SOME(a) "
     "FROM arr_vs_pg ORDER BY id",
