@@ -44,6 +44,7 @@ import platform
 import random
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -143,6 +144,42 @@ def synthetic_inference(model: torch.nn.Module, setup: DeviceSetup, batch: int, 
     return batch * steps / (time.perf_counter() - start)
 
 
+class GpuBusy:
+    """The GPU's mean utilisation (NVML: the share of time a kernel ran) while the block runs,
+    sampled every 20 ms by a thread: near 100% with a low rate means the GPU's own work (the
+    decoder's kernels beside the model's) is the limit, well under it that the host is."""
+
+    def __init__(self, device: torch.device) -> None:
+        self.device = device
+        self.samples: list[int] = []
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def __enter__(self) -> GpuBusy:
+        if self.device.type == "cuda":
+            try:
+                torch.cuda.utilization(self.device)
+            except Exception:  # no NVML (pynvml) here: nothing to sample
+                return self
+            self._thread = threading.Thread(target=self._sample, daemon=True)
+            self._thread.start()
+        return self
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.02):
+            self.samples.append(torch.cuda.utilization(self.device))
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+
+    def __str__(self) -> str:
+        if not self.samples:
+            return "GPU busy n/a"
+        return f"GPU busy {sum(self.samples) / len(self.samples):.0f}%"
+
+
 def host_times(loader: object) -> str:
     """Where the host's time went per batch, for the device-side decode modes."""
     return loader.transform.times.per_batch() if isinstance(loader, DeviceLoader) else ""
@@ -167,9 +204,11 @@ def end_to_end_training(model: torch.nn.Module, setup: DeviceSetup, paths: list[
     train_one_epoch(model, loader, opt, sched, loss_fn, setup, max_steps=3)  # warm-up
     reset_host_times(loader)
     start = time.perf_counter()
-    stats = train_one_epoch(model, loader, opt, sched, loss_fn, setup)
-    sync(setup.device)
-    return stats.images / (time.perf_counter() - start), stats.loss, host_times(loader)
+    with GpuBusy(setup.device) as busy:
+        stats = train_one_epoch(model, loader, opt, sched, loss_fn, setup)
+        sync(setup.device)
+    return (stats.images / (time.perf_counter() - start), stats.loss,
+            f"{busy}; {host_times(loader)}")
 
 
 def end_to_end_inference(model: torch.nn.Module, setup: DeviceSetup, paths: list[str],
@@ -188,7 +227,9 @@ def end_to_end_inference(model: torch.nn.Module, setup: DeviceSetup, paths: list
         return time.perf_counter() - start
 
     timed(paths[: batch * 2])
-    whole = timed(paths)
+    with GpuBusy(setup.device) as busy:
+        whole = timed(paths)
+    print(f"  inference, {busy}", flush=True)
     half = len(paths) // 2
     part = timed(paths[:half])
     steady = (len(paths) - half) / max(whole - part, 1e-9)
