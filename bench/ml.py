@@ -273,12 +273,19 @@ def decode_waits(setup: DeviceSetup, paths: list[str], pre: Preprocessing) -> st
 def decode_only(setup: DeviceSetup, paths: list[str], roots: ImageRoots, pre: Preprocessing,
                 batch: int) -> tuple[float, str]:
     """images/s of the inference loader alone (files to preprocessed batches on the device),
-    and where the host's time went per batch."""
+    and where the host's time went: per batch, and to start (the rows' path check, forking
+    the DataLoader workers, the first batch) — what every ``predict`` call pays once."""
+    started = time.perf_counter()
     loader = setup.image_loader(paths, None, roots, pre, train=False, batch_size=batch,
                                 shuffle=False)
+    built = time.perf_counter()
     batches = iter(loader)
     next(batches)  # workers started, decoders made
     sync(setup.device)
+    first = time.perf_counter()
+    print(f"  decode only, start: loader built (paths checked) {1e3 * (built - started):.0f} "
+          f"ms, workers forked and the first batch made {1e3 * (first - built):.0f} ms",
+          flush=True)
     reset_host_times(loader)
     start, count = time.perf_counter(), 0
     for b in batches:
