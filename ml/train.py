@@ -20,6 +20,7 @@ import math
 import multiprocessing
 import os
 import random
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -292,13 +293,14 @@ class DeviceSetup:
         model's queued kernels and hold up the next ones: decoding and the model would take
         turns instead of overlapping. The new stream starts after the work already queued on
         the current one, and the current one resumes after it, so code around this block
-        sees the usual order. Tensors made inside belong to the new stream's memory pool.
+        sees the usual order. It is one stream per device for the whole process, so that what
+        one epoch or job allocates on it is used and freed on it by the next.
         """
         if not (self.compute_stream and self.device.type == "cuda"):
             yield
             return
         outer = torch.cuda.current_stream(self.device)
-        stream = torch.cuda.Stream(self.device)  # type: ignore[no-untyped-call]
+        stream = _compute_stream(self.device)
         stream.wait_stream(outer)
         try:
             with torch.cuda.stream(stream):
@@ -352,6 +354,20 @@ class DeviceSetup:
                            draft_size=preprocessing.input_size)
         return cast(BatchSource, self.loader(cpu, batch_size, shuffle=shuffle, seed=seed,
                                              drop_last=drop_last))
+
+
+_COMPUTE_STREAMS: dict[int, torch.cuda.Stream] = {}
+_COMPUTE_STREAMS_LOCK = threading.Lock()
+
+
+def _compute_stream(device: torch.device) -> torch.cuda.Stream:
+    """This process's model stream on ``device`` (DeviceSetup.on_compute_stream)."""
+    index = device.index if device.index is not None else torch.cuda.current_device()
+    with _COMPUTE_STREAMS_LOCK:
+        stream = _COMPUTE_STREAMS.get(index)
+        if stream is None:
+            stream = _COMPUTE_STREAMS[index] = torch.cuda.Stream(index)  # type: ignore[no-untyped-call]
+        return stream
 
 
 def stop_requested(check: StopCheck) -> bool:
