@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import json
 import re
 from collections.abc import Callable
 
@@ -347,6 +348,50 @@ def json_concat(node: exp.Expr, ctx: object) -> exp.Expr:
     assert written is not None
     written.meta["pixelsql_json"] = True  # so that a || b || c sees json on its left
     return written
+
+
+# The top-level keys of a jsonb value as PostgreSQL's ? / ?| / ?& see them: an object's keys,
+# an array's string elements, a string itself.
+_JSON_KEYS = """CASE json_type($1) WHEN 'OBJECT' THEN json_keys($1)
+    WHEN 'ARRAY' THEN list_filter(list_transform(CAST($1 AS JSON[]),
+        lambda e: CASE WHEN json_type(e) = 'VARCHAR' THEN e ->> '$' END), lambda k: k IS NOT NULL)
+    WHEN 'VARCHAR' THEN [$1 ->> '$'] ELSE [] END"""
+_KEY_TESTS: dict[type[exp.Expr], str] = {exp.JSONBContainsTopKey: "list_contains",
+              exp.JSONBContainsAnyTopKeys: "list_has_any",
+              exp.JSONBContainsAllTopKeys: "list_has_all"}
+
+
+def json_has_keys(node: exp.Expr, ctx: object) -> exp.Expr:
+    """``j ? 'k'``, ``j ?| array[…]``, ``j ?& array[…]``: whether ``j`` has the key(s) at its top
+    level (NULL for a NULL ``j``). DuckDB has no such operators."""
+    keys = from_template(_JSON_KEYS, [exp.Cast(this=node.this, to=exp.DataType.build("json"))])
+    assert keys is not None
+    test = call(_KEY_TESTS[type(node)], keys, node.expression)
+    return exp.Case(ifs=[exp.If(this=exp.Is(this=node.this.copy(), expression=exp.Null()),
+                                true=exp.Null())], default=test)
+
+
+def json_contains(node: exp.Expr, ctx: object) -> exp.Expr:
+    """``j @> '{"a": 1}'``: jsonb containment (DuckDB's ``json_contains``) when the right side
+    is a cast to json/jsonb or a literal that reads as a JSON object or array; an array's
+    ``a @> '{1,2}'`` stays as it is."""
+    right = node.expression
+    literal = isinstance(right, exp.Literal) and right.is_string and _json_literal(right.this)
+    if not (literal or _json_typed(right) or _json_typed(node.this)):
+        return node
+    return call("json_contains", exp.Cast(this=node.this, to=exp.DataType.build("json")),
+                exp.Cast(this=right, to=exp.DataType.build("json")))
+
+
+def _json_literal(text: str) -> bool:
+    """Does ``text`` read as a JSON object or array (and not as an array literal: '{1,2}')?"""
+    if text.strip() in ("{}", ""):
+        return False  # the empty array literal too
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return False
+    return isinstance(value, dict | list)
 
 
 def substring(node: exp.Expr, ctx: object) -> exp.Expr:

@@ -240,8 +240,11 @@ def needs_translation(sql: str) -> bool:
         elif tok.kind is Tok.OP:
             if tok.text in _TRIGGER_OPS:
                 return True
-            # j #> '{a,b}', j #>> '{a,b}': JSON paths (the lexer gives one character a token)
-            if tok.text == "#" and i + 1 < len(tokens) and tokens[i + 1].text == ">":
+            # j #> '{a,b}', j #>> '{a,b}': JSON paths (the lexer gives one character a token);
+            # j ? 'k', j ?| …, j ?& …: jsonb keys; j @> '{"a": 1}': jsonb containment
+            following = tokens[i + 1].text if i + 1 < len(tokens) else ""
+            if (tok.text == "#" and following == ">") or tok.text == "?" \
+                    or (tok.text == "@" and following == ">"):
                 return True
             # = ANY('{…}'): a PostgreSQL array literal DuckDB cannot read; = ANY(arr): NULL
             # when arr is (not a subquery)
@@ -1116,6 +1119,10 @@ TRANSFORMS: dict[type[exp.Expr], Transform] = {
     exp.Substring: pgfunctions.substring,
     exp.SplitPart: pgfunctions.split_part,
     exp.DateBin: pgfunctions.date_bin,
+    exp.JSONBContainsTopKey: pgfunctions.json_has_keys,
+    exp.JSONBContainsAnyTopKeys: pgfunctions.json_has_keys,
+    exp.JSONBContainsAllTopKeys: pgfunctions.json_has_keys,
+    exp.ArrayContainsAll: pgfunctions.json_contains,
     exp.Extract: pgfunctions.extract,
     exp.ExplodingGenerateSeries: _series_in_select,
     exp.WidthBucket: pgfunctions.width_bucket,

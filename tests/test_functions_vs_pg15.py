@@ -101,6 +101,12 @@ QUERIES = [
     "SELECT id, 1 = ANY(a), 3 < ALL(a), 2 <> ALL(a), 5 >= ANY(a), 1 = SOME(a) "
     "FROM arr_vs_pg ORDER BY id",
     "SELECT id FROM arr_vs_pg WHERE 1 = ANY(a) OR NOT (9 = ANY(a)) ORDER BY id",
+    # jsonb ? / ?| / ?& (top-level keys, string elements) and @> (containment)
+    """SELECT id, j ? 'a', j ? 'c', j ?| array['z', 'd'], j ?& array['a', 'd'], """
+    """j @> '{"a": 1}', j @> '{"b": {"c": [2]}}', j @> '{"e": null}'::jsonb """
+    "FROM json_vs_pg ORDER BY id",
+    """SELECT '["a", "b", 1]'::jsonb ? 'a', '["a", "b", 1]'::jsonb ? '1', '"a"'::jsonb ? 'a', """
+    """'[1, 2, 3]'::jsonb @> '[3, 1]', '{"a": [1, 2]}'::jsonb @> '{"a": [3]}'""",
     # DISTINCT aggregates come out sorted (PostgreSQL sorts their input; DuckDB hashes)
     "SELECT array_agg(DISTINCT x), string_agg(DISTINCT x, ','), array_agg(DISTINCT n), "
     "json_agg(DISTINCT n) ->> 0, json_array_length(json_agg(DISTINCT x)), "
