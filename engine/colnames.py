@@ -135,6 +135,9 @@ def _type_name(tokens: Sequence[Token]) -> str:
     if words[0] == "character" and len(words) > 1 and words[1] == "varying":
         return "varchar"
     name = words[-1] if any(_is(t, ".") for t in tokens) else words[0]
+    if name == "float" and len(tokens) > 2 and _is(tokens[1], "(") \
+            and tokens[2].kind is Tok.NUMBER and int(tokens[2].text) <= 24:
+        return "float4"  # float(p): real up to 24 bits of precision
     return _TYPE_NAMES.get(name, name)
 
 

@@ -147,7 +147,9 @@ _TRIGGER_WORDS = frozenset(
     {"pg_catalog", "information_schema", "public", "operator", "collate", "user", "xmin",
      "current_user", "session_user", "current_role", "current_catalog", "current_schema",
      "int2vector", "oidvector", "jsonb", "xid", "pg_node_tree", "aclitem", "similar",
-     "symmetric"}
+     "symmetric",
+     # a bare float is double precision in PostgreSQL and real (float4) in DuckDB
+     "float"}
     | _REG_TYPES | catalog.PG_RELATIONS
 )
 # … and function names, which need it only when called: ``version`` is also a column name.
@@ -334,7 +336,8 @@ def _is_catalog_table(table: exp.Table) -> bool:
 def _lexical(sql: str) -> Translation:
     """Rewrites made on the statement's tokens alone, for statements sqlglot cannot parse:
     ``pg_catalog.x`` / ``information_schema.x`` / ``public.x`` qualifiers, calls of emulated
-    functions, and ``CREATE LOCAL TEMP TABLE``. DuckDB reports whatever else it cannot run."""
+    functions, ``::float`` / ``AS float`` (a double), and ``CREATE LOCAL TEMP TABLE``. DuckDB
+    reports whatever else it cannot run."""
     tokens = tokenize(sql)
     edits: list[tuple[int, int, str]] = []  # (start, end, replacement)
     uses_catalog = False
@@ -363,6 +366,9 @@ def _lexical(sql: str) -> Translation:
                 and not call and not after_dot:
             edits.append((tok.start, tok.end, f"{catalog.PG}.current_user()"))
             uses_catalog = True
+        elif tok.kind is Tok.WORD and name == "float" and not call and (
+                _after_cast(tokens, i) or (i >= 1 and tokens[i - 1].upper == "AS")):
+            edits.append((tok.start, tok.end, "DOUBLE"))  # PostgreSQL's float is a double
         elif tok.kind is Tok.WORD and name in ("local", "global") and i == 1 \
                 and tokens[0].upper == "CREATE" and i + 1 < n \
                 and tokens[i + 1].upper in ("TEMP", "TEMPORARY"):
@@ -650,6 +656,11 @@ _KNOWN_DUCK_TYPES = {exp.DType.NAME: "VARCHAR", exp.DType.MONEY: "DECIMAL(19,2)"
 
 
 def _data_type(node: exp.Expr, ctx: _Context) -> exp.Expr:
+    if isinstance(node, exp.DataType) and node.this is exp.DType.DOUBLE and node.expressions:
+        # float(p): real up to 24 bits of precision, double precision above, as PostgreSQL
+        # (sqlglot reads every float as DOUBLE, and writes DOUBLE(p))
+        bits = pgfunctions.int_literal(node.expressions[0].this)
+        return exp.DataType.build("REAL" if bits is not None and bits <= 24 else "DOUBLE")
     if isinstance(node, exp.DataType) and node.this in _KNOWN_DUCK_TYPES:
         return exp.DataType.build(_KNOWN_DUCK_TYPES[node.this], dialect="duckdb")
     name = _user_type_name(node)

@@ -23,6 +23,8 @@ NAMES = [
      ("i", "int8", "count", "numeric")),
     ("SELECT CAST(i AS text), CAST(1 AS double precision), x::timestamp with time zone",
      ("i", "float8", "x")),
+    ("SELECT 1::float, 1::float(24), 1::float(25), 1::real", ("float8", "float4", "float8",
+                                                              "float4")),
     ("SELECT a + b::int, $1::text || 'x', -1, x IS NULL", (UNNAMED,) * 4),
     ("SELECT now(), current_date, length(t), coalesce(a, 0), extract(year FROM ts)",
      ("now", "current_date", "length", "coalesce", "extract")),

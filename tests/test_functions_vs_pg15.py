@@ -32,7 +32,11 @@ SETUP = ("DROP TABLE IF EXISTS fn_vs_pg",
          "DROP TABLE IF EXISTS arr_vs_pg",
          "CREATE TABLE arr_vs_pg (id int, a int[])",
          "INSERT INTO arr_vs_pg VALUES (1, '{1,2,3}'), (2, '{4,5}'), (3, NULL), (4, '{1,NULL}'), "
-         "(5, '{}')")
+         "(5, '{}')",
+         "DROP TABLE IF EXISTS float_vs_pg",
+         "CREATE TABLE float_vs_pg (x float, y float(10), z float(30), r real)",
+         "INSERT INTO float_vs_pg VALUES (1.0/3, 1.0/3, 1.0/3, 1.0/3)",
+         "ALTER TABLE float_vs_pg ADD COLUMN w float")
 
 QUERIES = [
     f"SELECT extract(second FROM {TS}), extract(milliseconds FROM {TS}), "
@@ -94,6 +98,10 @@ QUERIES = [
     "SELECT j #>> '{b,c,2}', j #>> '{d}', jsonb_typeof(j -> 'b'), "
     "jsonb_array_length(j -> 'b' -> 'c'), coalesce(j ->> 'd', j ->> 'a'), "
     "upper(j -> 'b' -> 'c' ->> 1), to_char(date '2024-01-02', 'YYYY') FROM json_vs_pg ORDER BY id",
+    # float is double precision (DuckDB's FLOAT is a real): columns, casts, float(p)
+    "SELECT x, y, z, r, w, x * 3, pg_typeof(w)::text FROM float_vs_pg",
+    "SELECT (1.0/3)::float, cast(1 AS float) / 3, 0.1::float(24), 0.1::float(25), "
+    "sum(x::float) FROM float_vs_pg",
     # regexp_match: the first match's groups, NULL without one
     "SELECT regexp_match(s, '(l+)(o)'), regexp_match(s, 'L+', 'i'), regexp_match(s, 'z'), "
     "(regexp_match('cat_001.jpg', '^([a-z]+)_(\\d+)'))[1] FROM fn_vs_pg ORDER BY t LIMIT 1",
