@@ -969,21 +969,14 @@ def _bracket(node: exp.Expr, ctx: _Context) -> exp.Expr:
 def _renamed(node: exp.Expr, ctx: _Context) -> exp.Expr:
     """Functions DuckDB has under another name (see :data:`RENAMED_FUNCTIONS`)."""
     if isinstance(node, exp.JSONArrayAgg):
-        argument = _sorted_distinct(node.this)
-        if isinstance(argument, exp.Distinct | exp.Order):  # DuckDB's json_group_array is a
-            return exp.Anonymous(this="to_json", expressions=[  # macro: no DISTINCT, ORDER BY
-                exp.ArrayAgg(this=argument)])
-        return exp.Anonymous(this="json_group_array", expressions=[argument])
+        return _json_array_agg(node.this)
     assert isinstance(node, exp.Anonymous)
     name = node.name.lower()
     target = RENAMED_FUNCTIONS.get(name)
+    if target == "json_group_array" and len(node.expressions) == 1:  # jsonb_agg
+        return _json_array_agg(node.expressions[0])
     if target is not None:
-        args = list(node.expressions)
-        if name in _ORDERED_AGGREGATES and args:
-            args[0] = _sorted_distinct(args[0])
-            if target == "json_group_array" and isinstance(args[0], exp.Distinct | exp.Order):
-                return exp.Anonymous(this="to_json", expressions=[exp.ArrayAgg(this=args[0])])
-        return exp.Anonymous(this=target, expressions=args)
+        return exp.Anonymous(this=target, expressions=list(node.expressions))
     args = node.expressions
     rewrite = FUNCTION_REWRITES.get(name)
     if rewrite is not None:
@@ -999,6 +992,15 @@ def _renamed(node: exp.Expr, ctx: _Context) -> exp.Expr:
         # would mean a column position)
         return exp.Cast(this=exp.Literal.number(0), to=exp.DataType.build("INT"))
     return _anonymous(node, ctx)
+
+
+def _json_array_agg(argument: exp.Expr) -> exp.Expr:
+    """``json_agg(x)`` / ``jsonb_agg(x)``: DuckDB's ``json_group_array``, a macro that takes no
+    DISTINCT or ORDER BY; with either, ``to_json(array_agg(…))``."""
+    argument = _sorted_distinct(argument)
+    if isinstance(argument, exp.Distinct | exp.Order):
+        return exp.Anonymous(this="to_json", expressions=[exp.ArrayAgg(this=argument)])
+    return exp.Anonymous(this="json_group_array", expressions=[argument])
 
 
 def _distinct_aggregate(node: exp.Expr, ctx: _Context) -> exp.Expr:
