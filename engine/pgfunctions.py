@@ -98,6 +98,17 @@ def date_bin(node: exp.Expr, ctx: object) -> exp.Expr:
     return call("time_bucket", stride, node.expression, origin)
 
 
+def array_cat(node: exp.Expr, ctx: object) -> exp.Expr:
+    """``array_cat(a, b)``: NULL when both are NULL (DuckDB's list_concat gives ``[]``); one NULL
+    side counts as empty in both."""
+    if len(node.expressions) != 1:
+        return node
+    both_null = exp.And(this=exp.Is(this=node.this.copy(), expression=exp.Null()),
+                        expression=exp.Is(this=node.expressions[0].copy(),
+                                          expression=exp.Null()))
+    return exp.Case(ifs=[exp.If(this=both_null, true=exp.Null())], default=node)
+
+
 def register(con: duckdb.DuckDBPyConnection) -> None:
     """``clock_timestamp()``: the wall clock at each call, as PostgreSQL's (DuckDB's ``now()``
     is the transaction's start, as PostgreSQL's ``now()``; it has no wall clock)."""

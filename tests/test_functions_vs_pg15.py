@@ -105,6 +105,9 @@ QUERIES = [
     # regexp_match: the first match's groups, NULL without one
     "SELECT regexp_match(s, '(l+)(o)'), regexp_match(s, 'L+', 'i'), regexp_match(s, 'z'), "
     "(regexp_match('cat_001.jpg', '^([a-z]+)_(\\d+)'))[1] FROM fn_vs_pg ORDER BY t LIMIT 1",
+    # array_cat: NULL only when both sides are
+    "SELECT id, array_cat(a, a), array_cat(a, NULL), array_cat(NULL, a), "
+    "array_cat(NULL::int[], NULL::int[]) FROM arr_vs_pg ORDER BY id",
     # x op ANY / ALL (array): NULL for a NULL array (DuckDB: false / true)
     "SELECT id, 1 = ANY(a), 3 < ALL(a), 2 <> ALL(a), 5 >= ANY(a), 1 = SOME(a) "
     "FROM arr_vs_pg ORDER BY id",
