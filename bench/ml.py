@@ -208,7 +208,7 @@ def end_to_end_training(model: torch.nn.Module, setup: DeviceSetup, paths: list[
         stats = train_one_epoch(model, loader, opt, sched, loss_fn, setup)
         sync(setup.device)
     return (stats.images / (time.perf_counter() - start), stats.loss,
-            f"{busy}; {host_times(loader)}")
+            "; ".join(part for part in (str(busy), host_times(loader)) if part))
 
 
 def end_to_end_inference(model: torch.nn.Module, setup: DeviceSetup, paths: list[str],
@@ -248,26 +248,26 @@ def decode_waits(setup: DeviceSetup, paths: list[str], pre: Preprocessing) -> st
             for p in paths[:128]]
     x = torch.randn(8192, 8192, device=setup.device, dtype=torch.bfloat16)
 
-    def decode_ms(queue_on: torch.cuda.Stream | None, products: int) -> float:
+    def decode_ms(queue_on: torch.cuda.Stream | None, products: int) -> tuple[float, float]:
+        """(ms the decode call took, ms for the products and the decode together)."""
         sync(setup.device)
+        start = time.perf_counter()
         with torch.cuda.stream(queue_on or torch.cuda.current_stream(setup.device)):
             for _ in range(products):
                 x @ x
-        start = time.perf_counter()
+        called = time.perf_counter()
         transform._decode_jpegs(data)
-        took = time.perf_counter() - start
+        took = time.perf_counter() - called
         sync(setup.device)
-        return 1e3 * took
+        return 1e3 * took, 1e3 * (time.perf_counter() - start)
 
     decode_ms(None, 1)  # warm-up: decoder made, buffers sized
-    start = time.perf_counter()
-    decode_ms(None, 150)
-    queued = 1e3 * (time.perf_counter() - start)
-    other = torch.cuda.Stream(setup.device)  # type: ignore[no-untyped-call]
-    return (f"decode of {len(data)} JPEGs: {decode_ms(None, 0):.1f} ms alone, "
-            f"{decode_ms(None, 150):.1f} ms after 150 products queued on the default stream, "
-            f"{decode_ms(other, 150):.1f} ms after them on another stream (the products: "
-            f"~{queued:.0f} ms with the decode)")
+    alone, _ = decode_ms(None, 0)
+    after_default, queued = decode_ms(None, 150)
+    after_other, _ = decode_ms(torch.cuda.Stream(setup.device), 150)  # type: ignore[no-untyped-call]
+    return (f"decode of {len(data)} JPEGs: {alone:.1f} ms alone, {after_default:.1f} ms after "
+            f"150 products queued on the default stream, {after_other:.1f} ms after them on "
+            f"another stream (the products: ~{queued:.0f} ms with the decode)")
 
 
 def decode_only(setup: DeviceSetup, paths: list[str], roots: ImageRoots, pre: Preprocessing,
@@ -343,8 +343,7 @@ def measure_variant(results: dict[str, float], mode: str, model: torch.nn.Module
     results[f"train_end_to_end_{mode}"] = rate
     print(f"train end-to-end {mode:24s}{rate:9.1f} img/s ({len(paths)} images, loss "
           f"{loss:.3f}, {setup.num_workers} workers)", flush=True)
-    if times:
-        print(f"  training, {times}", flush=True)
+    print(f"  training, {times}", flush=True)  # GPU busy, host times (device-side modes)
     rate, steady, fixed = end_to_end_inference(model, setup, paths, encoder, roots, pre,
                                                args.infer_batch_size, args.compile)
     results[f"infer_end_to_end_{mode}"] = rate
