@@ -21,12 +21,13 @@ batches ahead (``DeviceLoader``), ``--decode-threads 0,8`` the ``device`` mode w
 host threads decoding part of each batch beside nvJPEG (``DeviceTransform``),
 ``--compute-stream 0,1`` the device-side modes with the model on the default CUDA stream and
 on one of its own (``DeviceSetup.on_compute_stream``). End-to-end inference also reports its
-steady rate and the fixed cost of a ``predict`` call (from a second call over half the files),
-and on a GPU one line says whether a device JPEG decode waits for GPU work queued before it on
-the default stream or on another. ``--overhead``
-adds the training loop's own cost: ``train_one_epoch`` against a bare loop over the same ready
-tensors. ``--compile`` runs the model compiled (``torch.compile``) throughout, ceilings
-included, and first prints how long compiling took.
+steady rate and the fixed cost of a ``predict`` call (from a second call over half the files);
+decoding only reports how long a call waits for its first batch, with freshly forked workers
+and with the shared readers that ``predict`` uses (``ml.readers``); on a GPU one line says
+whether a device JPEG decode waits for GPU work queued before it on the default stream or on
+another. ``--overhead`` adds the training loop's own cost: ``train_one_epoch`` against a bare
+loop over the same ready tensors. ``--compile`` runs the model compiled (``torch.compile``)
+throughout, ceilings included, and first prints how long compiling took.
 
 and prints images/s and the end-to-end / synthetic ratio for each, plus a JSON line.
 Examples::
@@ -270,22 +271,37 @@ def decode_waits(setup: DeviceSetup, paths: list[str], pre: Preprocessing) -> st
             f"another stream (the products: ~{queued:.0f} ms with the decode)")
 
 
+def first_batch_ms(setup: DeviceSetup, paths: list[str], roots: ImageRoots, pre: Preprocessing,
+                   batch: int, reuse_workers: bool) -> float:
+    """ms from asking for an inference loader to holding its first batch on the device: what
+    a ``predict`` call pays before its first forward pass (the rows' path check, the
+    workers' start or reset, the first batch)."""
+    started = time.perf_counter()
+    loader = setup.image_loader(paths, None, roots, pre, train=False, batch_size=batch,
+                                shuffle=False, reuse_workers=reuse_workers)
+    batches = iter(loader)
+    next(batches)
+    sync(setup.device)
+    took = time.perf_counter() - started
+    del batches  # the rest of the call's batches are not wanted
+    return 1e3 * took
+
+
 def decode_only(setup: DeviceSetup, paths: list[str], roots: ImageRoots, pre: Preprocessing,
                 batch: int) -> tuple[float, str]:
     """images/s of the inference loader alone (files to preprocessed batches on the device),
-    and where the host's time went: per batch, and to start (the rows' path check, forking
-    the DataLoader workers, the first batch) — what every ``predict`` call pays once."""
-    started = time.perf_counter()
+    and where the host's time went per batch; first, what a ``predict`` call pays to start:
+    with freshly forked DataLoader workers and with the process's shared readers
+    (``ml.readers``, what ``predict`` uses)."""
+    fresh = first_batch_ms(setup, paths, roots, pre, batch, reuse_workers=False)
+    shared = first_batch_ms(setup, paths, roots, pre, batch, reuse_workers=True)
+    print(f"  decode only, start to first batch: fresh workers {fresh:.0f} ms, shared "
+          f"readers {shared:.0f} ms", flush=True)
     loader = setup.image_loader(paths, None, roots, pre, train=False, batch_size=batch,
-                                shuffle=False)
-    built = time.perf_counter()
+                                shuffle=False, reuse_workers=True)
     batches = iter(loader)
-    next(batches)  # workers started, decoders made
+    next(batches)
     sync(setup.device)
-    first = time.perf_counter()
-    print(f"  decode only, start: loader built (paths checked) {1e3 * (built - started):.0f} "
-          f"ms, workers forked and the first batch made {1e3 * (first - built):.0f} ms",
-          flush=True)
     reset_host_times(loader)
     start, count = time.perf_counter(), 0
     for b in batches:

@@ -16,6 +16,7 @@ TooManyBadImagesError when the failed fraction passes the configured maximum.
 
 from __future__ import annotations
 
+import copy
 import io
 import math
 import os
@@ -207,6 +208,20 @@ class ImageRows:
     def label(self, index: int) -> int:
         return self.labels[index] if self.labels is not None else -1
 
+    def __getitem__(self, index: int) -> Any:
+        return self.read(self.refs[index], self.rows[index], self.label(index))
+
+    def read(self, ref: ImageRef, row: int, label: int) -> Any:
+        """One row as the model input (or a failure marker); the subclasses say how."""
+        raise NotImplementedError
+
+    def reader(self) -> ImageRows:
+        """This dataset without its rows: what ``read`` needs, small enough to send to a
+        reader process with every batch (``ml.readers``)."""
+        empty = copy.copy(self)
+        empty.refs, empty.labels, empty.rows = [], None, []
+        return empty
+
 
 class ImageDataset(ImageRows, Dataset[Item]):
     """Images decoded and transformed with Pillow/torchvision (in DataLoader workers)."""
@@ -219,9 +234,7 @@ class ImageDataset(ImageRows, Dataset[Item]):
         self.transform = transform
         self.draft_size = draft_size
 
-    def __getitem__(self, index: int) -> Item:
-        ref = self.refs[index]
-        row = self.rows[index]
+    def read(self, ref: ImageRef, row: int, label: int) -> Item:
         try:
             image = open_image(ref, self.roots, self.color, self.draft_size)
             tensor = self.transform(image)
@@ -230,7 +243,7 @@ class ImageDataset(ImageRows, Dataset[Item]):
         except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
             # SyntaxError: some Pillow plugins raise it for malformed headers.
             return ImageFailure(row, describe_ref(ref), failure_reason(exc))
-        return tensor, self.label(index), row
+        return tensor, label, row
 
 
 def worker_output(like: torch.Tensor, shape: tuple[int, ...]) -> torch.Tensor | None:

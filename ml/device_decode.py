@@ -62,6 +62,7 @@ from ml.data import (
     failure_reason,
     worker_output,
 )
+from ml.readers import SharedBatches
 from ml.roots import read_image_file
 
 # JPEG colour layouts nvjpeg decodes directly; others go through Pillow on the CPU.
@@ -138,8 +139,7 @@ class EncodedDataset(ImageRows, Dataset[EncodedItem]):
         self.decode_in_worker = decode_in_worker
         self.draft_size = draft_size  # see read_encoded
 
-    def __getitem__(self, index: int) -> EncodedItem:
-        ref, row = self.refs[index], self.rows[index]
+    def read(self, ref: ImageRef, row: int, label: int) -> EncodedItem:
         try:
             encoded = read_encoded(ref, self.roots, self.color, row, self.decode_in_worker,
                                    self.draft_size)
@@ -148,7 +148,7 @@ class EncodedDataset(ImageRows, Dataset[EncodedItem]):
         except (UnidentifiedImageError, OSError, ValueError, SyntaxError,
                 Image.DecompressionBombError) as exc:
             return ImageFailure(row, describe_ref(ref), failure_reason(exc))
-        return encoded, self.label(index)
+        return encoded, label
 
 
 @dataclass
@@ -579,7 +579,7 @@ class DeviceLoader:
     depth), so a seeded run is not bit-for-bit repeatable.
     """
 
-    def __init__(self, loader: DataLoader[Any], transform: DeviceTransform,
+    def __init__(self, loader: DataLoader[Any] | SharedBatches, transform: DeviceTransform,
                  ahead: int = 0) -> None:
         self.loader = loader
         self.transform = transform

@@ -51,7 +51,7 @@ def predict(model: nn.Module, encoder: LabelEncoder, preprocessing: Preprocessin
         model.to(memory_format=torch.channels_last)
     size = batch_size or default_batch_size(setup)
     loader = setup.image_loader(refs, None, roots, preprocessing, train=False,
-                                batch_size=size, shuffle=False)
+                                batch_size=size, shuffle=False, reuse_workers=True)
     failures = FailureTracker(len(refs), max_failure_fraction)
     results: dict[int, Prediction] = {}
     k = min(top_k, len(encoder.classes))

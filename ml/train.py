@@ -51,6 +51,8 @@ from ml.device_decode import (
 from ml.distributed import Group, launched, shard
 from ml.errors import Cancelled, InvalidOptionError, TrainingDivergedError
 from ml.models import get_model, get_spec
+from ml.readers import SharedBatches, by_path
+from ml.readers import start as start_readers
 
 
 class _EventLike(Protocol):
@@ -315,27 +317,47 @@ class DeviceSetup:
         return images, batch.labels.to(self.device, non_blocking=self.non_blocking)
 
     def loader(self, dataset: ImageDataset | EncodedDataset, batch_size: int, *,
-               shuffle: bool, seed: int = 0, drop_last: bool = False) -> DataLoader[Any]:
+               shuffle: bool, seed: int = 0, drop_last: bool = False,
+               reuse_workers: bool = False) -> DataLoader[Any] | SharedBatches:
+        """Batches of ``dataset``; with ``reuse_workers`` (and workers, rows in order, given by
+        path), read by this process's shared reader processes instead of freshly forked ones
+        (``ml.readers``: what a ``predict`` call saves)."""
+        collate_fn = self._collate(encoded=isinstance(dataset, EncodedDataset))
+        if (reuse_workers and self.num_workers > 0 and not shuffle and not drop_last
+                and by_path(dataset.refs)):
+            return SharedBatches(dataset, batch_size, collate_fn, self.num_workers,
+                                 self.pin_memory, LOADER_START)
         generator = torch.Generator()
         generator.manual_seed(seed)
-        encoded = isinstance(dataset, EncodedDataset)
         return DataLoader(dataset, batch_size=batch_size, shuffle=shuffle,  # type: ignore[arg-type]
-                          collate_fn=collate_encoded if encoded else collate,
+                          collate_fn=collate_fn,
                           multiprocessing_context=LOADER_START if self.num_workers > 0 else None,
                           num_workers=self.num_workers, pin_memory=self.pin_memory,
                           persistent_workers=self.num_workers > 0, generator=generator,
                           drop_last=drop_last,
                           prefetch_factor=4 if self.num_workers > 0 else None)
 
+    @staticmethod
+    def _collate(encoded: bool) -> Callable[[list[Any]], Any]:
+        return collate_encoded if encoded else collate
+
+    def start_readers(self) -> None:
+        """Fork now the shared reader processes that ``predict`` on this setup will use
+        (``ml.readers``): at a worker process's start it is cheaper than at its first job."""
+        start_readers(self._collate(encoded=self.decode != "pil"), self.num_workers,
+                      self.pin_memory, LOADER_START)
+
     def image_loader(self, refs: Sequence[ImageRef], labels: Sequence[int] | None,
                      roots: ImageRoots, preprocessing: Preprocessing, *, train: bool,
                      batch_size: int, shuffle: bool, seed: int = 0,
-                     rows: Sequence[int] | None = None, drop_last: bool = False) -> BatchSource:
+                     rows: Sequence[int] | None = None, drop_last: bool = False,
+                     reuse_workers: bool = False) -> BatchSource:
         """Batches of model inputs for rows of image references, decoded where this setup says.
 
         With "device" and "workers" decoding the batches' images are already on the device;
         with "pil" they are (pinned) CPU tensors that ``to_device`` copies. ``drop_last``
         leaves out a short last batch (a compiled model then keeps one batch shape).
+        ``reuse_workers``: see ``loader`` (prediction sets it).
         """
         if self.decode != "pil":
             dataset = EncodedDataset(refs, labels, roots, preprocessing.color, rows,
@@ -345,7 +367,7 @@ class DeviceSetup:
                 preprocessing, train, self.device, self.channels_last,
                 host_threads=self.decode_threads if self.decode == "device" else 0)
             return DeviceLoader(self.loader(dataset, batch_size, shuffle=shuffle, seed=seed,
-                                            drop_last=drop_last),
+                                            drop_last=drop_last, reuse_workers=reuse_workers),
                                 transform, self.decode_ahead)  # type: ignore[return-value]
         cpu = ImageDataset(refs, labels,
                            preprocessing.train_transform() if train
@@ -353,7 +375,7 @@ class DeviceSetup:
                            roots, preprocessing.color, rows=rows,
                            draft_size=preprocessing.input_size)
         return cast(BatchSource, self.loader(cpu, batch_size, shuffle=shuffle, seed=seed,
-                                             drop_last=drop_last))
+                                             drop_last=drop_last, reuse_workers=reuse_workers))
 
 
 _COMPUTE_STREAMS: dict[int, torch.cuda.Stream] = {}

@@ -10,6 +10,7 @@ images is compiled once and later PREDICTs reuse the compiled one (``ml.compilin
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -34,7 +35,7 @@ from ml.compiling import (
     should_compile,
 )
 from ml.data import ImageRoots
-from ml.errors import MLError
+from ml.errors import InvalidOptionError, MLError
 from ml.jobs import (
     JobDone,
     JobFailed,
@@ -207,4 +208,6 @@ def main(conn: Connection, cancel: Event, device: str | None, threads: int | Non
         torch.set_num_threads(threads)
     if device != "cpu" and torch.cuda.is_available():
         torch.zeros(1, device="cuda")  # the CUDA context, made before the first job waits on it
+        with contextlib.suppress(InvalidOptionError):  # a bad setting fails the first job
+            DeviceSetup.choose(device).start_readers()  # PREDICT's image readers (ml.readers)
     Worker(conn, cancel, device).serve()

@@ -189,6 +189,37 @@ def test_predictions_on_the_models_own_stream_match_the_default_streams(
     assert torch.cuda.current_stream() == torch.cuda.default_stream()
 
 
+def test_shared_readers_feed_the_gpu_from_pinned_batches(tmp_path: Path) -> None:
+    # predict's readers (ml.readers) on a GPU: pinned batches, the same workers call after
+    # call, the same answers as a loader of freshly forked workers.
+    from ml import readers
+
+    paths, _ = write_shape_dataset(tmp_path, 24, ("red", "blue"), size=64, seed=3)
+    for i, path in enumerate(paths):
+        jpeg = Path(path).with_suffix(".jpg")
+        Image.open(path).save(jpeg, quality=95)
+        paths[i] = str(jpeg)
+    model = get_model("ConvNeXt_Tiny", 2, use_pretrained=False).model.cuda()
+    encoder, pre = LabelEncoder.fit(["red", "blue"]), Preprocessing(input_size=64)
+    setup = DeviceSetup.choose("cuda", num_workers=2, decode="device")
+    readers.shut_down_all()
+    setup.start_readers()
+    pids = readers.worker_pids()
+    assert len(pids) == 2
+    runs = [predict(model, encoder, pre, paths, ImageRoots.of(tmp_path), setup=setup,
+                    batch_size=16) for _ in range(2)]
+    assert readers.worker_pids() == pids
+    batches = setup.image_loader(paths, None, ImageRoots.of(tmp_path), pre, train=False,
+                                 batch_size=16, shuffle=False)  # fresh workers
+    fresh = torch.cat([batch.images.float().cpu() for batch in batches])
+    shared = torch.cat([batch.images.float().cpu() for batch in setup.image_loader(
+        paths, None, ImageRoots.of(tmp_path), pre, train=False, batch_size=16, shuffle=False,
+        reuse_workers=True)])
+    assert torch.equal(fresh, shared)
+    assert [p.label for p in runs[0]] == [p.label for p in runs[1]]
+    readers.shut_down_all()
+
+
 def test_reading_a_batchs_predictions_waits_for_that_batch_only() -> None:
     # predict() reads batch k's probabilities after queuing batch k+1's forward pass; that read
     # must not wait for batch k+1 too, or the GPU idles while the host prepares batch k+2.

@@ -1,0 +1,181 @@
+"""Reader processes kept between predict calls (ml/readers.py), on the CPU with real workers."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import torch
+
+from ml import readers
+from ml.data import ImageDataset, ImageRoots, LabelEncoder, Preprocessing, collate
+from ml.device_decode import EncodedDataset, collate_encoded
+from ml.errors import Cancelled, PathOutsideRootsError
+from ml.models import get_model
+from ml.predict import predict
+from ml.readers import SharedBatches
+from ml.testing import shape_image, write_shape_dataset
+from ml.train import DeviceSetup
+
+PRE = Preprocessing(input_size=32)
+
+
+@pytest.fixture(autouse=True)
+def _no_idle_readers() -> Iterator[None]:
+    readers.shut_down_all()
+    yield
+    readers.shut_down_all()
+
+
+@pytest.fixture(scope="module")
+def images(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    root = tmp_path_factory.mktemp("readers")
+    paths, _ = write_shape_dataset(root, per_class=10, classes=("red", "blue", "green"))
+    return root, paths
+
+
+def _exited(pid: int) -> bool:
+    """A zombie whose threads have all gone (until then ``waitpid`` does not report it)."""
+    state = Path(f"/proc/{pid}/status").read_text().split("State:")[1].split("\n")[0]
+    return "Z" in state and len(os.listdir(f"/proc/{pid}/task")) <= 1
+
+
+def _setup(decode: str, workers: int) -> DeviceSetup:
+    return DeviceSetup.choose("cpu", num_workers=workers, decode=decode, decode_ahead=0)
+
+
+def _model() -> torch.nn.Module:
+    torch.manual_seed(0)
+    return get_model("ConvNeXt_Tiny", 3, use_pretrained=False).model
+
+
+@pytest.mark.parametrize("decode", ["device", "pil"])
+def test_predictions_through_shared_readers_match_in_process_reading(
+        images: tuple[Path, list[str]], decode: str) -> None:
+    root, paths = images
+    model, encoder = _model(), LabelEncoder.fit(["red", "blue", "green"])
+    alone = predict(model, encoder, PRE, paths, ImageRoots.of(root), batch_size=4,
+                    setup=_setup(decode, 0))
+    assert readers.worker_pids() == []  # no workers asked for: none started
+    shared = predict(model, encoder, PRE, paths, ImageRoots.of(root), batch_size=4,
+                     setup=_setup(decode, 2))
+    assert [(p.row, p.label) for p in shared] == [(p.row, p.label) for p in alone]
+    assert [p.probability for p in shared] == pytest.approx([p.probability for p in alone],
+                                                             abs=1e-5)
+    assert len(readers.worker_pids()) == 2  # kept for the next call
+
+
+def test_the_workers_are_forked_once_and_serve_later_calls(
+        images: tuple[Path, list[str]]) -> None:
+    root, paths = images
+    model, encoder = _model(), LabelEncoder.fit(["red", "blue", "green"])
+    setup = _setup("device", 2)
+    first = predict(model, encoder, PRE, paths[:7], ImageRoots.of(root), batch_size=4,
+                    setup=setup)
+    pids = readers.worker_pids()
+    second = predict(model, encoder, PRE, paths, ImageRoots.of(root), batch_size=4, setup=setup)
+    assert readers.worker_pids() == pids
+    assert [p.label for p in second[:7]] == [p.label for p in first]
+
+
+def test_a_cancelled_call_leaves_nothing_behind_for_the_next(
+        images: tuple[Path, list[str]]) -> None:
+    root, paths = images
+    model, encoder = _model(), LabelEncoder.fit(["red", "blue", "green"])
+    setup = _setup("device", 2)
+    calls = []
+
+    def stop_after_one() -> bool:
+        calls.append(1)
+        return len(calls) > 1
+
+    with pytest.raises(Cancelled):
+        predict(model, encoder, PRE, paths, ImageRoots.of(root), batch_size=2, setup=setup,
+                should_stop=stop_after_one)
+    pids = readers.worker_pids()
+    assert len(pids) == 2  # the loader came back, its stale batches to be discarded
+    others = list(reversed(paths))[:5]
+    got = predict(model, encoder, PRE, others, ImageRoots.of(root), batch_size=2, setup=setup)
+    expected = predict(model, encoder, PRE, others, ImageRoots.of(root), batch_size=2,
+                       setup=_setup("device", 0))
+    assert [(p.row, p.label) for p in got] == [(p.row, p.label) for p in expected]
+    assert readers.worker_pids() == pids
+
+
+def test_a_dead_worker_is_replaced_at_the_next_call(images: tuple[Path, list[str]]) -> None:
+    root, paths = images
+    model, encoder = _model(), LabelEncoder.fit(["red", "blue", "green"])
+    setup = _setup("device", 2)
+    predict(model, encoder, PRE, paths[:4], ImageRoots.of(root), batch_size=2, setup=setup)
+    before = readers.worker_pids()
+    os.kill(before[0], signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not _exited(before[0]):
+        time.sleep(0.05)
+    got = predict(model, encoder, PRE, paths[:4], ImageRoots.of(root), batch_size=2,
+                  setup=setup)
+    assert all(p.label is not None for p in got)
+    after = readers.worker_pids()
+    assert len(after) == 2 and not set(after) & set(before)
+
+
+def test_failures_keep_their_rows_and_roots_still_hold(tmp_path: Path,
+                                                       images: tuple[Path, list[str]]) -> None:
+    root, paths = images
+    model, encoder = _model(), LabelEncoder.fit(["red", "blue", "green"])
+    setup = _setup("device", 2)
+    broken = root / "broken.jpg"
+    broken.write_bytes(b"not an image")
+    refs = [paths[0], str(root / "missing.png"), paths[1], str(broken)]
+    got = predict(model, encoder, PRE, refs, ImageRoots.of(root), batch_size=3, setup=setup)
+    assert [p.label is None for p in got] == [False, True, False, True]
+    assert got[1].error == "file not found"
+    outside = tmp_path / "outside.png"
+    outside.write_bytes(shape_image("red"))
+    with pytest.raises(PathOutsideRootsError):
+        predict(model, encoder, PRE, [paths[0], str(outside)], ImageRoots.of(root),
+                setup=setup)
+
+
+def test_bytes_rows_and_shuffled_loaders_keep_their_own_workers(
+        images: tuple[Path, list[str]]) -> None:
+    root, paths = images
+    setup = _setup("device", 1)
+    data = [Path(p).read_bytes() for p in paths[:3]]
+    by_bytes = EncodedDataset(data, None, ImageRoots.of(), "RGB")  # type: ignore[arg-type]
+    assert not isinstance(setup.loader(by_bytes, 2, shuffle=False, reuse_workers=True),
+                          SharedBatches)
+    by_path = EncodedDataset(paths, None, ImageRoots.of(root), "RGB")  # type: ignore[arg-type]
+    assert not isinstance(setup.loader(by_path, 2, shuffle=True, reuse_workers=True),
+                          SharedBatches)
+    assert not isinstance(setup.loader(by_path, 2, shuffle=False), SharedBatches)
+    assert isinstance(setup.loader(by_path, 2, shuffle=False, reuse_workers=True),
+                      SharedBatches)
+
+
+def test_two_calls_at_once_use_two_loaders(images: tuple[Path, list[str]]) -> None:
+    root, paths = images
+    dataset = ImageDataset(paths, None, PRE.eval_transform(), ImageRoots.of(root))
+    first = iter(SharedBatches(dataset, 4, collate, 1, False, "fork"))
+    second = iter(SharedBatches(dataset, 4, collate, 1, False, "fork"))
+    a, b = next(first), next(second)  # both loaders busy at once
+    assert torch.equal(a.images, b.images)
+    rest = [len(batch) for batch in first] + [len(batch) for batch in second]
+    assert sum(rest) + len(a) + len(b) == 2 * len(paths)
+    assert len(readers.worker_pids()) == 1  # one idle loader per kind is kept
+
+
+def test_start_forks_the_workers_before_the_first_call(images: tuple[Path, list[str]]) -> None:
+    root, paths = images
+    setup = _setup("device", 2)
+    setup.start_readers()
+    pids = readers.worker_pids()
+    assert len(pids) == 2
+    dataset = EncodedDataset(paths, None, ImageRoots.of(root), "RGB")  # type: ignore[arg-type]
+    batches = list(SharedBatches(dataset, 8, collate_encoded, 2, False, "fork"))
+    assert sum(len(batch.rows) for batch in batches) == len(paths)
+    assert readers.worker_pids() == pids
