@@ -25,7 +25,8 @@ steady rate and the fixed cost of a ``predict`` call (from a second call over ha
 decoding only reports how long a call waits for its first batch, with freshly forked workers
 and with the shared readers that ``predict`` uses (``ml.readers``); on a GPU one line says
 whether a device JPEG decode waits for GPU work queued before it on the default stream or on
-another. ``--overhead`` adds the training loop's own cost: ``train_one_epoch`` against a bare
+another, and one what a ``predict`` call pays for a last batch of a size not run before (cuDNN
+autotuning). ``--overhead`` adds the training loop's own cost: ``train_one_epoch`` against a bare
 loop over the same ready tensors. ``--compile`` runs the model compiled (``torch.compile``)
 throughout, ceilings included, and first prints how long compiling took.
 
@@ -235,6 +236,24 @@ def end_to_end_inference(model: torch.nn.Module, setup: DeviceSetup, paths: list
     part = timed(paths[:half])
     steady = (len(paths) - half) / max(whole - part, 1e-9)
     return len(paths) / whole, steady, max(0.0, whole - len(paths) / steady)
+
+
+def new_shape_cost(model: torch.nn.Module, setup: DeviceSetup, paths: list[str],
+                   encoder: LabelEncoder, roots: ImageRoots, pre: Preprocessing,
+                   batch: int) -> str:
+    """What a ``predict`` call pays when its last batch has a size the process has not run
+    yet (cuDNN's autotuning with ``cudnn.benchmark``, a PREDICT over any row count meets it):
+    a call of ``batch`` + 37 rows, then the same again, then ``batch`` + 91 rows."""
+
+    def call_ms(count: int) -> float:
+        start = time.perf_counter()
+        predict(model, encoder, pre, paths[:count], roots, setup=setup, batch_size=batch)
+        sync(setup.device)
+        return 1e3 * (time.perf_counter() - start)
+
+    first, again, other = call_ms(batch + 37), call_ms(batch + 37), call_ms(batch + 91)
+    return (f"predict of {batch} + 37 rows {first:.0f} ms, the same again {again:.0f} ms; "
+            f"{batch} + 91 rows {other:.0f} ms")
 
 
 def decode_waits(setup: DeviceSetup, paths: list[str], pre: Preprocessing) -> str:
@@ -470,6 +489,8 @@ def main() -> None:
         encoder = LabelEncoder.fit(labels)
         pre = Preprocessing(input_size=args.input_size)
         print(f"waiting decodes: {decode_waits(setup, paths, pre)}", flush=True)
+        print("last batch of a new size: " + new_shape_cost(
+            run_model, setup, paths, encoder, roots, pre, args.infer_batch_size), flush=True)
         many_paths = paths * args.repeat
         many_labels = [encoder.encode(x) for x in labels] * args.repeat
         for mode, decode, ahead, host_threads, own_stream in variants:
