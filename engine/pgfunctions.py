@@ -82,6 +82,23 @@ def split_part(node: exp.Expr, ctx: object) -> exp.Expr:
     return from_template(_SPLIT_PART, [text, delimiter, index]) or node
 
 
+_INTEGER_TYPES = "('TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT')"
+# PostgreSQL's div(a, b): the quotient truncated towards zero, a numeric of scale 0. DuckDB's
+# ``//`` is that for integers (exactly) but a plain division for decimals (div(7.5, 2) gave
+# 3.750); for them the remainder (the dividend's sign, as PostgreSQL's) is taken off first.
+_DIV = f"""CASE WHEN typeof($1) IN {_INTEGER_TYPES} AND typeof($2) IN {_INTEGER_TYPES}
+    THEN CAST($1 // $2 AS DECIMAL(38, 0))
+    ELSE CAST(($1 - $1 % $2) / $2 AS DECIMAL(38, 0)) END"""
+
+
+def div(node: exp.Expr) -> exp.Expr | None:
+    """``div(a, b)``, which sqlglot reads as ``CAST(a // b AS DECIMAL)``; None for any other
+    cast."""
+    if not (isinstance(node, exp.Cast) and isinstance(node.this, exp.IntDiv)):
+        return None
+    return from_template(_DIV, [node.this.this, node.this.expression])
+
+
 def date_bin(node: exp.Expr, ctx: object) -> exp.Expr:
     """``date_bin(stride, source, origin)`` as DuckDB's ``time_bucket`` (the same bins, aligned
     on ``origin``). sqlglot reads a string ``origin`` as a bare word and would write it
@@ -138,8 +155,18 @@ def from_template(template: str, args: list[exp.Expr]) -> exp.Expr | None:
     tree = _parsed_template(template).copy()
     for column in list(tree.find_all(exp.Column)):
         if column.name.startswith("pixelsql_arg"):
-            column.replace(args[int(column.name[len("pixelsql_arg"):]) - 1].copy())
+            column.replace(_operand(args[int(column.name[len("pixelsql_arg"):]) - 1].copy()))
     return tree
+
+
+def _operand(arg: exp.Expr) -> exp.Expr:
+    """``arg`` in brackets where an operator in the template could bind into it: ``$1 % $2``
+    with ``$1`` = ``m + 0.5`` is ``(m + 0.5) % $2``, not ``m + 0.5 % $2`` (sqlglot writes the
+    tree it is given, adding no brackets of its own)."""
+    if isinstance(arg, exp.Binary | exp.Unary | exp.Between | exp.In) \
+            and not isinstance(arg, exp.Paren):
+        return exp.Paren(this=arg)
+    return arg
 
 
 def similar_to_regex(pattern: str, escape: str = "\\") -> str:

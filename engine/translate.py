@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 
 import sqlglot
 from sqlglot import exp
+from sqlglot.dialects.duckdb import DuckDB
 from sqlglot.dialects.postgres import Postgres
 from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokenizer_core import TokenType
@@ -242,6 +243,9 @@ def needs_translation(sql: str) -> bool:
         elif tok.kind is Tok.OP:
             if tok.text in _TRIGGER_OPS:
                 return True
+            # (VALUES …) AS v: columns named column1 … as in PostgreSQL (DuckDB: col0 …)
+            if tok.text == "(" and i + 1 < len(tokens) and tokens[i + 1].upper == "VALUES":
+                return True
             # j #> '{a,b}', j #>> '{a,b}': JSON paths (the lexer gives one character a token);
             # j ? 'k', j ?| …, j ?& …: jsonb keys; j @> '{"a": 1}': jsonb containment
             following = tokens[i + 1].text if i + 1 < len(tokens) else ""
@@ -310,7 +314,7 @@ def _translated(sql: str) -> Translation:
         names = _output_names(tree)
         tree = _rewrite(tree, ctx)
         _apply_output_names(tree, names)
-        text = tree.sql(dialect="duckdb")
+        text = tree.sql(dialect=ServedDuckDB)
     except (ValueError, sqlglot.errors.SqlglotError):
         # a construct the transforms or sqlglot's writer do not handle
         return _lexical(sql)
@@ -321,6 +325,15 @@ def _translated(sql: str) -> Translation:
     if ctx.prefix or ctx.suffix:
         text = "; ".join([*ctx.prefix, text, *ctx.suffix])
     return Translation(text, changed=text != sql, uses_catalog=ctx.uses_catalog)
+
+
+class ServedDuckDB(DuckDB):
+    """DuckDB as the server configures it: NULLs sort as in PostgreSQL, last ascending and
+    first descending (``default_null_order``, engine.session), where sqlglot assumes DuckDB's
+    stock order (last both ways) and so dropped an explicit ``DESC NULLS LAST`` as redundant:
+    the NULLs then came first."""
+
+    NULL_ORDERING = "nulls_are_large"
 
 
 def _is_catalog_table(table: exp.Table) -> bool:
@@ -430,6 +443,23 @@ def _is_pg_catalog(node: exp.Expr | None) -> bool:
 
 
 # -- relations --
+
+
+def _values(node: exp.Expr, ctx: _Context) -> exp.Expr:
+    """``(VALUES …) AS v``: its columns are ``column1``, ``column2`` … in PostgreSQL, where
+    DuckDB says ``col0``, ``col1`` … (names a query can select, and a client reads); a column
+    list shorter than the rows names the first columns only."""
+    assert isinstance(node, exp.Values)
+    alias = node.args.get("alias")
+    rows = node.expressions
+    if not isinstance(alias, exp.TableAlias) or not rows or not isinstance(rows[0], exp.Tuple):
+        return node  # INSERT … VALUES, or a form left as it is
+    named = list(alias.columns)
+    width = len(rows[0].expressions)
+    if len(named) < width:
+        alias.set("columns", named + [exp.to_identifier(f"column{i + 1}")
+                                      for i in range(len(named), width)])
+    return node
 
 
 def _table(node: exp.Expr, ctx: _Context) -> exp.Expr:
@@ -716,6 +746,9 @@ def _cast(node: exp.Expr, ctx: _Context) -> exp.Expr:
     assert isinstance(node, exp.Cast)
     to = node.args.get("to")
     operand: exp.Expr = node.this
+    quotient = pgfunctions.div(node)
+    if quotient is not None:
+        return quotient
     reg = _user_type_name(to)
     if reg == "regclass" and isinstance(node.parent, exp.Anonymous) \
             and node.parent.name.lower() in SEQUENCE_FUNCTIONS:
@@ -1109,6 +1142,7 @@ TRANSFORMS: dict[type[exp.Expr], Transform] = {
     exp.GroupConcat: _distinct_aggregate,
     exp.Create: _create,
     exp.Table: _table,
+    exp.Values: _values,
     exp.Column: _column,
     exp.Anonymous: _renamed,
     exp.Dot: _dot,
@@ -1191,6 +1225,8 @@ def _figure_column_name(node: exp.Expr) -> tuple[str, int]:
         return node.name, 2
     if isinstance(node, exp.Dot) and isinstance(node.expression, exp.Func):
         return _figure_column_name(node.expression)
+    if isinstance(node, exp.Cast) and isinstance(node.this, exp.IntDiv):
+        return "div", 2  # div(a, b), read by sqlglot as a cast
     if isinstance(node, exp.Cast):
         inner = _figure_column_name(node.this)
         if inner[1] > 1:

@@ -129,6 +129,27 @@ QUERIES = [
     # names of aggregates with FILTER / OVER / WITHIN GROUP in a translated statement
     "SELECT count(*) FILTER (WHERE n > 1), rank() OVER (ORDER BY g), "
     "to_char(date '2024-01-02', 'YYYY') FROM agg_vs_pg ORDER BY 2, 1 LIMIT 1",
+    # an explicit NULLS FIRST / LAST in a translated statement (sqlglot dropped DESC NULLS LAST)
+    "SELECT x, format('%s', n) FROM agg_vs_pg ORDER BY n DESC NULLS LAST, x NULLS FIRST",
+    "SELECT array_agg(n ORDER BY n DESC NULLS LAST), string_agg(x, ',' ORDER BY x DESC), "
+    "json_agg(n ORDER BY n NULLS FIRST) ->> 0 FROM agg_vs_pg",
+    "SELECT g, n, rank() OVER (PARTITION BY g ORDER BY n DESC NULLS LAST) FROM agg_vs_pg "
+    "WHERE x IS DISTINCT FROM 'pear' ORDER BY g, 3, n, to_char(g, '9')",
+    # div(): the quotient truncated towards zero, scale 0 (DuckDB's // divides decimals)
+    "SELECT div(-7, 2), div(7.5, 2), div(9, 4), div(-7.5, 2), div(7, -2.5), "
+    "div(9223372036854775807, 1), div(NULL, 2)",
+    "SELECT div(n, 2), div(m + 0.5, n) FROM fn_vs_pg WHERE n <> 0 ORDER BY t",
+    "SELECT div(1, 0)",
+    # arguments that are expressions keep their meaning inside a rewrite's template
+    "SELECT width_bucket(7, 10 - 8, 12, 5), width_bucket(n + 3, 0 - 1, 5 + 5, 2 + 2), "
+    "split_part('a,b,c', ',', n + 2), to_hex(m - 4) FROM fn_vs_pg ORDER BY t",
+    "SELECT div(1.5, 0)",
+    # (VALUES …) AS v: columns column1, column2 … (DuckDB: col0 …), selectable by those names
+    "SELECT * FROM (VALUES (1, 'a'), (2, 'b')) v ORDER BY column2 DESC",
+    "SELECT v.column2, column1 FROM (VALUES (1, 'a')) AS v",
+    "SELECT * FROM (VALUES (1, 'a', true)) AS v(x)",
+    "WITH t AS (VALUES (1), (2)) SELECT * FROM t ORDER BY 1",
+    "SELECT * FROM (VALUES (1)) v JOIN (VALUES (1, 2)) w ON v.column1 = w.column1",
 ]
 
 
