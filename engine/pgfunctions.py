@@ -24,10 +24,11 @@ import re
 from collections.abc import Callable
 
 import duckdb
+import pyarrow as pa
 import sqlglot
 from sqlglot import exp
 
-from engine import pgformat, pgnumber
+from engine import catalog, pgformat, pgnumber
 from engine.errors import SqlError, SqlState
 
 # PostgreSQL functions written as DuckDB expressions of their arguments ($1, $2 …), where no
@@ -126,12 +127,64 @@ def array_cat(node: exp.Expr, ctx: object) -> exp.Expr:
     return exp.Case(ifs=[exp.If(this=both_null, true=exp.Null())], default=node)
 
 
-def register(con: duckdb.DuckDBPyConnection) -> None:
+# Values as text the way PostgreSQL writes them, where DuckDB's cast writes them otherwise:
+# a float as its output function does (1.0 is '1', 1e15 '1e+15', where DuckDB says '1.0' and
+# '1000000000000000.0'). Macros in the catalog's database (made with the UDFs, at start-up),
+# dispatching on the argument's type, which DuckDB folds to the one branch that applies:
+#   TEXT_OF(x)    x::text, CAST(x AS varchar)
+#   OUTPUT_OF(x)  concat() and format() arguments: also booleans as 't' / 'f'
+#   CONCAT_OF(x)  an operand of || beside text; an array there (PostgreSQL: array || element)
+#                 stays an error (42804) rather than becoming its text
+TEXT_OF = "pixelsql_text"
+OUTPUT_OF = "pixelsql_output"
+CONCAT_OF = "pixelsql_concat_text"
+CONCAT_ARRAY = "cannot concatenate text and an array with || here"  # 42804 (engine.errors)
+_FLOAT_TEXT = {"DOUBLE": "pixelsql_float8_text", "FLOAT": "pixelsql_float4_text"}
+
+
+def _text_macros(schema: str) -> list[str]:
+    floats = " ".join(f"WHEN '{duck}' THEN {udf}(TRY_CAST(x AS {duck}))"
+                      for duck, udf in _FLOAT_TEXT.items())
+    return [
+        f"CREATE MACRO {schema}.{TEXT_OF}(x) AS CASE typeof(x) {floats} "
+        "ELSE CAST(x AS VARCHAR) END",
+        f"""CREATE MACRO {schema}.{OUTPUT_OF}(x) AS CASE typeof(x)
+            WHEN 'BOOLEAN' THEN CASE TRY_CAST(x AS BOOLEAN) WHEN true THEN 't'
+                WHEN false THEN 'f' END
+            ELSE {schema}.{TEXT_OF}(x) END""",
+        f"""CREATE MACRO {schema}.{CONCAT_OF}(x) AS CASE
+            WHEN typeof(x) LIKE '%[]' THEN error('{CONCAT_ARRAY}')
+            ELSE {schema}.{TEXT_OF}(x) END""",
+    ]
+
+
+def register(con: duckdb.DuckDBPyConnection, schema: str) -> None:
     """``clock_timestamp()``: the wall clock at each call, as PostgreSQL's (DuckDB's ``now()``
-    is the transaction's start, as PostgreSQL's ``now()``; it has no wall clock)."""
+    is the transaction's start, as PostgreSQL's ``now()``; it has no wall clock); the text
+    macros above, made in ``schema`` (the catalog's database, so never in a user's)."""
     con.create_function(  # type: ignore[call-overload]
         "clock_timestamp", _clock_timestamp, [], duckdb.sqltype("TIMESTAMP WITH TIME ZONE"),
         side_effects=True)  # a new value each call and row: never folded into a constant
+    for duck, udf in _FLOAT_TEXT.items():
+        con.create_function(udf, _float_texts, [duckdb.sqltype(duck)],  # type: ignore[call-overload]
+                            duckdb.sqltype("VARCHAR"), type="arrow", side_effects=False)
+    for statement in _text_macros(schema):
+        con.execute(statement)
+
+
+def _float_texts(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """Floats as PostgreSQL's float4out / float8out write them: the wire's own formatter."""
+    from server.types import float_texts  # the engine runs inside the server
+
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    return float_texts(values)
+
+
+def text_of(node: exp.Expr, macro: str = TEXT_OF) -> exp.Expr:
+    """``macro(node)``, one of the text macros above (made in the catalog's database)."""
+    return exp.Dot.build([exp.to_identifier(catalog.CATALOG), exp.to_identifier("main"),
+                          exp.Anonymous(this=macro, expressions=[node])])
 
 
 def _clock_timestamp() -> datetime.datetime:

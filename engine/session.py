@@ -279,7 +279,7 @@ class Database:
         self.timezone = _server_zone(self._con, timezone)
         catalog.attach(self._con)
         pgnumber.register(self._con)  # to_char of numbers (engine.translate calls it)
-        pgfunctions.register(self._con)  # clock_timestamp()
+        pgfunctions.register(self._con, f"{catalog.CATALOG}.main")  # clock_timestamp() …
         if confine_files:
             _confine(self._con, data_dir, allowed_dirs)
         self._lock = threading.Lock()

@@ -158,7 +158,7 @@ _CALL_TRIGGER_WORDS = frozenset(
     {"generate_series", "to_char", "to_date", "to_timestamp", "to_number", "format", "json_agg",
      "age", "decode", "encode", "array_remove", "btrim", "div", "initcap", "make_interval",
      "substring", "substr", "extract", "date_part", "lpad", "rpad", "every", "split_part",
-     "date_bin", "array_cat"}
+     "date_bin", "array_cat", "concat", "concat_ws"}
     | frozenset(FUNCTION_TEMPLATES) | frozenset(FUNCTION_REWRITES)
     | catalog.FUNCTIONS | frozenset(RENAMED_FUNCTIONS)
 )
@@ -179,7 +179,9 @@ _DDL_TRIGGER_WORDS = frozenset({"varchar", "character", "serial", "bigserial", "
 
 
 # Types that are column names too often to trigger alone: only as ``::type``.
-_CAST_TRIGGER_WORDS = frozenset({"oid", "name", "json"})
+_CAST_TRIGGER_WORDS = frozenset({"oid", "name", "json", "text", "varchar"})
+# Types whose casts (x::text, CAST(x AS varchar)) write floats as PostgreSQL does.
+_TEXT_CAST_WORDS = frozenset({"text", "varchar"})
 
 
 def _after_cast(tokens: tuple[Token, ...], i: int) -> bool:
@@ -219,6 +221,8 @@ def needs_translation(sql: str) -> bool:
                 return True
             if word in _CAST_TRIGGER_WORDS and _after_cast(tokens, i):
                 return True
+            if word in _TEXT_CAST_WORDS and i >= 1 and tokens[i - 1].upper == "AS":
+                return True  # CAST(x AS text): floats written as PostgreSQL's
             if word in _ORDERED_AGGREGATES and i + 2 < len(tokens) \
                     and tokens[i + 1].text == "(" and tokens[i + 2].upper == "DISTINCT":
                 return True
@@ -242,6 +246,10 @@ def needs_translation(sql: str) -> bool:
                 return True
         elif tok.kind is Tok.OP:
             if tok.text in _TRIGGER_OPS:
+                return True
+            # 'v=' || x: a float x written as PostgreSQL's (1, not 1.0)
+            if tok.text == "|" and i + 1 < len(tokens) and tokens[i + 1].text == "|" \
+                    and any(t.kind is Tok.STRING for t in tokens):
                 return True
             # (VALUES …) AS v: columns named column1 … as in PostgreSQL (DuckDB: col0 …)
             if tok.text == "(" and i + 1 < len(tokens) and tokens[i + 1].upper == "VALUES":
@@ -749,6 +757,10 @@ def _cast(node: exp.Expr, ctx: _Context) -> exp.Expr:
     quotient = pgfunctions.div(node)
     if quotient is not None:
         return quotient
+    if isinstance(to, exp.DataType) and to.this in (exp.DType.TEXT, exp.DType.VARCHAR) \
+            and not _known_text(operand):
+        node.set("this", pgfunctions.text_of(operand))  # 1.0::float8::text is '1'
+        return node
     reg = _user_type_name(to)
     if reg == "regclass" and isinstance(node.parent, exp.Anonymous) \
             and node.parent.name.lower() in SEQUENCE_FUNCTIONS:
@@ -1082,6 +1094,54 @@ _XID_COLUMNS = frozenset({"transactionid", "xmin", "xmax", "backend_xid", "backe
 _FORMAT_SPEC = re.compile(r"%(?:(%)|(?:(\d+)\$)?(-)?(\d+|\*(?:\d+\$)?)?([sIL]))")
 
 
+def _known_text(node: exp.Expr) -> bool:
+    """Known to be text already: a string literal, NULL, a cast to text, one of the text
+    macros, a || chain (in brackets)."""
+    if isinstance(node, exp.Paren):
+        return isinstance(node.this, exp.DPipe)
+    if isinstance(node, exp.Cast):
+        to = node.args.get("to")
+        return isinstance(to, exp.DataType) and to.this in (exp.DType.TEXT, exp.DType.VARCHAR)
+    if isinstance(node, exp.Dot) and isinstance(node.expression, exp.Anonymous):
+        return node.expression.name in (pgfunctions.TEXT_OF, pgfunctions.OUTPUT_OF,
+                                        pgfunctions.CONCAT_OF)
+    return (isinstance(node, exp.Literal) and node.is_string) or isinstance(node, exp.Null)
+
+
+def _concatenation(node: exp.Expr, ctx: _Context) -> exp.Expr:
+    """``a || b``: jsonb's concatenation where a side is json (pgfunctions.json_concat);
+    else, in a chain with text in it (``'v=' || x || ' s'``), every other operand as
+    PostgreSQL writes it as text (a float 1.0 is ``1``, where DuckDB's cast says ``1.0``).
+    The chain is handled once, at its top (its inner ``||`` come first, bottom-up)."""
+    assert isinstance(node, exp.DPipe)
+    joined = pgfunctions.json_concat(node, ctx)
+    if joined is not node or isinstance(node.parent, exp.DPipe):
+        return joined
+    operands: list[exp.Expr] = []
+    pending: list[exp.Expr] = [node]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, exp.DPipe):
+            pending.extend((item.expression, item.this))
+        else:
+            operands.append(item)
+    if not any(_known_text(operand) for operand in operands):
+        return node  # two columns, arrays …: as DuckDB reads them
+    for operand in operands:
+        if not _known_text(operand) and not operand.meta.get("pixelsql_json"):
+            operand.replace(pgfunctions.text_of(operand.copy(), pgfunctions.CONCAT_OF))
+    return node
+
+
+def _concat(node: exp.Expr, ctx: _Context) -> exp.Expr:
+    """``concat(…)``, ``concat_ws(sep, …)``: each argument as PostgreSQL's output function
+    writes it (floats as ``1``, booleans as ``t``), where DuckDB casts (``1.0``, ``true``)."""
+    for i, arg in enumerate(list(node.expressions)):
+        if (i or isinstance(node, exp.Concat)) and not _known_text(arg):
+            arg.replace(pgfunctions.text_of(arg.copy(), pgfunctions.OUTPUT_OF))
+    return node
+
+
 def _format(node: exp.Expr, ctx: _Context) -> exp.Expr:
     """``format('%s.%I', a, b)`` with a literal format string: a concatenation. Positions
     (``%2$s``) and widths (``%-10s``, ``%5s``: padded, never cut) as in PostgreSQL."""
@@ -1108,7 +1168,7 @@ def _format(node: exp.Expr, ctx: _Context) -> exp.Expr:
         if index < 0 or index >= len(args):
             return node  # too few arguments: let it fail as PostgreSQL's would
         following = index + 1
-        value: exp.Expr = exp.Cast(this=args[index].copy(), to=exp.DataType.build("VARCHAR"))
+        value = pgfunctions.text_of(args[index].copy(), pgfunctions.OUTPUT_OF)
         if kind == "I":  # a NULL has no identifier: 22004, as PostgreSQL
             value = exp.If(this=exp.Is(this=value.copy(), expression=exp.Null()),
                            true=pgfunctions.call("error", exp.Literal.string(NULL_IDENTIFIER)),
@@ -1176,7 +1236,9 @@ TRANSFORMS: dict[type[exp.Expr], Transform] = {
     exp.WidthBucket: pgfunctions.width_bucket,
     exp.ArraySize: pgfunctions.array_length,
     exp.ComputedColumnConstraint: _generated,
-    exp.DPipe: pgfunctions.json_concat,
+    exp.DPipe: _concatenation,
+    exp.Concat: _concat,
+    exp.ConcatWs: _concat,
     exp.JSONBExtract: _json_path,
     exp.JSONBExtractScalar: _json_path,
     exp.TimeToStr: pgfunctions.to_char,

@@ -1063,7 +1063,14 @@ def _arrow_prints_plain_floats() -> bool:
 _PLAIN_FLOATS = _arrow_prints_plain_floats()
 
 
-def _text_float(arr: Any, d: _Duck) -> _Values:
+def float_texts(arr: pa.Array) -> pa.Array:
+    """A float4 or float8 Arrow array as the text PostgreSQL writes for each value (NULL
+    stays NULL): what the wire sends, for SQL's own casts to text (engine.pgfunctions)."""
+    texts = _text_float(arr, None)
+    return texts if isinstance(texts, pa.Array) else pa.array(texts, pa.string())
+
+
+def _text_float(arr: Any, d: _Duck | None) -> _Values:
     """Arrow's shortest round-trip digits, with PostgreSQL's choice of notation patched in."""
     float4 = arr.type == pa.float32()
     x = _raw(arr, np.float32 if float4 else np.float64)

@@ -129,6 +129,17 @@ QUERIES = [
     # names of aggregates with FILTER / OVER / WITHIN GROUP in a translated statement
     "SELECT count(*) FILTER (WHERE n > 1), rank() OVER (ORDER BY g), "
     "to_char(date '2024-01-02', 'YYYY') FROM agg_vs_pg ORDER BY 2, 1 LIMIT 1",
+    # floats as text: PostgreSQL's output function (1, 1e+15), not DuckDB's cast (1.0, …)
+    "SELECT 1.0::float8::text, 'v=' || 1.0::float8, concat('x', 3.0::float8), "
+    "format('%s', 1.0::float8), 12345678.9::float4::text, 1e15::float8::text, 1e2::text, "
+    "(1.0::float8 / 3)::text, 'inf'::float8::text, CAST(-0.0::float8 AS text)",
+    "SELECT 'x=' || x || ', r=' || r || ', n=' || n, x::text, r::text, CAST(w AS text), "
+    "concat(x, '|', r), format('%s %L', y, z) FROM float_vs_pg",
+    "SELECT 'n=' || count(*) || ' avg=' || avg(n::float8), string_agg(n::text, ',' ORDER BY n) "
+    "FROM agg_vs_pg",
+    # booleans through concat() / format() are t / f; through ::text and || true / false
+    "SELECT concat(true, false), format('%s', true), concat_ws(',', 1.0::float8, true, NULL, "
+    "'z'), true::text, 'b=' || false",
     # an explicit NULLS FIRST / LAST in a translated statement (sqlglot dropped DESC NULLS LAST)
     "SELECT x, format('%s', n) FROM agg_vs_pg ORDER BY n DESC NULLS LAST, x NULLS FIRST",
     "SELECT array_agg(n ORDER BY n DESC NULLS LAST), string_agg(x, ',' ORDER BY x DESC), "
@@ -166,6 +177,15 @@ def _outcome(conn: psycopg.Connection[Any], sql: str) -> object:
 def test_same_values_as_postgresql(both: tuple[psycopg.Connection[Any], ...], sql: str) -> None:
     ours, theirs = (_outcome(conn, sql) for conn in both)
     assert ours == theirs
+
+
+def test_text_concatenated_with_an_array_stays_an_error(
+        both: tuple[psycopg.Connection[Any], ...]) -> None:
+    """``'{0}' || a`` is array concatenation in PostgreSQL; here it is refused (42804, as
+    DuckDB's binder refused it before floats beside text were rewritten), never the array's
+    text glued to the string."""
+    assert _outcome(both[0], "SELECT '{0}' || a FROM arr_vs_pg") == ("error", "42804")
+    assert _outcome(both[0], "SELECT a || 'x' FROM arr_vs_pg") == ("error", "42804")
 
 
 def test_a_width_from_an_argument_is_refused(

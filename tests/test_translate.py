@@ -19,6 +19,7 @@ from engine.statements import split
 from engine.translate import needs_translation, translate
 
 C = "pixelsql_catalog.pg"  # where pg_catalog lives
+T = "pixelsql_catalog.main"  # the text macros (engine.pgfunctions)
 I = "pixelsql_catalog.info"  # where information_schema lives  # noqa: E741
 
 # (PostgreSQL, DuckDB)
@@ -59,7 +60,8 @@ TRANSLATIONS = [
     ("SELECT c.oid::pg_catalog.regclass FROM pg_class c",
      f'SELECT {C}._regclass_name(c.oid) AS "oid" FROM {C}.pg_class AS c'),
     ("SELECT t.oid FROM pg_type t ORDER BY t.oid::regtype::text",
-     f"SELECT t.oid FROM {C}.pg_type AS t ORDER BY CAST({C}._regtype_name(t.oid) AS TEXT)"),
+     f"SELECT t.oid FROM {C}.pg_type AS t ORDER BY "
+     f"CAST({T}.pixelsql_text({C}._regtype_name(t.oid)) AS TEXT)"),
     ("SELECT 'int4'::regtype::oid", f'SELECT CAST({C}._regtype_in(\'int4\') AS UINTEGER) '
      'AS "oid"'),
     ("SELECT x::oid FROM t", 'SELECT CAST(x AS UINTEGER) AS "x" FROM t'),
@@ -97,9 +99,15 @@ TRANSLATIONS = [
      f"SELECT 1 AS \"?column?\" FROM {C}.pg_class AS pg_class "
      "WHERE relname LIKE 'a\\_b' ESCAPE '\\'"),
     ("SELECT format('%I.%s', s, t) FROM x",
-     "SELECT (CASE WHEN CAST(s AS TEXT) IS NULL THEN ERROR('null values cannot be formatted "
-     f"as an SQL identifier') ELSE {C}.quote_ident(CAST(s AS TEXT)) END || '.' || "
-     "COALESCE(CAST(t AS TEXT), '')) AS \"format\" FROM x"),
+     f"SELECT (CASE WHEN {T}.pixelsql_output(s) IS NULL THEN ERROR('null values cannot be "
+     f"formatted as an SQL identifier') ELSE {C}.quote_ident({T}.pixelsql_output(s)) END || "
+     f"'.' || COALESCE({T}.pixelsql_output(t), '')) AS \"format\" FROM x"),
+    # floats as text: PostgreSQL's output function (a macro dispatching on the type)
+    ("SELECT 'v=' || x || 'y', concat(x, true), x::text FROM t",
+     f"SELECT 'v=' || {T}.pixelsql_concat_text(x) || 'y' AS \"?column?\", "
+     f"CONCAT({T}.pixelsql_output(x), {T}.pixelsql_output(TRUE)) AS \"concat\", "
+     f"CAST({T}.pixelsql_text(x) AS TEXT) AS \"x\" FROM t"),
+    ("SELECT a || b FROM t", "SELECT a || b FROM t"),  # no text beside: as DuckDB reads it
     ("SELECT json_build_object('a', 1)", "SELECT JSON_OBJECT('a', 1) AS \"json_build_object\""),
     # int2vector columns: text on output, 0-based arrays in expressions
     ("SELECT i.indkey, i.indkey[0] FROM pg_index i",
@@ -163,7 +171,7 @@ UNTOUCHED = [
     "SELECT * FROM read_csv('data.csv')",
     "SELECT 'pg_catalog.pg_class' AS just_a_string",  # a string is not a name
     'SELECT "users".id FROM users',
-    "SELECT x::int, y::text, z::numeric(5,2) FROM t",
+    "SELECT x::int, y::bigint, z::numeric(5,2) FROM t",  # (::text is: floats as PostgreSQL's)
     "COPY items TO STDOUT",
     "SET search_path = public",
     "SHOW server_version",
