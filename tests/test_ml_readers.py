@@ -44,8 +44,8 @@ def _exited(pid: int) -> bool:
     return "Z" in state and len(os.listdir(f"/proc/{pid}/task")) <= 1
 
 
-def _setup(decode: str, workers: int) -> DeviceSetup:
-    return DeviceSetup.choose("cpu", num_workers=workers, decode=decode, decode_ahead=0)
+def _setup(decode: str, workers: int, ahead: int = 0) -> DeviceSetup:
+    return DeviceSetup.choose("cpu", num_workers=workers, decode=decode, decode_ahead=ahead)
 
 
 def _model() -> torch.nn.Module:
@@ -82,11 +82,12 @@ def test_the_workers_are_forked_once_and_serve_later_calls(
     assert [p.label for p in second[:7]] == [p.label for p in first]
 
 
+@pytest.mark.parametrize("ahead", [0, 2])  # 2: the loader is read by the decode-ahead thread
 def test_a_cancelled_call_leaves_nothing_behind_for_the_next(
-        images: tuple[Path, list[str]]) -> None:
+        images: tuple[Path, list[str]], ahead: int) -> None:
     root, paths = images
     model, encoder = _model(), LabelEncoder.fit(["red", "blue", "green"])
-    setup = _setup("device", 2)
+    setup = _setup("device", 2, ahead)
     calls = []
 
     def stop_after_one() -> bool:
