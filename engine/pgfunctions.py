@@ -46,6 +46,9 @@ FUNCTION_TEMPLATES: dict[str, str] = {
     # lower-case digits; an int4 (or int2) below zero in 32 bits, as PostgreSQL's to_hex(int)
     "to_hex": """lower(to_hex(CASE WHEN $1 < 0 AND typeof($1) IN ('INTEGER', 'SMALLINT')
         THEN CAST($1 AS BIGINT) + 4294967296 ELSE $1 END))""",
+    # bytes in the text's UTF-8 (DuckDB's octet_length takes only blob and bit strings)
+    "octet_length": """CAST(CASE typeof($1) WHEN 'BLOB' THEN octet_length(TRY_CAST($1 AS BLOB))
+        ELSE strlen(CAST($1 AS VARCHAR)) END AS INTEGER)""",
     "array_replace": """list_transform($1, lambda e:
         CASE WHEN e IS NOT DISTINCT FROM $2 THEN $3 ELSE e END)""",
     # the bucket of $1 among $4 equal buckets from $2 to $3 (0 below, $4 + 1 above; either

@@ -140,6 +140,9 @@ QUERIES = [
     # booleans through concat() / format() are t / f; through ::text and || true / false
     "SELECT concat(true, false), format('%s', true), concat_ws(',', 1.0::float8, true, NULL, "
     "'z'), true::text, 'b=' || false",
+    # octet_length of text: bytes in UTF-8 (DuckDB's takes blobs only)
+    "SELECT octet_length('héllo'), octet_length('ab'::bytea), octet_length(NULL), "
+    "octet_length(s), octet_length(s || 'é') FROM fn_vs_pg ORDER BY t",
     # an explicit NULLS FIRST / LAST in a translated statement (sqlglot dropped DESC NULLS LAST)
     "SELECT x, format('%s', n) FROM agg_vs_pg ORDER BY n DESC NULLS LAST, x NULLS FIRST",
     "SELECT array_agg(n ORDER BY n DESC NULLS LAST), string_agg(x, ',' ORDER BY x DESC), "
