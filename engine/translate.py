@@ -757,8 +757,7 @@ def _cast(node: exp.Expr, ctx: _Context) -> exp.Expr:
     quotient = pgfunctions.div(node)
     if quotient is not None:
         return quotient
-    if isinstance(to, exp.DataType) and to.this in (exp.DType.TEXT, exp.DType.VARCHAR) \
-            and not _known_text(operand):
+    if _casts_to_text(node) and not _known_text(operand):
         node.set("this", pgfunctions.text_of(operand))  # 1.0::float8::text is '1'
         return node
     reg = _user_type_name(to)
@@ -1094,14 +1093,18 @@ _XID_COLUMNS = frozenset({"transactionid", "xmin", "xmax", "backend_xid", "backe
 _FORMAT_SPEC = re.compile(r"%(?:(%)|(?:(\d+)\$)?(-)?(\d+|\*(?:\d+\$)?)?([sIL]))")
 
 
+def _casts_to_text(node: exp.Cast) -> bool:
+    to = node.args.get("to")
+    return isinstance(to, exp.DataType) and to.this in _TEXT_TYPES
+
+
 def _known_text(node: exp.Expr) -> bool:
     """Known to be text already: a string literal, NULL, a cast to text, one of the text
     macros, a || chain (in brackets)."""
     if isinstance(node, exp.Paren):
         return isinstance(node.this, exp.DPipe)
     if isinstance(node, exp.Cast):
-        to = node.args.get("to")
-        return isinstance(to, exp.DataType) and to.this in (exp.DType.TEXT, exp.DType.VARCHAR)
+        return _casts_to_text(node)
     if isinstance(node, exp.Dot) and isinstance(node.expression, exp.Anonymous):
         return node.expression.name in (pgfunctions.TEXT_OF, pgfunctions.OUTPUT_OF,
                                         pgfunctions.CONCAT_OF)
@@ -1136,8 +1139,9 @@ def _concatenation(node: exp.Expr, ctx: _Context) -> exp.Expr:
 def _concat(node: exp.Expr, ctx: _Context) -> exp.Expr:
     """``concat(…)``, ``concat_ws(sep, …)``: each argument as PostgreSQL's output function
     writes it (floats as ``1``, booleans as ``t``), where DuckDB casts (``1.0``, ``true``)."""
-    for i, arg in enumerate(list(node.expressions)):
-        if (i or isinstance(node, exp.Concat)) and not _known_text(arg):
+    separators = 1 if isinstance(node, exp.ConcatWs) else 0
+    for arg in list(node.expressions)[separators:]:
+        if not _known_text(arg):
             arg.replace(pgfunctions.text_of(arg.copy(), pgfunctions.OUTPUT_OF))
     return node
 
