@@ -103,6 +103,20 @@ def div(node: exp.Expr) -> exp.Expr | None:
     return from_template(_DIV, [node.this.this, node.this.expression])
 
 
+def round_to(node: exp.Expr, ctx: object) -> exp.Expr:
+    """``round(x, n)`` with a literal ``n``: a numeric of scale ``n`` (0 when ``n`` < 0), as
+    PostgreSQL's, which has only ``round(numeric, int)``: ``round(avg(i), 2)`` is ``2.50``
+    there, where DuckDB's ``avg`` of integers is a double and rounds to ``2.5``; ``round(5, 2)``
+    is ``5.00``. (A double there would be an error in PostgreSQL.)"""
+    places = int_literal(node.args.get("decimals"))
+    if places is None or places > _MAX_ROUND_SCALE:
+        return node  # more places than a DECIMAL(38, s) keeps with room for the integer part
+    return exp.Cast(this=node, to=exp.DataType.build(f"DECIMAL(38, {max(places, 0)})"))
+
+
+_MAX_ROUND_SCALE = 18
+
+
 def date_bin(node: exp.Expr, ctx: object) -> exp.Expr:
     """``date_bin(stride, source, origin)`` as DuckDB's ``time_bucket`` (the same bins, aligned
     on ``origin``). sqlglot reads a string ``origin`` as a bare word and would write it

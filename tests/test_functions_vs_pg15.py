@@ -140,6 +140,11 @@ QUERIES = [
     # booleans through concat() / format() are t / f; through ::text and || true / false
     "SELECT concat(true, false), format('%s', true), concat_ws(',', 1.0::float8, true, NULL, "
     "'z'), true::text, 'b=' || false",
+    # round(x, n) is a numeric of scale n (PostgreSQL has no round(float8, int); DuckDB's avg
+    # of integers is a double, and rounded to 2.5 where PostgreSQL says 2.50)
+    "SELECT round(avg(n), 2), round(avg(n)::numeric, 2), round(n, 2), round(n * 1234.5, -2), "
+    "round(n / 3.0, 0), round(NULL, 2), round(0.125, 2), round(-2.5, 0), round(2.5) "
+    "FROM agg_vs_pg GROUP BY n ORDER BY n",
     # octet_length of text: bytes in UTF-8 (DuckDB's takes blobs only)
     "SELECT octet_length('héllo'), octet_length('ab'::bytea), octet_length(NULL), "
     "octet_length(s), octet_length(s || 'é') FROM fn_vs_pg ORDER BY t",
