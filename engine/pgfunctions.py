@@ -103,6 +103,19 @@ def div(node: exp.Expr) -> exp.Expr | None:
     return from_template(_DIV, [node.this.this, node.this.expression])
 
 
+def array_to_string(node: exp.Expr, ctx: object) -> exp.Expr:
+    """``array_to_string(a, sep [, null_text])``: elements written as PostgreSQL writes them
+    by their output function (a float 1.0 as ``1``, a boolean as ``t``), NULLs left out or
+    written as ``null_text`` (DuckDB's takes no third argument)."""
+    element = f"{catalog.CATALOG}.main.{OUTPUT_OF}(pixelsql_e)"
+    if node.args.get("null") is not None:
+        element = f"coalesce({element}, $3)"
+    written = from_template(
+        f"array_to_string(list_transform($1, lambda pixelsql_e: {element}), $2)",
+        [node.this, node.expression, node.args.get("null") or exp.Null()])
+    return written or node
+
+
 def round_to(node: exp.Expr, ctx: object) -> exp.Expr:
     """``round(x, n)`` with a literal ``n``: a numeric of scale ``n`` (0 when ``n`` < 0), as
     PostgreSQL's, which has only ``round(numeric, int)``: ``round(avg(i), 2)`` is ``2.50``

@@ -158,7 +158,7 @@ _CALL_TRIGGER_WORDS = frozenset(
     {"generate_series", "to_char", "to_date", "to_timestamp", "to_number", "format", "json_agg",
      "age", "decode", "encode", "array_remove", "btrim", "div", "initcap", "make_interval",
      "substring", "substr", "extract", "date_part", "lpad", "rpad", "every", "split_part",
-     "date_bin", "array_cat", "concat", "concat_ws", "round"}
+     "date_bin", "array_cat", "concat", "concat_ws", "round", "array_to_string"}
     | frozenset(FUNCTION_TEMPLATES) | frozenset(FUNCTION_REWRITES)
     | catalog.FUNCTIONS | frozenset(RENAMED_FUNCTIONS)
 )
@@ -1231,6 +1231,7 @@ TRANSFORMS: dict[type[exp.Expr], Transform] = {
     exp.SplitPart: pgfunctions.split_part,
     exp.DateBin: pgfunctions.date_bin,
     exp.Round: pgfunctions.round_to,
+    exp.ArrayToString: pgfunctions.array_to_string,
     exp.ArrayConcat: pgfunctions.array_cat,
     exp.JSONBContainsTopKey: pgfunctions.json_has_keys,
     exp.JSONBContainsAnyTopKeys: pgfunctions.json_has_keys,

@@ -145,6 +145,11 @@ QUERIES = [
     "SELECT round(avg(n), 2), round(avg(n)::numeric, 2), round(n, 2), round(n * 1234.5, -2), "
     "round(n / 3.0, 0), round(NULL, 2), round(0.125, 2), round(-2.5, 0), round(2.5) "
     "FROM agg_vs_pg GROUP BY n ORDER BY n",
+    # array_to_string: elements by their output function, a third argument for NULLs
+    "SELECT array_to_string(array['a', NULL], ',', '*'), array_to_string(array['a', NULL, "
+    "'b'], ','), array_to_string(array[1.0::float8, NULL, 2.5], '|', 'N'), "
+    "array_to_string(array[true, false], ','), array_to_string(NULL::int[], ',')",
+    "SELECT id, array_to_string(a, '-', 'x'), array_to_string(a, '') FROM arr_vs_pg ORDER BY id",
     # octet_length of text: bytes in UTF-8 (DuckDB's takes blobs only)
     "SELECT octet_length('héllo'), octet_length('ab'::bytea), octet_length(NULL), "
     "octet_length(s), octet_length(s || 'é') FROM fn_vs_pg ORDER BY t",
