@@ -8,7 +8,8 @@ headers), so the names are rewritten to PostgreSQL's:
 * a function call — also with ``OVER (…)`` or ``FILTER (…)`` — is named after the function;
 * a cast (``x::type``, ``CAST(x AS type)``) takes its argument's name when that is a column or
   a function, else the type's name (``int4``, ``int8``, ``numeric``, ``text`` …);
-* ``CASE … END`` is ``case``, ``ARRAY[…]`` ``array``, ``EXISTS (…)`` ``exists``;
+* ``CASE … END`` is ``case``, ``ARRAY[…]`` ``array``, ``EXISTS (…)`` ``exists``,
+  ``x AT TIME ZONE z`` ``timezone``;
 * ``WITHIN GROUP (…)`` after a call keeps the function's name; SQL's ``TRIM(… FROM x)`` is
   ``btrim`` / ``ltrim`` / ``rtrim``; a typed literal (``interval '1 day'``) takes its type's
   name; a subscript (``a[1]``, ``(ARRAY[…])[1:2]``) and brackets (``(expr)``) take the name of
@@ -204,6 +205,9 @@ def _name(item: Sequence[Token]) -> tuple[str | None, bool]:
         if subscripted is not None:  # x[1], (ARRAY[…])[1:2]: named as what is subscripted
             inner, strong = _name(subscripted)
             return (_column_name(subscripted), True) if inner is None else (inner, strong)
+    zone_at = _at_time_zone(item)
+    if zone_at > 0:
+        return "timezone", True  # PostgreSQL's parser makes it a call of timezone(zone, x)
     cast_at = _top_level_cast(item)
     if cast_at > 0:
         inner, strong = _name(item[:cast_at])
@@ -242,6 +246,21 @@ def _name(item: Sequence[Token]) -> tuple[str | None, bool]:
                 return {"LEADING": "ltrim", "TRAILING": "rtrim"}.get(side, "btrim"), True
             return (first.text if first.kind is Tok.IDENT else first.text.lower()), True
     return UNNAMED, False
+
+
+def _at_time_zone(item: Sequence[Token]) -> int:
+    """Index of the ``AT`` of ``x AT TIME ZONE zone`` when that is the whole item (both sides
+    one operand each), or -1."""
+    for k in range(1, len(item) - 3):
+        if [_word(t) for t in item[k:k + 3]] == ["AT", "TIME", "ZONE"]:
+            return k if _operand(item[:k]) and _operand(item[k + 3:]) else -1
+    return -1
+
+
+def _operand(item: Sequence[Token]) -> bool:
+    """One operand: what ``_primary`` accepts, or a typed literal (``timestamp '…'``)."""
+    return _primary(item) or (len(item) >= 2 and item[-1].kind is Tok.STRING
+                              and _type_tail(item[:-1]))
 
 
 def _subscripted(item: Sequence[Token]) -> Sequence[Token] | None:

@@ -1306,6 +1306,8 @@ def _figure_column_name(node: exp.Expr) -> tuple[str, int]:
         return _TYPED_FUNCTIONS[type(node)], 2
     if isinstance(node, exp.Case):
         return "case", 1
+    if isinstance(node, exp.AtTimeZone):
+        return "timezone", 2  # PostgreSQL's parser makes it a call of timezone(zone, x)
     if isinstance(node, exp.Array) or (isinstance(node, exp.Func) and node.key == "array"):
         return "array", 2
     if isinstance(node, exp.Exists):

@@ -87,6 +87,12 @@ QUERIES = [
     "FROM cn",
     "INSERT INTO cn VALUES (3, 4, 'z') RETURNING a, upper(t), a + 1, t AS tt, cn.b",
     "UPDATE cn SET b = b WHERE a = 3 RETURNING b, length(t), b::text",
+    # x AT TIME ZONE z is a call of timezone(z, x) to PostgreSQL's parser
+    "SELECT timestamptz '2024-01-01 10:00+00' AT TIME ZONE 'UTC', timestamp '2024-01-01 10:00' "
+    "AT TIME ZONE 'UTC', (timestamp '2024-01-01' AT TIME ZONE upper('utc')), "
+    "timestamp '2024-01-01' AT TIME ZONE 'UTC' AS z FROM cn",
+    "SELECT to_char(timestamp '2024-01-01' AT TIME ZONE 'UTC', 'YYYY'), "
+    "timestamp '2024-01-01' AT TIME ZONE 'UTC' FROM cn",
 ]
 
 
