@@ -35,7 +35,7 @@ from typing import Any
 import torch
 from torch.utils.data import DataLoader, Dataset
 
-from ml.data import ImageRef, ImageRoots, ImageRows
+from ml.data import ImageRef, ImageRows
 
 Collate = Callable[[list[Any]], Any]
 Task = tuple[ImageRows, ImageRef, int, int]  # (reader, ref, row, label)
@@ -163,6 +163,8 @@ class SharedBatches:
         return len(self.batches)
 
     def __iter__(self) -> Iterator[Any]:
+        if not self.batches:
+            return  # nothing to read: no loader checked out (or forked)
         loader = _check_out(self.key)
         sampler = loader.batch_sampler
         assert isinstance(sampler, _CallBatches)
@@ -186,6 +188,8 @@ def start(collate: Collate, workers: int, pin_memory: bool, start_method: str | 
     """Fork a loader's workers now (at process start, while the process is small) and keep it
     idle for the first call."""
     if workers > 0:
-        for _ in SharedBatches(ImageRows([], None, ImageRoots(())), 1, collate, workers,
-                               pin_memory, start_method):
+        key: _Key = (collate, workers, pin_memory, start_method)
+        loader = _check_out(key)
+        for _ in loader:  # no batches: the workers start, the iteration ends at once
             pass
+        _check_in(key, loader)

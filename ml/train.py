@@ -569,10 +569,12 @@ def fit(base: str, refs: Sequence[ImageRef], labels: Sequence[object], roots: Im
 
     def loader(positions: list[int], train: bool, batch_size: int,
                drop_last: bool = False) -> BatchSource:
+        # Validation reads in order: the process's shared readers (ml.readers) serve it.
         return setup.image_loader(
             [refs[keep[p]] for p in positions], [encoded[p] for p in positions], roots,
             preprocessing, train=train, batch_size=batch_size, shuffle=train,
-            seed=options.seed, rows=[keep[p] for p in positions], drop_last=drop_last)
+            seed=options.seed, rows=[keep[p] for p in positions], drop_last=drop_last,
+            reuse_workers=not train)
 
     # Compiling pays off only past a job size (ml.compiling). A compiled model trains on full
     # batches only (each epoch reshuffles, so every row is still used): a short last batch

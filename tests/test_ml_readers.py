@@ -170,6 +170,29 @@ def test_two_calls_at_once_use_two_loaders(images: tuple[Path, list[str]]) -> No
     assert len(readers.worker_pids()) == 1  # one idle loader per kind is kept
 
 
+def test_training_validates_through_the_shared_readers(images: tuple[Path, list[str]]) -> None:
+    # Validation reads in order, so the shared readers serve it; after the first epoch (the
+    # same weights both ways) the same validation figures as reading in the process. (Later
+    # epochs differ a little: a DataLoader with workers draws a seed from the shuffling
+    # generator each epoch, so the training order differs from the second epoch on.)
+    from ml.testing import register_tiny_model
+    from ml.train import TrainOptions, fit
+
+    root, paths = images
+    labels = [Path(p).name.split("_")[0] for p in paths]
+    figures = []
+    for workers in (0, 2):
+        torch.manual_seed(0)
+        result = fit(register_tiny_model(), paths, labels, ImageRoots.of(root),
+                     TrainOptions(input_size=32, max_epochs=2, batch_size=8, device="cpu",
+                                  num_workers=workers, decode="device",
+                                  validation_split=0.3))
+        first = result.history[0]
+        figures.append([first.val_loss, first.val_accuracy])
+        assert len(readers.worker_pids()) == workers  # validation's, left idle
+    assert figures[1] == pytest.approx(figures[0], abs=1e-5)
+
+
 def test_start_forks_the_workers_before_the_first_call(images: tuple[Path, list[str]]) -> None:
     root, paths = images
     setup = _setup("device", 2)
