@@ -151,7 +151,7 @@ _INT_TYPE_NAMES = {"INT": "integer", "INTEGER": "integer", "INT4": "integer",
                    "SMALLINT": "smallint", "INT2": "smallint", "BIGINT": "bigint",
                    "INT8": "bigint"}
 # A number with a fraction or an exponent, which DuckDB's cast to an integer rounds.
-_FRACTIONAL = re.compile(r"\s*[+-]?(?:\d+\.\d*|\.\d+|\d+(?:\.\d*)?[eE][+-]?\d+)\s*")
+FRACTIONAL = re.compile(r"\s*[+-]?(?:\d+\.\d*|\.\d+|\d+(?:\.\d*)?[eE][+-]?\d+)\s*")
 
 
 def _fraction_cast_to_int(tokens: Sequence[Token], i: int) -> str:
@@ -159,7 +159,7 @@ def _fraction_cast_to_int(tokens: Sequence[Token], i: int) -> str:
     holding a fractional number, cast to an integer type, not an array of it): PostgreSQL's
     name of that type; else ""."""
     tok = tokens[i]
-    if not tok.text.startswith("'") or _FRACTIONAL.fullmatch(tok.text[1:-1]) is None:
+    if not tok.text.startswith("'") or FRACTIONAL.fullmatch(tok.text[1:-1]) is None:
         return ""
     if _cast_next(tokens, i) and i + 3 < len(tokens):
         target, after = i + 3, i + 4

@@ -27,6 +27,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 
 from engine import pgdatetime
+from engine.arithmetic import FRACTIONAL
 from engine.errors import SqlError, SqlState
 from engine.lexer import Tok, Token, spliced, tokenize
 from engine.statements import literal_value, name_end
@@ -164,7 +165,14 @@ def _differs(tok: Token) -> bool:
     text = tok.text
     return "\\" in text or not text.isascii() or text.startswith("'{") \
         or _PG_ONLY_BOOLEAN.fullmatch(text) is not None \
-        or pgdatetime.LOOKS_PG_ONLY.match(literal_value(tok)) is not None
+        or pgdatetime.LOOKS_PG_ONLY.match(literal_value(tok)) is not None \
+        or FRACTIONAL.fullmatch(literal_value(tok)) is not None
+
+
+# A string literal holding a fraction or an exponent ('3.7', '1e3'): DuckDB rounds it into an
+# integer column, PostgreSQL refuses it (22P02).
+_FRACTIONAL_LITERAL = re.compile("'" + FRACTIONAL.pattern + "'")
+_INTEGER_TYPES = {"SMALLINT": "smallint", "INTEGER": "integer", "BIGINT": "bigint"}
 
 
 def _as_duckdb(value: str, duck_type: str) -> str | None:
@@ -182,6 +190,9 @@ def _as_duckdb(value: str, duck_type: str) -> str | None:
         return None if truth is None else ("TRUE" if truth else "FALSE")
     if duck_type in pgdatetime.KINDS:
         return pgdatetime.datetime_literal(value, pgdatetime.KINDS[duck_type])
+    if duck_type in _INTEGER_TYPES and FRACTIONAL.fullmatch(value):
+        raise SqlError(SqlState.INVALID_TEXT_REPRESENTATION,
+                       f'invalid input syntax for type {_INTEGER_TYPES[duck_type]}: "{value}"')
     return None
 
 
@@ -191,12 +202,15 @@ ColumnTypes = Callable[[str], Mapping[str, str]]
 def with_column_literals(sql: str, column_types: ColumnTypes) -> str | None:
     """``sql`` with each string literal that an ``INSERT … VALUES`` row or an ``UPDATE … SET
     col = '…'`` stores into a bytea, array, boolean or date/time column, or that is compared with
-    such a column, written as DuckDB reads it; None when there is none to rewrite.
+    such a column, written as DuckDB reads it; None when there is none to rewrite. A fraction
+    stored into or compared with an integer column (``'3.7'``) is 22P02, as in PostgreSQL
+    (DuckDB would round it).
     ``column_types(table)`` gives the table's column name → DuckDB type, in order ({} for no
     such table); it is called only for a statement holding a literal DuckDB might read
     otherwise."""
     if "\\" not in sql and "'{" not in sql and sql.isascii() \
-            and _PG_ONLY_BOOLEAN.search(sql) is None and pgdatetime.HINT.search(sql) is None:
+            and _PG_ONLY_BOOLEAN.search(sql) is None and pgdatetime.HINT.search(sql) is None \
+            and _FRACTIONAL_LITERAL.search(sql) is None:
         return None
     tokens = tokenize(sql)
     if not any(_differs(t) for t in tokens):

@@ -66,6 +66,12 @@ STATEMENTS = [
     "SELECT 'x'::int",
     "SELECT '3.7'::int",  # DuckDB alone would round it
     "SELECT CAST('1e3' AS bigint)",
+    # a fraction stored into or compared with an integer column (DuckDB would round it)
+    f"INSERT INTO {TABLE} VALUES ('3.7', 'y', 1)",
+    f"INSERT INTO {TABLE} (b, a) VALUES ('1.5', '2e1')",
+    f"UPDATE {TABLE} SET a = '4.5' WHERE false",
+    f"SELECT a FROM {TABLE} WHERE a = '1.0'",
+    f"SELECT a FROM {TABLE} WHERE a = ' 1 ' AND b <> '2.5' AND c = '1.00'",
     "SELECT ' 42 '::int, '-7'::smallint",
     "SELECT 'abc'::uuid",
     "SELECT '2024-13-01'::date",
