@@ -182,6 +182,7 @@ _MESSAGE_STATES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"negative substring length not allowed", "22011"),  # engine.pgfunctions
         (r"field position must not be zero", SqlState.INVALID_PARAMETER_VALUE),  # split_part
         (r"cannot concatenate text and an array with \|\| here", "42804"),  # pgfunctions
+        (r"cannot call json\w* on a non-object", SqlState.INVALID_PARAMETER_VALUE),  # json_each
         (r"null values cannot be formatted as an SQL identifier", "22004"),  # format('%I')
         # math domain errors (raised with ieee_floating_point_ops off, engine.session)
         (r"cannot take square root of a negative number", "2201F"),  # invalid_argument_for_power

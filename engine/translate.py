@@ -158,7 +158,8 @@ _CALL_TRIGGER_WORDS = frozenset(
     {"generate_series", "to_char", "to_date", "to_timestamp", "to_number", "format", "json_agg",
      "age", "decode", "encode", "array_remove", "btrim", "div", "initcap", "make_interval",
      "substring", "substr", "extract", "date_part", "lpad", "rpad", "every", "split_part",
-     "date_bin", "array_cat", "concat", "concat_ws", "round", "array_to_string"}
+     "date_bin", "array_cat", "concat", "concat_ws", "round", "array_to_string", "json_each",
+     "jsonb_each", "json_each_text", "jsonb_each_text"}
     | frozenset(FUNCTION_TEMPLATES) | frozenset(FUNCTION_REWRITES)
     | catalog.FUNCTIONS | frozenset(RENAMED_FUNCTIONS)
 )
@@ -470,6 +471,44 @@ def _values(node: exp.Expr, ctx: _Context) -> exp.Expr:
     return node
 
 
+# PostgreSQL's json[b]_each[_text](j) in FROM: (key, value) rows of an object's members, the
+# value json or text. DuckDB's json_each has eight columns (key, value, type, atom, id …).
+_JSON_EACH = {"json_each": "value", "jsonb_each": "value",
+              "json_each_text": "json_extract_string(value, '$')",
+              "jsonb_each_text": "json_extract_string(value, '$')"}
+
+
+def _json_each(table: exp.Table, call: exp.Anonymous) -> exp.Expr:
+    """``jsonb_each_text(j) [AS e(k, v)]`` as a subquery over DuckDB's ``json_each``, named
+    after the function when it has no alias (as PostgreSQL names it)."""
+    name = call.name.lower()
+    if len(call.expressions) != 1:
+        return table  # PostgreSQL has one argument: DuckDB's error says what is wrong
+    select = sqlglot.parse_one(f"SELECT key, {_JSON_EACH[name]} AS value FROM json_each(NULL)",
+                               read="duckdb")
+    source = next(t for t in select.find_all(exp.Table))
+    objects_only = pgfunctions.from_template(
+        f"CASE WHEN $1 IS NULL OR json_type($1) = 'OBJECT' THEN $1 "
+        f"ELSE error('cannot call {name} on a non-object') END",
+        [exp.Cast(this=call.expressions[0].copy(), to=exp.DataType.build("JSON"))])
+    assert objects_only is not None
+    source.set("this", exp.Anonymous(this="json_each", expressions=[objects_only]))
+    alias = table.args.get("alias")
+    if not isinstance(alias, exp.TableAlias):
+        alias = exp.TableAlias(this=exp.to_identifier(name))
+    return exp.Subquery(this=select, alias=alias.copy())
+
+
+def _lateral(node: exp.Expr, ctx: _Context) -> exp.Expr:
+    """``LATERAL jsonb_each_text(t.j) AS e``: the subquery of ``_json_each`` (DuckDB lets a
+    subquery in FROM refer to the tables before it)."""
+    assert isinstance(node, exp.Lateral)
+    call = node.this
+    if not (isinstance(call, exp.Anonymous) and call.name.lower() in _JSON_EACH):
+        return node
+    return _json_each(exp.Table(this=call, alias=node.args.get("alias")), call)
+
+
 def _table(node: exp.Expr, ctx: _Context) -> exp.Expr:
     assert isinstance(node, exp.Table)
     db = node.args.get("db")
@@ -490,6 +529,8 @@ def _table(node: exp.Expr, ctx: _Context) -> exp.Expr:
                                        "generate_series")).from_(exp.Table(this=this.copy()))
         return exp.Subquery(this=select, alias=exp.TableAlias(
             this=exp.to_identifier(name), columns=[exp.to_identifier(column)]))
+    if isinstance(this, exp.Anonymous) and this.name.lower() in _JSON_EACH:
+        return _json_each(node, this)
     if isinstance(this, exp.Anonymous) and this.name.lower() == "pg_partition_ancestors":
         # no partitioning: a relation's only "ancestor" is itself
         node.set("this", exp.Unnest(expressions=[exp.Array(expressions=this.expressions)]))
@@ -1207,6 +1248,7 @@ TRANSFORMS: dict[type[exp.Expr], Transform] = {
     exp.Create: _create,
     exp.Table: _table,
     exp.Values: _values,
+    exp.Lateral: _lateral,
     exp.Column: _column,
     exp.Anonymous: _renamed,
     exp.Dot: _dot,

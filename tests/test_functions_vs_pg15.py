@@ -150,6 +150,15 @@ QUERIES = [
     "'b'], ','), array_to_string(array[1.0::float8, NULL, 2.5], '|', 'N'), "
     "array_to_string(array[true, false], ','), array_to_string(NULL::int[], ',')",
     "SELECT id, array_to_string(a, '-', 'x'), array_to_string(a, '') FROM arr_vs_pg ORDER BY id",
+    # json[b]_each[_text] in FROM: (key, value) rows, named after the function or an alias
+    "SELECT * FROM jsonb_each_text('{\"a\": 1, \"b\": \"x\", \"c\": null}') ORDER BY key",
+    "SELECT jsonb_each_text.key, value FROM jsonb_each_text('{\"z\": 2}')",
+    "SELECT id, e.key, e.value FROM json_vs_pg, jsonb_each_text(json_vs_pg.j) e "
+    "WHERE e.key <> 'b' ORDER BY id, key",
+    "SELECT id, k, v::text FROM json_vs_pg CROSS JOIN LATERAL jsonb_each(j) AS e(k, v) "
+    "WHERE k <> 'b' ORDER BY id, k",
+    "SELECT key, value FROM json_each_text('{\"a\": \"q\"}') AS e",
+    "SELECT * FROM jsonb_each_text('[1, 2]')",
     # octet_length of text: bytes in UTF-8 (DuckDB's takes blobs only)
     "SELECT octet_length('héllo'), octet_length('ab'::bytea), octet_length(NULL), "
     "octet_length(s), octet_length(s || 'é') FROM fn_vs_pg ORDER BY t",
