@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from engine import catalog, pgfunctions
 from engine.arithmetic import integer_literal_type
 from engine.lexer import Tok, Token, matching_bracket, spliced, tokenize
 from engine.literals import ColumnTypes, Scope, column_ref
@@ -56,6 +57,71 @@ def with_integer_sums(sql: str, column_types: ColumnTypes) -> str | None:
         edits += [(tok.start, tok.start, "CAST("), (tokens[end].end, tokens[end].end,
                                                      " AS BIGINT)")]
     return spliced(sql, sorted(edits)) if edits else None
+
+
+# sum / avg of an interval, which DuckDB lacks: the pgfunctions macro that rebuilds PostgreSQL's
+# result from per-field sums (and the count, for avg).
+_INTERVAL_AGGREGATES = {"SUM": pgfunctions.INTERVAL_SUM, "AVG": pgfunctions.INTERVAL_AVG}
+_INTERVAL_FIELDS = (pgfunctions.INTERVAL_MONTHS, pgfunctions.INTERVAL_DAYS,
+                    pgfunctions.INTERVAL_MICROS)
+_TIMESTAMPS = frozenset({"TIMESTAMP", "TIMESTAMP WITH TIME ZONE"})
+_MACROS = f"{catalog.CATALOG}.main"
+
+
+def with_interval_aggregates(sql: str, column_types: ColumnTypes) -> str | None:
+    """``sql`` (a ``SELECT``) with each ``sum(x)`` / ``avg(x)`` [``FILTER (…)``] [``OVER …``]
+    of an interval — an interval column, or the difference of two timestamp columns
+    (``sum(finished - started)``) — written with per-field sums, as PostgreSQL adds intervals;
+    None when there is none. (DuckDB has no sum or avg of an interval: 42883 before.)"""
+    lowered = sql.lower()
+    if len(sql) > _LONGEST or _SELECT.match(sql) is None \
+            or ("sum" not in lowered and "avg" not in lowered):
+        return None
+    tokens = tokenize(sql)
+    if sum(t.upper == "SELECT" for t in tokens) != 1:
+        return None
+    scope: Scope | None = None
+    edits: list[tuple[int, int, str]] = []
+    for i, tok in enumerate(tokens):
+        macro = _INTERVAL_AGGREGATES.get(tok.upper)
+        if macro is None or not _is_call(tokens, i) or (edits and tok.start < edits[-1][1]):
+            continue
+        start, close = i + 2, matching_bracket(tokens, i + 1)
+        if start >= close or close >= len(tokens) or tokens[start].upper == "DISTINCT":
+            continue
+        scope = scope or Scope(sql, tokens, column_types)
+        if not _interval_expression(tokens, start + (tokens[start].upper == "ALL"), close,
+                                    scope):
+            continue
+        end = _call_end(tokens, close)
+        if end >= len(tokens):
+            continue
+        arg = sql[tokens[start].start:tokens[close - 1].end]
+        if tokens[start].upper == "ALL":
+            arg = sql[tokens[start + 1].start:tokens[close - 1].end]
+        over = sql[tokens[close].end:tokens[end].end]  # FILTER (…) OVER (…), for each sum
+        parts = [f"sum({_MACROS}.{field}({arg})){over}" for field in _INTERVAL_FIELDS]
+        if macro == pgfunctions.INTERVAL_AVG:
+            parts.append(f"count({arg}){over}")
+        edits.append((tok.start, tokens[end].end, f"{_MACROS}.{macro}({', '.join(parts)})"))
+    return spliced(sql, edits) if edits else None
+
+
+def _interval_expression(tokens: Sequence[Token], start: int, stop: int, scope: Scope) -> bool:
+    """Are ``tokens[start:stop]`` an interval: an interval column, or ``a - b`` of two
+    timestamp columns (in brackets or not)?"""
+    while start < stop and tokens[start].text == "(" \
+            and matching_bracket(tokens, start) == stop - 1:
+        start, stop = start + 1, stop - 1
+    first = column_ref(tokens, start)
+    if first is None:
+        return False
+    if first[1] == stop:
+        return scope.column_type(first[0]) == "INTERVAL"
+    second = column_ref(tokens, first[1] + 1) if first[1] + 1 < stop else None
+    return tokens[first[1]].text == "-" and second is not None and second[1] == stop \
+        and scope.column_type(first[0]) in _TIMESTAMPS \
+        and scope.column_type(second[0]) in _TIMESTAMPS
 
 
 def _int4_expression(tokens: Sequence[Token], start: int, stop: int, scope: Scope) -> bool:

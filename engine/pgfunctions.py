@@ -188,17 +188,58 @@ def _text_macros(schema: str) -> list[str]:
     ]
 
 
+# sum(interval) and avg(interval), which DuckDB lacks (engine.aggregates writes the calls):
+# PostgreSQL adds intervals field by field (months, days, microseconds; 25 hours stay 25
+# hours), and avg divides that sum by the count as its interval_div does: whole months and
+# days first, their fractions cascaded down (a month as 30 days), rounded to microseconds
+# half to even. Each field's sum is taken separately, so the calls' FILTER / OVER apply to
+# each; integer_division is on for the database, hence the DOUBLE casts.
+INTERVAL_MONTHS = "pixelsql_interval_months"
+INTERVAL_DAYS = "pixelsql_interval_days"
+INTERVAL_MICROS = "pixelsql_interval_micros"
+INTERVAL_SUM = "pixelsql_interval_sum"
+INTERVAL_AVG = "pixelsql_interval_avg"
+_DAY_US = 86_400_000_000
+
+
+def _interval_macros(schema: str) -> list[str]:
+    mrd = f"{schema}.pixelsql_interval_month_days"  # the months' fraction, in days
+    sec = f"{schema}.pixelsql_interval_rest_us"  # the days' fractions, in microseconds
+    return [
+        f"CREATE MACRO {schema}.{INTERVAL_MONTHS}(x) AS "
+        "datepart('year', x) * 12 + datepart('month', x)",
+        f"CREATE MACRO {schema}.{INTERVAL_DAYS}(x) AS datepart('day', x)",
+        f"CREATE MACRO {schema}.{INTERVAL_MICROS}(x) AS datepart('hour', x) * 3600000000 "
+        "+ datepart('minute', x) * 60000000 + datepart('microseconds', x)",
+        f"CREATE MACRO {schema}.{INTERVAL_SUM}(m, d, u) AS to_months(CAST(m AS INTEGER)) "
+        "+ to_days(CAST(d AS INTEGER)) + to_microseconds(CAST(u AS BIGINT))",
+        f"CREATE MACRO {mrd}(m, n) AS "
+        "(CAST(m AS DOUBLE) / n - trunc(CAST(m AS DOUBLE) / n)) * 30",
+        f"CREATE MACRO {sec}(d, month_days, n) AS round_even((CAST(d AS DOUBLE) / n "
+        f"- trunc(CAST(d AS DOUBLE) / n) + month_days - trunc(month_days)) * {_DAY_US}, 0)",
+        f"""CREATE MACRO {schema}.{INTERVAL_AVG}(m, d, u, n) AS CASE WHEN n > 0 THEN
+            to_months(CAST(trunc(CAST(m AS DOUBLE) / n) AS INTEGER))
+            + to_days(CAST(trunc(CAST(d AS DOUBLE) / n) + trunc({mrd}(m, n))
+                           + trunc({sec}(d, {mrd}(m, n), n) / {_DAY_US}) AS INTEGER))
+            + to_microseconds(CAST(round_even(CAST(u AS DOUBLE) / n
+                + {sec}(d, {mrd}(m, n), n)
+                - trunc({sec}(d, {mrd}(m, n), n) / {_DAY_US}) * {_DAY_US}, 0) AS BIGINT))
+            END""",
+    ]
+
+
 def register(con: duckdb.DuckDBPyConnection, schema: str) -> None:
     """``clock_timestamp()``: the wall clock at each call, as PostgreSQL's (DuckDB's ``now()``
     is the transaction's start, as PostgreSQL's ``now()``; it has no wall clock); the text
-    macros above, made in ``schema`` (the catalog's database, so never in a user's)."""
+    and interval macros above, made in ``schema`` (the catalog's database, so never in a
+    user's)."""
     con.create_function(  # type: ignore[call-overload]
         "clock_timestamp", _clock_timestamp, [], duckdb.sqltype("TIMESTAMP WITH TIME ZONE"),
         side_effects=True)  # a new value each call and row: never folded into a constant
     for duck, udf in _FLOAT_TEXT.items():
         con.create_function(udf, _float_texts, [duckdb.sqltype(duck)],  # type: ignore[call-overload]
                             duckdb.sqltype("VARCHAR"), type="arrow", side_effects=False)
-    for statement in _text_macros(schema):
+    for statement in _text_macros(schema) + _interval_macros(schema):
         con.execute(statement)
 
 

@@ -37,7 +37,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from engine import catalog, colnames, pgdatetime, pgfunctions, pgnumber, settings, thanosql
-from engine.aggregates import with_integer_sums
+from engine.aggregates import with_integer_sums, with_interval_aggregates
 from engine.arithmetic import with_integer_types, with_typed_params
 from engine.cursors import CursorManager
 from engine.errors import SqlError, SqlState, from_arrow_stream, from_duckdb
@@ -685,6 +685,9 @@ class Session:
         summed = self._rewritten(with_integer_sums, duck.text)
         if summed is not None:  # sum(int4) is int8, as in PostgreSQL (engine.aggregates)
             duck = dataclasses.replace(duck, text=summed, changed=True)
+        spans = self._rewritten(with_interval_aggregates, duck.text)
+        if spans is not None:  # sum / avg of intervals (engine.aggregates)
+            duck = dataclasses.replace(duck, text=spans, changed=True)
         typed = with_integer_types(duck.text)
         if typed is not None:  # smallint * 2, length(s): integers (engine.arithmetic)
             duck = dataclasses.replace(duck, text=typed, changed=True)
@@ -962,11 +965,18 @@ class Session:
         if schema == "public":
             schema = "main"
         name = name.strip('"')
-        sql = ("SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = $1"
-               + (" AND schema_name = $2" if schema else "") + " ORDER BY column_index")
+        # Unqualified, the name is looked up as PostgreSQL's search path would: a temporary
+        # table first, then the current schema (a table of the same name in another schema,
+        # pixelsql_ml.jobs say, is not this one). Only the first table found counts.
+        where = ("schema_name = $2" if schema else "(database_name = 'temp' OR "
+                 "(database_name = current_database() AND schema_name = current_schema()))")
+        sql = ("SELECT database_name, schema_name, column_name, data_type FROM duckdb_columns() "
+               f"WHERE table_name = $1 AND {where} "
+               "ORDER BY database_name = 'temp' DESC, database_name, schema_name, column_index")
         args: list[object] = [name, schema] if schema else [name]
         rows = self._guarded(lambda: self.cursor.execute(sql, args).fetchall(), None)
-        return {str(r[0]): str(r[1]) for r in rows}
+        first = rows[0][:2] if rows else None
+        return {str(r[2]): str(r[3]) for r in rows if r[:2] == first}
 
     # -- ThanoSQL statements (engine.thanosql, engine.ml_exec) ----------------------------------
 

@@ -36,7 +36,17 @@ SETUP = ("DROP TABLE IF EXISTS fn_vs_pg",
          "DROP TABLE IF EXISTS float_vs_pg",
          "CREATE TABLE float_vs_pg (x float, y float(10), z float(30), r real)",
          "INSERT INTO float_vs_pg VALUES (1.0/3, 1.0/3, 1.0/3, 1.0/3)",
-         "ALTER TABLE float_vs_pg ADD COLUMN w float")
+         "ALTER TABLE float_vs_pg ADD COLUMN w float",
+         # a table whose name another schema also has (the server's pixelsql_ml.jobs too)
+         "DROP TABLE IF EXISTS jobs", "DROP SCHEMA IF EXISTS other_vs_pg CASCADE",
+         "CREATE SCHEMA other_vs_pg",
+         "CREATE TABLE other_vs_pg.jobs (kind text, extra int, more int, most int, all_ int)",
+         "CREATE TABLE jobs (id int, grp text, started timestamp, finished timestamp, "
+         "d interval)",
+         "INSERT INTO jobs VALUES (1, 'a', 'Jan 1, 2024 10:00', '2024-01-01 12:30', "
+         "'1 day 20 hours'), (2, 'a', '2024-01-01 10:00', '2024-01-03 11:00:00.5', '10 hours'), "
+         "(3, 'b', '2024-01-05', NULL, '1 month 3 days'), "
+         "(4, 'b', '2024-01-05', '2024-01-05 00:00:01', '-2 hours')")
 
 QUERIES = [
     f"SELECT extract(second FROM {TS}), extract(milliseconds FROM {TS}), "
@@ -159,6 +169,15 @@ QUERIES = [
     "WHERE k <> 'b' ORDER BY id, k",
     "SELECT key, value FROM json_each_text('{\"a\": \"q\"}') AS e",
     "SELECT * FROM jsonb_each_text('[1, 2]')",
+    # sum / avg of intervals: field by field, avg's fractions cascaded (DuckDB has neither)
+    "SELECT sum(d), avg(d), sum(ALL d) FROM jobs",
+    "SELECT grp, sum(finished - started), avg(finished - started), count(*) FROM jobs "
+    "GROUP BY grp ORDER BY grp",
+    "SELECT sum(d) FILTER (WHERE id < 3), avg(d) FILTER (WHERE grp = 'b') FROM jobs",
+    "SELECT id, sum(d) OVER (ORDER BY id), avg(jobs.finished - jobs.started) "
+    "OVER (PARTITION BY grp) FROM jobs ORDER BY id",
+    "SELECT avg(d), sum(d) FROM jobs j WHERE j.id IN (1, 3)",
+    "SELECT sum(d), avg(d) FROM jobs WHERE false",
     # octet_length of text: bytes in UTF-8 (DuckDB's takes blobs only)
     "SELECT octet_length('héllo'), octet_length('ab'::bytea), octet_length(NULL), "
     "octet_length(s), octet_length(s || 'é') FROM fn_vs_pg ORDER BY t",
