@@ -7,12 +7,14 @@ from typing import Any
 import psycopg
 import pytest
 
-from engine.aggregates import with_integer_sums
+from engine.aggregates import with_integer_sums, with_interval_aggregates
 
 TABLES = {
     "orders": {"id": "BIGINT", "qty": "INTEGER", "small": "SMALLINT", "price": "DOUBLE",
                "total": "DECIMAL(12,2)"},
     "returns": {"id": "BIGINT", "qty": "BIGINT"},
+    "runs": {"id": "BIGINT", "took": "INTERVAL", "started": "TIMESTAMP",
+             "ended": "TIMESTAMP WITH TIME ZONE", "day": "DATE"},
 }
 
 
@@ -124,3 +126,33 @@ def test_another_sessions_committed_schema_change_is_seen(server: Any) -> None:
             after = b.execute(query)
             assert after.fetchone() == (3,) and after.description[0].type_code == 20  # int8
         a.execute("DROP TABLE shared_retyped")
+
+
+M = "pixelsql_catalog.main.pixelsql_interval_"
+
+
+@pytest.mark.parametrize(("sql", "expected"), [
+    ("SELECT sum(took) FROM runs",
+     f"SELECT {M}sum(sum({M}months(took)), sum({M}days(took)), sum({M}micros(took))) "
+     "FROM runs"),
+    ("SELECT avg(r.ended - r.started) FILTER (WHERE id > 1) FROM runs r",
+     f"SELECT {M}avg(sum({M}months(r.ended - r.started)) FILTER (WHERE id > 1), "
+     f"sum({M}days(r.ended - r.started)) FILTER (WHERE id > 1), "
+     f"sum({M}micros(r.ended - r.started)) FILTER (WHERE id > 1), "
+     "count(r.ended - r.started) FILTER (WHERE id > 1)) FROM runs r"),
+])
+def test_sums_and_averages_of_intervals_are_taken_field_by_field(sql: str,
+                                                                   expected: str) -> None:
+    assert with_interval_aggregates(sql, _types) == expected
+
+
+@pytest.mark.parametrize("sql", [
+    "SELECT sum(id), avg(id) FROM runs",  # not intervals
+    "SELECT sum(day - day) FROM runs",  # date - date is an integer
+    "SELECT sum(DISTINCT took) FROM runs",  # the distinct intervals, not fields: left alone
+    "SELECT sum(took + took) FROM runs",  # an expression not known here
+    "SELECT sum(took) FROM runs WHERE id IN (SELECT id FROM runs)",  # two SELECTs
+    "SELECT sum(took) FROM other",  # unknown table
+])
+def test_other_interval_like_sums_are_left_alone(sql: str) -> None:
+    assert with_interval_aggregates(sql, _types) is None
