@@ -89,16 +89,14 @@ def with_interval_aggregates(sql: str, column_types: ColumnTypes) -> str | None:
         start, close = i + 2, matching_bracket(tokens, i + 1)
         if start >= close or close >= len(tokens) or tokens[start].upper == "DISTINCT":
             continue
+        start += tokens[start].upper == "ALL"  # sum(ALL x) is sum(x)
         scope = scope or Scope(sql, tokens, column_types)
-        if not _interval_expression(tokens, start + (tokens[start].upper == "ALL"), close,
-                                    scope):
+        if not _interval_expression(tokens, start, close, scope):
             continue
         end = _call_end(tokens, close)
         if end >= len(tokens):
             continue
         arg = sql[tokens[start].start:tokens[close - 1].end]
-        if tokens[start].upper == "ALL":
-            arg = sql[tokens[start + 1].start:tokens[close - 1].end]
         over = sql[tokens[close].end:tokens[end].end]  # FILTER (…) OVER (…), for each sum
         parts = [f"sum({_MACROS}.{field}({arg})){over}" for field in _INTERVAL_FIELDS]
         if macro == pgfunctions.INTERVAL_AVG:
