@@ -42,6 +42,17 @@ from engine.lexer import (
 )
 from engine.statements import is_create_as
 
+# PostgreSQL's numeric without a precision keeps each value's own digits; a DuckDB decimal has
+# a fixed scale, and a bare DECIMAL is DECIMAL(18,3), which stored 0.0001 as 0.000 and could
+# not hold 1e16. The server's unconstrained numeric (columns, casts, parameters) is this one:
+# 28 integer and 10 fraction digits. The wire describes it without a typmod and writes its
+# values without trailing fraction zeros (server/types.py), as PostgreSQL writes 0.0001; so
+# it does what arithmetic on it gives, DECIMAL(38, s) with s from 10 to 38 (a product of two
+# has 20 fraction digits), all of them unconstrained numerics in PostgreSQL.
+NUMERIC = "DECIMAL(38,10)"
+NUMERIC_PRECISION, NUMERIC_SCALE = 38, 10
+UNCONSTRAINED_DECIMAL = r"DECIMAL\(38,[1-3][0-9]\)"  # the DuckDB types written so (regex)
+
 _INT4_MAX = 2**31 - 1
 _INT8_MAX = 2**63 - 1
 

@@ -59,6 +59,7 @@ import duckdb
 import pyarrow as pa
 
 from engine import catalog_data, settings
+from engine.arithmetic import NUMERIC, UNCONSTRAINED_DECIMAL
 
 CATALOG = "pixelsql_catalog"
 PG_SCHEMA = "pg"  # holds pg_catalog
@@ -115,7 +116,7 @@ _COLUMN_TYPES: dict[str, str] = {
     # int2vector/oidvector print as "1 2" (psqlODBC, DBeaver and pgAdmin parse that text);
     # engine.translate turns them into lists where a query uses them as arrays
     "int2vector": "VARCHAR", "oidvector": "VARCHAR", "anyarray": "VARCHAR[]",
-    "aclitem": "VARCHAR", "numeric": "DECIMAL(38,10)", "pg_mcv_list": "VARCHAR",
+    "aclitem": "VARCHAR", "numeric": NUMERIC, "pg_mcv_list": "VARCHAR",
     "pg_dependencies": "VARCHAR", "pg_ndistinct": "VARCHAR", "pg_statistic": "VARCHAR",
     "information_schema.sql_identifier": "VARCHAR",
     "information_schema.character_data": "VARCHAR", "information_schema.yes_or_no": "VARCHAR",
@@ -319,7 +320,9 @@ def _macros(served: str, start_time: str) -> list[tuple[str, tuple[str, ...]]]:
             ELSE coalesce((SELECT nullif(typarray, 0) FROM {PG}._types
                 WHERE oid = {PG}._duck_base_oid(regexp_replace(t, '\\[\\d*\\]$', ''))), 25)
             END""",)),
-        ("_duck_typmod", ("""(t) AS CASE
+        ("_duck_typmod", (f"""(t) AS CASE
+            WHEN regexp_matches(t, '^{UNCONSTRAINED_DECIMAL}(\\[\\d*\\])?$')
+            THEN -1  -- numeric without a precision (engine.arithmetic.NUMERIC)
             WHEN regexp_matches(t, '^DECIMAL\\(\\d+,\\d+\\)(\\[\\d*\\])?$')
             THEN ((CAST(regexp_extract(t, '^DECIMAL\\((\\d+),', 1) AS INTEGER) << 16)
                   | CAST(regexp_extract(t, ',(\\d+)\\)', 1) AS INTEGER)) + 4

@@ -196,6 +196,12 @@ _MESSAGE_STATES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^Conversion Error: invalid (date|time|timestamp)\w* field format",
          SqlState.INVALID_DATETIME_FORMAT),
         (r"^Conversion Error: .*out of range", SqlState.NUMERIC_VALUE_OUT_OF_RANGE),
+        # a number too wide for a numeric's precision (PostgreSQL: numeric field overflow);
+        # a string that is no number at all stays 22P02
+        (r"^Conversion Error: Could not cast value -?[\d.]+ to DECIMAL",
+         SqlState.NUMERIC_VALUE_OUT_OF_RANGE),
+        (r'^Conversion Error: Could not convert string "\s*[+-]?(\d+\.?\d*|\.\d+)'
+         r'([eE][+-]?\d+)?\s*" to DECIMAL', SqlState.NUMERIC_VALUE_OUT_OF_RANGE),
         (r"^Invalid Input Error: More than one row returned by a subquery",
          SqlState.CARDINALITY_VIOLATION),
     )

@@ -25,7 +25,7 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 
-from engine.arithmetic import integer_literal_type
+from engine.arithmetic import NUMERIC, integer_literal_type
 from engine.lexer import Tok, Token, tokenize
 from engine.lexer import replace_params as replace_params
 from engine.statements import StatementInfo
@@ -33,7 +33,6 @@ from engine.statements import StatementInfo
 ColumnTypes = Callable[[str], dict[str, str]]
 
 _TEXT = "VARCHAR"
-_NUMERIC = "DECIMAL(38,10)"  # what a numeric (OID 1700) parameter is cast to (server/types.py)
 
 _COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.Like, exp.ILike,
                 exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.NullSafeEQ, exp.NullSafeNEQ,
@@ -87,6 +86,8 @@ def _duck_type(dt: exp.DataType) -> str:
     pg_only = _pg_only(dt)
     if pg_only is not None:
         return pg_only
+    if dt.this == exp.DType.DECIMAL and not dt.expressions:
+        return NUMERIC  # numeric without a precision: engine.arithmetic
     text = dt.sql(dialect="duckdb")
     try:
         return str(duckdb.sqltype(text))
@@ -238,7 +239,7 @@ def _type_of(node: exp.Expression | None, lookup: Callable[[exp.Column], str | N
     if isinstance(node, exp.Literal):
         if node.is_string:
             return _TEXT
-        return integer_literal_type(str(node.this)) or _NUMERIC
+        return integer_literal_type(str(node.this)) or NUMERIC
     if isinstance(node, exp.Boolean):
         return "BOOLEAN"
     return None

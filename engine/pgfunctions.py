@@ -29,6 +29,7 @@ import sqlglot
 from sqlglot import exp
 
 from engine import catalog, pgformat, pgnumber
+from engine.arithmetic import UNCONSTRAINED_DECIMAL
 from engine.errors import SqlError, SqlState
 
 # PostgreSQL functions written as DuckDB expressions of their arguments ($1, $2 …), where no
@@ -173,10 +174,15 @@ _FLOAT_TEXT = {"DOUBLE": "pixelsql_float8_text", "FLOAT": "pixelsql_float4_text"
 
 
 def _text_macros(schema: str) -> list[str]:
-    floats = " ".join(f"WHEN '{duck}' THEN {udf}(TRY_CAST(x AS {duck}))"
+    floats = " ".join(f"WHEN typeof(x) = '{duck}' THEN {udf}(TRY_CAST(x AS {duck}))"
                       for duck, udf in _FLOAT_TEXT.items())
+    # numeric without a precision: its digits without trailing fraction zeros, as the wire
+    # writes it (server/types.py)
+    numeric = (f"WHEN regexp_full_match(typeof(x), '{UNCONSTRAINED_DECIMAL}') "
+               "THEN regexp_replace(regexp_replace(CAST(x AS VARCHAR), "
+               "'(\\.\\d*?)0+$', '\\1'), '\\.$', '')")
     return [
-        f"CREATE MACRO {schema}.{TEXT_OF}(x) AS CASE typeof(x) {floats} "
+        f"CREATE MACRO {schema}.{TEXT_OF}(x) AS CASE {floats} {numeric} "
         "ELSE CAST(x AS VARCHAR) END",
         f"""CREATE MACRO {schema}.{OUTPUT_OF}(x) AS CASE typeof(x)
             WHEN 'BOOLEAN' THEN CASE TRY_CAST(x AS BOOLEAN) WHEN true THEN 't'

@@ -44,6 +44,7 @@ from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokenizer_core import TokenType
 
 from engine import catalog, pgdatetime, pgfunctions
+from engine.arithmetic import NUMERIC
 from engine.errors import SqlError, SqlState
 from engine.lexer import Tok, Token, replace_params, spliced, tokenize
 from engine.literals import (
@@ -181,6 +182,8 @@ _DDL_TRIGGER_WORDS = frozenset({"varchar", "character", "serial", "bigserial", "
 
 # Types that are column names too often to trigger alone: only as ``::type``.
 _CAST_TRIGGER_WORDS = frozenset({"oid", "name", "json", "text", "varchar"})
+# numeric / decimal without a precision: DuckDB's bare DECIMAL is DECIMAL(18,3).
+_NUMERIC_WORDS = frozenset({"numeric", "decimal", "dec"})
 # Types whose casts (x::text, CAST(x AS varchar)) write floats as PostgreSQL does.
 _TEXT_CAST_WORDS = frozenset({"text", "varchar"})
 
@@ -222,6 +225,9 @@ def needs_translation(sql: str) -> bool:
                 return True
             if word in _CAST_TRIGGER_WORDS and _after_cast(tokens, i):
                 return True
+            if word in _NUMERIC_WORDS and not (i + 1 < len(tokens)
+                                               and tokens[i + 1].text == "("):
+                return True  # numeric without a precision (engine.arithmetic.NUMERIC)
             if word in _TEXT_CAST_WORDS and i >= 1 and tokens[i - 1].upper == "AS":
                 return True  # CAST(x AS text): floats written as PostgreSQL's
             if word in _ORDERED_AGGREGATES and i + 2 < len(tokens) \
@@ -740,6 +746,9 @@ def _data_type(node: exp.Expr, ctx: _Context) -> exp.Expr:
         # (sqlglot reads every float as DOUBLE, and writes DOUBLE(p))
         bits = pgfunctions.int_literal(node.expressions[0].this)
         return exp.DataType.build("REAL" if bits is not None and bits <= 24 else "DOUBLE")
+    if isinstance(node, exp.DataType) and node.this is exp.DType.DECIMAL \
+            and not node.expressions:
+        return exp.DataType.build(NUMERIC)  # numeric without a precision: engine.arithmetic
     if isinstance(node, exp.DataType) and node.this in _KNOWN_DUCK_TYPES:
         return exp.DataType.build(_KNOWN_DUCK_TYPES[node.this], dialect="duckdb")
     name = _user_type_name(node)
@@ -1303,7 +1312,8 @@ TRANSFORMS: dict[type[exp.Expr], Transform] = {
 _PG_TYPE_NAMES = {"int": "int4", "integer": "int4", "smallint": "int2", "bigint": "int8",
                   "real": "float4", "float": "float8", "double precision": "float8",
                   "boolean": "bool", "character varying": "varchar", "character": "bpchar",
-                  "char": "bpchar", "decimal": "numeric", "timestamp with time zone":
+                  "char": "bpchar", "decimal": "numeric", "dec": "numeric",
+                  "timestamp with time zone":
                   "timestamptz", "time with time zone": "timetz"}
 
 

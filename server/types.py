@@ -56,6 +56,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from engine.arithmetic import NUMERIC, NUMERIC_PRECISION, NUMERIC_SCALE
 from engine.errors import SqlError, SqlState
 from engine.literals import bytea_from_text
 from server.codec import encode_data_row
@@ -300,8 +301,7 @@ _DUCK_FOR_PG: dict[str, str] = {
     "timetz": "TIMETZ",
     "bit": "BIT",
     "varbit": "BIT",
-    # PostgreSQL numeric has no fixed scale; DECIMAL(38,10) keeps 28 integer and 10 fraction digits.
-    "numeric": "DECIMAL(38,10)",
+    "numeric": NUMERIC,  # numeric without a precision (engine.arithmetic)
     "uuid": "UUID",
     "regclass": "VARCHAR",
     "regtype": "VARCHAR",
@@ -387,7 +387,7 @@ def _pg_for(d: _Duck) -> tuple[PgType, int]:
             return _PG["text"], -1
         return _PG_BY_OID[pg.array_oid], typmod
     if d.kind == "DECIMAL":
-        return _PG["numeric"], ((d.precision << 16) | d.scale) + 4
+        return _PG["numeric"], -1 if _unconstrained(d) else ((d.precision << 16) | d.scale) + 4
     if d.kind == "VARCHAR":
         match = re.fullmatch(r"VARCHAR\((\d+)\)", d.text)
         if match:
@@ -1101,6 +1101,14 @@ def _text_float(arr: Any, d: _Duck | None) -> _Values:
     return texts
 
 
+def _unconstrained(d: _Duck) -> bool:
+    """Whether a DECIMAL is the server's numeric without a precision (engine.arithmetic
+    .NUMERIC) or arithmetic's result on it: described without a typmod, its values written
+    without trailing fraction zeros (0.0001 and 5, as PostgreSQL writes them, not
+    0.0001000000 and 5.0000000000)."""
+    return d.precision == NUMERIC_PRECISION and d.scale >= NUMERIC_SCALE
+
+
 def _text_decimal(arr: Any, d: _Duck) -> _Values:
     texts = pc.cast(arr, pa.string())
     # Arrow switches to scientific notation ('1E-10', '0E-10') for tiny values; PG never does.
@@ -1112,6 +1120,9 @@ def _text_decimal(arr: Any, d: _Duck) -> _Values:
         texts = _replace_where(
             texts, bad, [format(v, "f") if v != 0 else zero for v in values]
         )
+    if _unconstrained(d):
+        texts = pc.replace_substring_regex(texts, r"(\.\d*?)0+$", r"\1")
+        texts = pc.replace_substring_regex(texts, r"\.$", "")
     return texts
 
 
@@ -1465,10 +1476,12 @@ def _pow10(e: int) -> np.uint64:
     return np.uint64(10**e)
 
 
-def _numeric_matrix(magnitude: _Arr, negative: _Arr, scale: int, valid: _Arr | None) -> _Matrix:
+def _numeric_matrix(magnitude: _Arr, negative: _Arr, scale: int, valid: _Arr | None,
+                    trim: bool = False) -> _Matrix:
     """numeric_send for n values magnitude * 10**-scale (magnitude uint64), vectorised: the
     base-10000 groups of the integer and fraction parts, then leading and trailing zero groups
-    dropped per row."""
+    dropped per row. With ``trim`` each value's display scale leaves out its trailing fraction
+    zeros (the unconstrained numeric, ``_unconstrained``)."""
     n = len(magnitude)
     frac_groups = (scale + 3) // 4
     if scale <= 19:
@@ -1501,9 +1514,18 @@ def _numeric_matrix(magnitude: _Arr, negative: _Arr, scale: int, valid: _Arr | N
     head["ndigits"] = ndigits
     head["weight"] = np.where(any_digit, 4 - lead, 0)
     head["sign"] = np.where(negative & any_digit, 0x4000, 0)
-    head["dscale"] = scale
+    head["dscale"] = _trimmed_scales(magnitude, scale) if trim else scale
     data = np.hstack([head.view(np.uint8).reshape(n, 8), digits.view(np.uint8).reshape(n, -1)])
     return _Matrix(data, valid, 8 + 2 * ndigits)
+
+
+def _trimmed_scales(magnitude: _Arr, scale: int) -> _Arr:
+    """Per value, the fraction digits of magnitude * 10**-scale without its trailing zeros."""
+    scales = np.full(len(magnitude), scale, np.int64)
+    for e in range(1, min(scale, 19) + 1):  # a nonzero uint64 has at most 19 trailing zeros
+        scales -= (magnitude % _pow10(e) == 0)
+    scales[magnitude == 0] = 0
+    return scales
 
 
 def _bin_numeric(arr: Any, d: _Duck) -> _Values:
@@ -1521,15 +1543,21 @@ def _bin_numeric(arr: Any, d: _Duck) -> _Values:
     negative = hi < 0
     fits = np.where(negative, (hi == -1) & (lo >= np.uint64(1 << 63)), (hi == 0))
     magnitude = np.where(negative, ~lo + np.uint64(1), lo)
-    values = _numeric_matrix(magnitude, negative, arr.type.scale, valid)
+    trim = _unconstrained(d)
+    values = _numeric_matrix(magnitude, negative, arr.type.scale, valid, trim)
     wide = ~fits if valid is None else ~fits & valid
     if not wide.any():
         return values
     scale = arr.type.scale
     exact = arr.filter(pa.array(wide)).to_pylist()
     return _replace_where(
-        _matrix_to_array(values), wide, [_numeric_send(v, scale) for v in exact]
-    )
+        _matrix_to_array(values), wide,
+        [_numeric_send(v, _display_scale(v) if trim else scale) for v in exact])
+
+
+def _display_scale(value: Decimal) -> int:
+    """The fraction digits of ``value`` without its trailing zeros."""
+    return len(format(value, "f").partition(".")[2].rstrip("0"))
 
 
 def _bin_bit(arr: Any, d: _Duck) -> _Values:

@@ -100,8 +100,12 @@ CASES = [
     Case('1.50::decimal(10,2)', 1700, b'1.50', "000200000000000200011388"),
     Case('-1.50::decimal(10,2)', 1700, b'-1.50', "000200004000000200011388"),
     Case('0::decimal(10,2)', 1700, b'0.00', "0000000000000002"),
-    Case('0::decimal(38,10)', 1700, b'0.0000000000', "000000000000000a"),
+    Case('0::decimal(38,9)', 1700, b'0.000000000', "0000000000000009"),
+    # DECIMAL(38,10) is the server's numeric without a precision (engine.arithmetic): as
+    # PostgreSQL sends 0::numeric and 0.0000000001::numeric
+    Case('0::decimal(38,10)', 1700, b'0', "0000000000000000"),
     Case('0.0000000001::decimal(38,10)', 1700, b'0.0000000001', "0001fffd0000000a0064"),
+    Case('-2.50::decimal(38,10)', 1700, b'-2.5', "000200004000000100021388"),
     Case(
         '123456789.000100::decimal(20,6)',
         1700,
@@ -626,6 +630,38 @@ def test_timestamp_text_random_values() -> None:
         assert [c[0] for c in got] == [T._timestamp_text_py(u, suffix).encode() for u in us]
 
 
+def _display_scale(value: Decimal) -> int:
+    """The digits after the point PostgreSQL's numeric shows for ``value`` read as an
+    unconstrained numeric (its trailing zeros dropped)."""
+    exponent = value.normalize(decimal.Context(prec=100)).as_tuple().exponent
+    assert isinstance(exponent, int)
+    return max(0, -exponent)
+
+
+def test_unconstrained_numeric_written_without_trailing_zeros() -> None:
+    """DECIMAL(38,10) (engine.arithmetic.NUMERIC) and DECIMAL(38, s > 10), what arithmetic on it
+    gives: text without trailing fraction zeros, binary with that display scale."""
+    values = [Decimal("0.0001"), Decimal("5"), Decimal("-0.5"), Decimal(0), Decimal("100"),
+              Decimal("1e-10"), Decimal("-12345678901234567.1"), None]
+    for duck in ("DECIMAL(38,10)", "DECIMAL(38,20)"):
+        scale = int(duck[-3:-1])
+        exact = decimal.Context(prec=100)
+        arr = pa.array([None if v is None else v.quantize(Decimal(1).scaleb(-scale), context=exact)
+                        for v in values], pa.decimal128(38, scale))
+        column = T.column_type(duck)
+        assert (column.pg.oid, column.typmod) == (1700, -1)
+        batch = pa.record_batch([arr], ["n"])
+        texts = [c[0] for c in cells(T.encode_data_rows(batch, [column], [0]))]
+        assert texts == [b"0.0001", b"5", b"-0.5", b"0", b"100", b"0.0000000001",
+                         b"-12345678901234567.1", None]
+        binary = [c[0] for c in cells(T.encode_data_rows(batch, [column], [1]))]
+        assert binary == [None if v is None else T._numeric_send(v, _display_scale(v))
+                          for v in values]
+    narrow = T.column_type("DECIMAL(10,2)")
+    arr = pa.array([Decimal("1.50")], pa.decimal128(10, 2))
+    assert cells(T.encode_data_rows(pa.record_batch([arr], ["n"]), [narrow], [0])) == [[b"1.50"]]
+
+
 def test_numeric_binary_random_values() -> None:
     """The vectorised numeric_send agrees with the per-value one (checked against PostgreSQL in
     CASES), across scales, signs, zeros and values too wide for 64 bits."""
@@ -639,7 +675,10 @@ def test_numeric_binary_random_values() -> None:
         arr = pa.array(values, pa.decimal128(precision, scale))
         column = T.column_type(f"DECIMAL({precision},{scale})")
         got = cells(T.encode_data_rows(pa.record_batch([arr], ["n"]), [column], [1]))
-        assert [c[0] for c in got] == [T._numeric_send(v, scale) for v in values]
+        if precision == 38 and scale >= 10:  # the unconstrained numeric: no trailing zeros
+            assert [c[0] for c in got] == [T._numeric_send(v, _display_scale(v)) for v in values]
+        else:
+            assert [c[0] for c in got] == [T._numeric_send(v, scale) for v in values]
     big = [0, 1, 9999, 10_000, 2**63, 2**64 - 1]
     arr = pa.array(big, pa.uint64())
     got = cells(T.encode_data_rows(pa.record_batch([arr], ["n"]), [T.column_type("UBIGINT")], [1]))
@@ -666,6 +705,9 @@ MAPPING = [
     ("DOUBLE", "float8", -1),
     ("DECIMAL(10,2)", "numeric", (10 << 16 | 2) + 4),
     ("DECIMAL(38,0)", "numeric", (38 << 16) + 4),
+    ("DECIMAL(38,9)", "numeric", (38 << 16 | 9) + 4),
+    ("DECIMAL(38,10)", "numeric", -1),  # numeric without a precision (engine.arithmetic)
+    ("DECIMAL(38,20)", "numeric", -1),
     ("VARCHAR", "text", -1),
     ("BLOB", "bytea", -1),
     ("DATE", "date", -1),
