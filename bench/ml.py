@@ -241,9 +241,11 @@ def end_to_end_inference(model: torch.nn.Module, setup: DeviceSetup, paths: list
 def new_shape_cost(model: torch.nn.Module, setup: DeviceSetup, paths: list[str],
                    encoder: LabelEncoder, roots: ImageRoots, pre: Preprocessing,
                    batch: int) -> str:
-    """What a ``predict`` call pays when its last batch has a size the process has not run
-    yet (cuDNN's autotuning with ``cudnn.benchmark``, a PREDICT over any row count meets it):
-    a call of ``batch`` + 37 rows, then the same again, then ``batch`` + 91 rows."""
+    """What a ``predict`` call pays when its last batch has a shape the process has not run
+    yet (cuDNN's autotuning with ``cudnn.benchmark``, a PREDICT over any row count meets it;
+    ``ml.predict.padded_size`` pads a short batch to a power of two to keep such shapes few):
+    a call of ``batch`` + 37 rows (run as 64), then the same again, then ``batch`` + 91 rows
+    (128: a new shape), then ``batch`` + 100 rows (128 again)."""
 
     def call_ms(count: int) -> float:
         start = time.perf_counter()
@@ -252,8 +254,9 @@ def new_shape_cost(model: torch.nn.Module, setup: DeviceSetup, paths: list[str],
         return 1e3 * (time.perf_counter() - start)
 
     first, again, other = call_ms(batch + 37), call_ms(batch + 37), call_ms(batch + 91)
+    near = call_ms(batch + 100)
     return (f"predict of {batch} + 37 rows {first:.0f} ms, the same again {again:.0f} ms; "
-            f"{batch} + 91 rows {other:.0f} ms")
+            f"{batch} + 91 rows {other:.0f} ms; {batch} + 100 rows {near:.0f} ms")
 
 
 def decode_waits(setup: DeviceSetup, paths: list[str], pre: Preprocessing) -> str:

@@ -42,8 +42,9 @@ def predict(model: nn.Module, encoder: LabelEncoder, preprocessing: Preprocessin
             fixed_shapes: bool = False) -> list[Prediction]:
     """Predict a label for every ref, in input order.
 
-    ``fixed_shapes`` pads short batches (the last one, one with unreadable images) to the
-    batch size, so that a compiled model runs one graph instead of compiling another per size.
+    Short batches (the last one, one with unreadable images) run padded with zero images
+    (``padded_size``): with ``fixed_shapes`` to the batch size, so that a compiled model runs
+    one graph instead of compiling another per size.
     """
     setup = setup or DeviceSetup.choose()
     model.to(setup.device).eval()
@@ -55,6 +56,7 @@ def predict(model: nn.Module, encoder: LabelEncoder, preprocessing: Preprocessin
     failures = FailureTracker(len(refs), max_failure_fraction)
     results: dict[int, Prediction] = {}
     k = min(top_k, len(encoder.classes))
+    autotuned = setup.device.type == "cuda" and torch.backends.cudnn.benchmark
     limit = _ChunkLimit()
     pending: tuple[Batch, _HostCopy] | None = None
 
@@ -84,8 +86,9 @@ def predict(model: nn.Module, encoder: LabelEncoder, preprocessing: Preprocessin
                 raise Cancelled("prediction cancelled")
             images, _ = setup.to_device(batch)
             count = len(images)
-            if fixed_shapes and count < size:  # zero images after them; layout kept
-                images = nn.functional.pad(images, (0, 0, 0, 0, 0, 0, 0, size - count))
+            padded = padded_size(count, size, fixed_shapes, autotuned)
+            if padded > count:  # zero images after them; layout kept
+                images = nn.functional.pad(images, (0, 0, 0, 0, 0, 0, 0, padded - count))
             probs = _HostCopy(_probabilities(model, images, setup, limit)[:count])
             if pending is not None:
                 collect(*pending)
@@ -96,6 +99,24 @@ def predict(model: nn.Module, encoder: LabelEncoder, preprocessing: Preprocessin
     for failure in failures.examples_all():
         results[failure.row] = Prediction(failure.row, None, None, error=failure.reason)
     return [results[i] for i in range(len(refs))]
+
+
+def padded_size(count: int, size: int, fixed_shapes: bool, autotuned: bool) -> int:
+    """The batch size a batch of ``count`` images (batches of ``size``) runs at, zero images
+    making up the difference.
+
+    ``fixed_shapes`` (a compiled model): ``size``, one graph for every batch. ``autotuned``
+    (cuDNN's benchmark mode, on a GPU): the next power of two, at most ``size``. cuDNN times
+    its algorithms for every input shape it has not seen in the process, and a call's last
+    batch has whatever size its row count leaves: a new shape for most PREDICTs, and for most
+    of ``pixelsql_predict``'s chunks. In powers of two a batch of 256 has 9 shapes, and a last
+    batch does at most twice its work. Otherwise ``count``: on the CPU padding is only work.
+    """
+    if fixed_shapes:
+        return max(count, size)
+    if autotuned and count < size:
+        return min(size, 1 << max(count - 1, 0).bit_length())
+    return count
 
 
 class _HostCopy:

@@ -189,6 +189,30 @@ def test_predictions_on_the_models_own_stream_match_the_default_streams(
     assert torch.cuda.current_stream() == torch.cuda.default_stream()
 
 
+def test_a_short_last_batch_runs_at_a_power_of_two_with_the_same_answers(
+        tmp_path: Path) -> None:
+    # cuDNN's benchmark mode times algorithms per new shape: 37 rows in batches of 16 run as
+    # 16, 16 and 8 (5 images + 3 zero ones); the 5 answers are those of an unpadded batch.
+    paths, _ = write_shape_dataset(tmp_path, 37, ("red", "green"), size=64, seed=3)
+    model = get_model("ConvNeXt_Tiny", 2, use_pretrained=False).model.cuda()
+    encoder, pre = LabelEncoder.fit(("red", "green")), Preprocessing(input_size=64)
+    shapes: list[int] = []
+    hook = model.register_forward_hook(lambda _m, args, _out: shapes.append(len(args[0])))
+    setup = DeviceSetup.choose("cuda", num_workers=0)
+    assert torch.backends.cudnn.benchmark
+    try:
+        padded = predict(model, encoder, pre, paths[:37], ImageRoots.of(tmp_path), setup=setup,
+                         batch_size=16)
+    finally:
+        hook.remove()
+    assert shapes == [16, 16, 8]
+    alone = predict(model, encoder, pre, paths[32:37], ImageRoots.of(tmp_path), setup=setup,
+                    batch_size=5)
+    for a, b in zip(padded[32:], alone, strict=True):
+        assert a.probability is not None and b.probability is not None
+        assert abs(a.probability - b.probability) < 1e-2
+
+
 def test_shared_readers_feed_the_gpu_from_pinned_batches(tmp_path: Path) -> None:
     # predict's readers (ml.readers) on a GPU: pinned batches, the same workers call after
     # call, the same answers as a loader of freshly forked workers.

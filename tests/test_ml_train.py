@@ -195,6 +195,34 @@ def test_prediction_is_the_same_in_any_batch_size_and_keeps_input_order(
                    for a, b in zip(runs[0], other, strict=True) if a.probability is not None)
 
 
+@pytest.mark.parametrize(("count", "size", "fixed", "autotuned", "padded"), [
+    (256, 256, False, True, 256), (200, 256, False, True, 256), (129, 256, False, True, 256),
+    (128, 256, False, True, 128), (37, 256, False, True, 64), (1, 256, False, True, 1),
+    (3, 256, False, True, 4), (300, 500, False, True, 500), (37, 256, True, True, 256),
+    (37, 256, True, False, 256), (37, 256, False, False, 37), (256, 256, True, False, 256)])
+def test_short_batches_are_padded_to_few_shapes_where_shapes_cost(
+        count: int, size: int, fixed: bool, autotuned: bool, padded: int) -> None:
+    from ml.predict import padded_size
+
+    assert padded_size(count, size, fixed, autotuned) == padded
+
+
+def test_padding_a_batch_changes_no_prediction(
+        shapes: tuple[Path, list[str], list[str]]) -> None:
+    """Padded batches (``fixed_shapes``; on a GPU, ``padded_size``'s powers of two) predict
+    what unpadded ones do: a zero image changes no other image's result."""
+    root, paths, labels = shapes
+    result = fit(register_tiny_model(), paths, labels, ImageRoots.of(root),
+                 TrainOptions(input_size=32, max_epochs=1, batch_size=16))
+    refs = [*paths[:21], "missing.png", *paths[30:33]]
+    plain, padded = (predict(result.model, result.encoder, result.preprocessing, refs,
+                             ImageRoots.of(root), batch_size=16, fixed_shapes=fixed)
+                     for fixed in (False, True))
+    assert [p.label for p in padded] == [p.label for p in plain]
+    assert all(a.probability == pytest.approx(b.probability, abs=1e-5)
+               for a, b in zip(plain, padded, strict=True) if a.probability is not None)
+
+
 def test_step_progress_is_rate_limited_but_every_epoch_end_is_reported(
         shapes: tuple[Path, list[str], list[str]]) -> None:
     """Each step report waits for the device; ``progress_interval_s`` keeps them rare."""
