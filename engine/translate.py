@@ -181,11 +181,13 @@ _DDL_TRIGGER_WORDS = frozenset({"varchar", "character", "serial", "bigserial", "
 
 
 # Types that are column names too often to trigger alone: only as ``::type``.
-_CAST_TRIGGER_WORDS = frozenset({"oid", "name", "json", "text", "varchar"})
+_CAST_TRIGGER_WORDS = frozenset({"oid", "name", "json", "text", "varchar", "character", "char",
+                                 "bpchar"})
 # numeric / decimal without a precision: DuckDB's bare DECIMAL is DECIMAL(18,3).
 _NUMERIC_WORDS = frozenset({"numeric", "decimal", "dec"})
-# Types whose casts (x::text, CAST(x AS varchar)) write floats as PostgreSQL does.
-_TEXT_CAST_WORDS = frozenset({"text", "varchar"})
+# Types whose casts (x::text, CAST(x AS varchar)) write floats as PostgreSQL does (and, with a
+# length, cut the text to it).
+_TEXT_CAST_WORDS = frozenset({"text", "varchar", "character", "char", "bpchar"})
 
 
 def _after_cast(tokens: tuple[Token, ...], i: int) -> bool:
@@ -809,7 +811,8 @@ def _cast(node: exp.Expr, ctx: _Context) -> exp.Expr:
         return quotient
     if _casts_to_text(node) and not _known_text(operand):
         node.set("this", pgfunctions.text_of(operand))  # 1.0::float8::text is '1'
-        return node
+    if _casts_to_text(node):
+        return _cut_to_length(node)
     reg = _user_type_name(to)
     if reg == "regclass" and isinstance(node.parent, exp.Anonymous) \
             and node.parent.name.lower() in SEQUENCE_FUNCTIONS:
@@ -1146,6 +1149,21 @@ _FORMAT_SPEC = re.compile(r"%(?:(%)|(?:(\d+)\$)?(-)?(\d+|\*(?:\d+\$)?)?([sIL]))"
 def _casts_to_text(node: exp.Cast) -> bool:
     to = node.args.get("to")
     return isinstance(to, exp.DataType) and to.this in _TEXT_TYPES
+
+
+def _cut_to_length(node: exp.Cast) -> exp.Expr:
+    """``x::varchar(n)``, ``CAST(x AS char(n))``: cut to ``n`` characters, as PostgreSQL's
+    explicit casts do (DuckDB keeps no length: it returned the whole string). A longer value
+    stored into a varchar(n) column is still refused (22001), as there. (A char(n) is not
+    padded with spaces here.)"""
+    to = node.args["to"]
+    if to.this is exp.DType.CHAR and not to.expressions:
+        length: int | None = 1  # char without a length is char(1) (bpchar is unlimited)
+    else:
+        length = pgfunctions.int_literal(to.expressions[0].this) if to.expressions else None
+    if length is None or length < 1:
+        return node
+    return exp.Left(this=node, expression=exp.Literal.number(length))
 
 
 def _known_text(node: exp.Expr) -> bool:

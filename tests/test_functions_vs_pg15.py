@@ -72,6 +72,14 @@ QUERIES = [
     "SELECT format('%I', NULL)",
     "SELECT pg_typeof(1.5)::text, pg_typeof(1.5::numeric(5,2))::text, pg_typeof(ARRAY[1.5])::text, "
     "pg_typeof(n)::text, pg_typeof(t)::text, pg_typeof(s)::text FROM fn_vs_pg LIMIT 1",
+    # explicit casts to varchar(n) / char(n) cut the text (DuckDB keeps no length); char is
+    # char(1). Read as text: a varchar result is described as text here (README)
+    "SELECT cast('abcdef' AS varchar(3))::text, 'x'::varchar(5)::text, "
+    "'abcdef'::character varying(2)::text, cast('héllo' AS char(2))::text, 'abc'::char::text, "
+    "'abc'::bpchar::text, 1.5::varchar(2)::text, 12345::character(3)::text, "
+    "length(NULL::varchar(2))",
+    "SELECT s::varchar(2)::text, length(CAST(s AS character varying(4))) FROM fn_vs_pg "
+    "ORDER BY t",
     # integer (int4) results, DuckDB's are BIGINT
     "SELECT length(s), char_length(s), character_length(s), strpos(s, 'l'), "
     "position('l' in s), bit_length(s), array_upper(ARRAY[1, 2], 1) FROM fn_vs_pg ORDER BY t",

@@ -152,6 +152,15 @@ TRANSLATIONS = [
     ("CREATE FUNCTION evens(int) RETURNS SETOF int LANGUAGE sql AS 'SELECT * FROM range($1)'",
      "CREATE MACRO evens(arg1) AS TABLE SELECT * FROM range(arg1)"),
     ("DROP FUNCTION IF EXISTS public.add1(integer)", "DROP FUNCTION IF EXISTS main.add1"),
+    # numeric without a precision: DECIMAL(38,10), not DuckDB's DECIMAL(18,3)
+    ("CREATE TABLE t (v numeric, w decimal, x numeric(5, 2), y numeric[])",
+     "CREATE TABLE t (v DECIMAL(38, 10), w DECIMAL(38, 10), x DECIMAL(5, 2), "
+     "y DECIMAL(38, 10)[])"),
+    ("SELECT 0.0001::numeric", 'SELECT CAST(0.0001 AS DECIMAL(38, 10)) AS "numeric"'),
+    # an explicit cast to varchar(n) / char(n) cuts the text; char is char(1)
+    ("SELECT 'abcdef'::varchar(3), CAST(s AS char) FROM t",
+     'SELECT LEFT(CAST(\'abcdef\' AS TEXT(3)), 3) AS "varchar", '
+     'LEFT(CAST(pixelsql_catalog.main.pixelsql_text(s) AS TEXT), 1) AS "s" FROM t'),
 ]
 
 
@@ -172,6 +181,7 @@ UNTOUCHED = [
     "SELECT 'pg_catalog.pg_class' AS just_a_string",  # a string is not a name
     'SELECT "users".id FROM users',
     "SELECT x::int, y::bigint, z::numeric(5,2) FROM t",  # (::text is: floats as PostgreSQL's)
+    "SELECT numeric_col, decimal_total FROM t",  # names, not types
     "COPY items TO STDOUT",
     "SET search_path = public",
     "SHOW server_version",
