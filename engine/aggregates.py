@@ -24,6 +24,7 @@ from engine import catalog, pgfunctions
 from engine.arithmetic import integer_literal_type
 from engine.lexer import Tok, Token, matching_bracket, spliced, tokenize
 from engine.literals import ColumnTypes, Scope, column_ref
+from engine.statements import name_end
 
 # DuckDB types of the columns whose sum PostgreSQL types bigint (int2 and int4 there).
 _SUMMED_TO_BIGINT = frozenset({"SMALLINT", "INTEGER"})
@@ -103,6 +104,108 @@ def with_interval_aggregates(sql: str, column_types: ColumnTypes) -> str | None:
             parts.append(f"count({arg}){over}")
         edits.append((tok.start, tokens[end].end, f"{_MACROS}.{macro}({', '.join(parts)})"))
     return spliced(sql, edits) if edits else None
+
+
+# Calls whose result is an interval, as the rewrites here write them.
+_INTERVAL_CALLS = frozenset({pgfunctions.INTERVAL_SUM, pgfunctions.INTERVAL_AVG,
+                             pgfunctions.INTERVAL_DIV})
+_MAX_DIVISIONS = 16  # interval / n rewrites in one statement (a chain d / 2 / 3 takes two)
+
+
+def with_interval_division(sql: str, column_types: ColumnTypes) -> str | None:
+    """``sql`` (a ``SELECT``) with each ``x / n`` of an interval ``x`` — an interval literal
+    or cast, an interval column, ``(a - b)`` of two timestamp columns, a sum or avg of
+    intervals as :func:`with_interval_aggregates` writes them — divided as PostgreSQL's
+    interval_div (``pgfunctions.INTERVAL_DIV``); None when there is none. (The database's
+    integer division makes ``/`` DuckDB's ``//``, which has no interval form: 42883 before.)
+    ``n`` is a number, a column, a call or a bracketed expression."""
+    if len(sql) > _LONGEST or _SELECT.match(sql) is None or "/" not in sql:
+        return None
+    written = None
+    for _ in range(_MAX_DIVISIONS):
+        tokens = tokenize(sql)
+        if sum(t.upper == "SELECT" for t in tokens) != 1:
+            return written
+        found = _interval_division(sql, tokens, Scope(sql, tokens, column_types))
+        if found is None:
+            return written
+        start, end, left, right = found
+        sql = written = (f"{sql[:start]}{_MACROS}.{pgfunctions.INTERVAL_DIV}({left}, {right})"
+                         f"{sql[end:]}")
+    return written
+
+
+def _interval_division(sql: str, tokens: Sequence[Token], scope: Scope,
+                       ) -> tuple[int, int, str, str] | None:
+    """The first ``x / n`` of an interval: (start, end, x's text, n's text)."""
+    for i, tok in enumerate(tokens):
+        if i > 0 and tokens[i - 1].kind is Tok.OP and tokens[i - 1].text in ".:":
+            continue  # inside a qualified name or a ::type
+        left_end = _interval_operand_end(tokens, i, scope)
+        if left_end is None or left_end + 1 >= len(tokens) \
+                or tokens[left_end].kind is not Tok.OP or tokens[left_end].text != "/":
+            continue
+        right_end = _operand_end(tokens, left_end + 1)
+        if right_end is None:
+            continue
+        return (tok.start, tokens[right_end - 1].end,
+                sql[tok.start:tokens[left_end - 1].end],
+                sql[tokens[left_end + 1].start:tokens[right_end - 1].end])
+    return None
+
+
+def _interval_operand_end(tokens: Sequence[Token], i: int, scope: Scope) -> int | None:
+    """Just past the interval that starts at ``tokens[i]`` (see ``with_interval_division``),
+    with any ``::interval`` after it; None when none starts there."""
+    tok, end = tokens[i], None
+    name = column_ref(tokens, i)
+    call = name_end(tokens, i)
+    if tok.upper == "INTERVAL" and i + 1 < len(tokens) and tokens[i + 1].kind is Tok.STRING:
+        end = i + 2  # interval '1 day'
+    elif tok.text == "(" and _interval_expression(
+            tokens, i, min(matching_bracket(tokens, i) + 1, len(tokens)), scope):
+        end = matching_bracket(tokens, i) + 1  # (finished - started)
+    elif name is not None and scope.column_type(name[0]) == "INTERVAL":
+        end = name[1]
+    elif i < call < len(tokens) and tokens[call].text == "(" \
+            and tokens[call - 1].text.lower() in _INTERVAL_CALLS:
+        end = matching_bracket(tokens, call) + 1  # the rewrites' own calls
+    else:
+        operand = _operand_end(tokens, i)  # '1 hour'::interval, (x)::interval
+        if operand is not None and operand - i >= 4 and tokens[operand - 2].text == ":" \
+                and tokens[operand - 1].upper == "INTERVAL":
+            return operand
+        return None
+    while end + 3 <= len(tokens) and tokens[end].text == ":" and tokens[end + 1].text == ":" \
+            and tokens[end + 2].upper == "INTERVAL":
+        end += 3
+    return end
+
+
+def _operand_end(tokens: Sequence[Token], i: int) -> int | None:
+    """Just past one operand of ``/`` starting at ``tokens[i]``: a number (signed), a string,
+    a column, a call or a bracketed expression, with any ``::type`` after it; None for
+    anything else."""
+    if i < len(tokens) and tokens[i].kind is Tok.OP and tokens[i].text in "+-":
+        i += 1
+    if i >= len(tokens):
+        return None
+    tok = tokens[i]
+    if tok.kind in (Tok.NUMBER, Tok.STRING):
+        end = i + 1
+    elif tok.kind is Tok.OP and tok.text == "(":
+        end = matching_bracket(tokens, i) + 1
+    else:
+        end = name_end(tokens, i)
+        if end == i or tokens[end - 1].kind is Tok.OP:
+            return None
+        if end < len(tokens) and tokens[end].text == "(":
+            end = matching_bracket(tokens, end) + 1
+    if end > len(tokens):
+        return None
+    while end + 3 <= len(tokens) and tokens[end].text == ":" and tokens[end + 1].text == ":":
+        end += 3  # ::type (one word)
+    return end
 
 
 def _interval_expression(tokens: Sequence[Token], start: int, stop: int, scope: Scope) -> bool:

@@ -178,7 +178,7 @@ _MESSAGE_STATES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"CHECK constraint failed", SqlState.CHECK_VIOLATION),
         (r"Current transaction is aborted", SqlState.IN_FAILED_SQL_TRANSACTION),
         (r"Values were not provided for the following parameters", SqlState.UNDEFINED_PARAMETER),
-        (r"Division by zero", SqlState.DIVISION_BY_ZERO),
+        (r"[Dd]ivision by zero", SqlState.DIVISION_BY_ZERO),
         (r"negative substring length not allowed", "22011"),  # engine.pgfunctions
         (r"field position must not be zero", SqlState.INVALID_PARAMETER_VALUE),  # split_part
         (r"cannot concatenate text and an array with \|\| here", "42804"),  # pgfunctions

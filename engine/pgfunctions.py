@@ -194,7 +194,8 @@ def _text_macros(schema: str) -> list[str]:
     ]
 
 
-# sum(interval) and avg(interval), which DuckDB lacks (engine.aggregates writes the calls):
+# sum(interval) and avg(interval), which DuckDB lacks, and interval / n, which the database's
+# integer division makes DuckDB's // (engine.aggregates writes the calls):
 # PostgreSQL adds intervals field by field (months, days, microseconds; 25 hours stay 25
 # hours), and avg divides that sum by the count as its interval_div does: whole months and
 # days first, their fractions cascaded down (a month as 30 days), rounded to microseconds
@@ -205,12 +206,14 @@ INTERVAL_DAYS = "pixelsql_interval_days"
 INTERVAL_MICROS = "pixelsql_interval_micros"
 INTERVAL_SUM = "pixelsql_interval_sum"
 INTERVAL_AVG = "pixelsql_interval_avg"
+INTERVAL_DIV = "pixelsql_interval_div"  # interval / n (engine.aggregates.with_interval_division)
 _DAY_US = 86_400_000_000
 
 
 def _interval_macros(schema: str) -> list[str]:
     mrd = f"{schema}.pixelsql_interval_month_days"  # the months' fraction, in days
     sec = f"{schema}.pixelsql_interval_rest_us"  # the days' fractions, in microseconds
+    quotient = f"{schema}.pixelsql_interval_quotient"  # interval_div of (m, d, u) by n
     return [
         f"CREATE MACRO {schema}.{INTERVAL_MONTHS}(x) AS "
         "datepart('year', x) * 12 + datepart('month', x)",
@@ -223,14 +226,19 @@ def _interval_macros(schema: str) -> list[str]:
         "(CAST(m AS DOUBLE) / n - trunc(CAST(m AS DOUBLE) / n)) * 30",
         f"CREATE MACRO {sec}(d, month_days, n) AS round_even((CAST(d AS DOUBLE) / n "
         f"- trunc(CAST(d AS DOUBLE) / n) + month_days - trunc(month_days)) * {_DAY_US}, 0)",
-        f"""CREATE MACRO {schema}.{INTERVAL_AVG}(m, d, u, n) AS CASE WHEN n > 0 THEN
+        f"""CREATE MACRO {quotient}(m, d, u, n) AS
             to_months(CAST(trunc(CAST(m AS DOUBLE) / n) AS INTEGER))
             + to_days(CAST(trunc(CAST(d AS DOUBLE) / n) + trunc({mrd}(m, n))
                            + trunc({sec}(d, {mrd}(m, n), n) / {_DAY_US}) AS INTEGER))
             + to_microseconds(CAST(round_even(CAST(u AS DOUBLE) / n
                 + {sec}(d, {mrd}(m, n), n)
-                - trunc({sec}(d, {mrd}(m, n), n) / {_DAY_US}) * {_DAY_US}, 0) AS BIGINT))
-            END""",
+                - trunc({sec}(d, {mrd}(m, n), n) / {_DAY_US}) * {_DAY_US}, 0) AS BIGINT))""",
+        f"CREATE MACRO {schema}.{INTERVAL_AVG}(m, d, u, n) AS "
+        f"CASE WHEN n > 0 THEN {quotient}(m, d, u, n) END",
+        f"""CREATE MACRO {schema}.{INTERVAL_DIV}(x, n) AS CASE
+            WHEN n = 0 THEN error('division by zero')
+            ELSE {quotient}({schema}.{INTERVAL_MONTHS}(x), {schema}.{INTERVAL_DAYS}(x),
+                            {schema}.{INTERVAL_MICROS}(x), n) END""",
     ]
 
 

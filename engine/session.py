@@ -37,7 +37,11 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from engine import catalog, colnames, pgdatetime, pgfunctions, pgnumber, settings, thanosql
-from engine.aggregates import with_integer_sums, with_interval_aggregates
+from engine.aggregates import (
+    with_integer_sums,
+    with_interval_aggregates,
+    with_interval_division,
+)
 from engine.arithmetic import with_integer_types, with_typed_params
 from engine.cursors import CursorManager
 from engine.errors import SqlError, SqlState, from_arrow_stream, from_duckdb
@@ -688,6 +692,9 @@ class Session:
         spans = self._rewritten(with_interval_aggregates, duck.text)
         if spans is not None:  # sum / avg of intervals (engine.aggregates)
             duck = dataclasses.replace(duck, text=spans, changed=True)
+        divided = self._rewritten(with_interval_division, duck.text)
+        if divided is not None:  # interval / n (engine.aggregates)
+            duck = dataclasses.replace(duck, text=divided, changed=True)
         typed = with_integer_types(duck.text)
         if typed is not None:  # smallint * 2, length(s): integers (engine.arithmetic)
             duck = dataclasses.replace(duck, text=typed, changed=True)

@@ -7,7 +7,11 @@ from typing import Any
 import psycopg
 import pytest
 
-from engine.aggregates import with_integer_sums, with_interval_aggregates
+from engine.aggregates import (
+    with_integer_sums,
+    with_interval_aggregates,
+    with_interval_division,
+)
 
 TABLES = {
     "orders": {"id": "BIGINT", "qty": "INTEGER", "small": "SMALLINT", "price": "DOUBLE",
@@ -156,3 +160,36 @@ def test_sums_and_averages_of_intervals_are_taken_field_by_field(sql: str,
 ])
 def test_other_interval_like_sums_are_left_alone(sql: str) -> None:
     assert with_interval_aggregates(sql, _types) is None
+
+
+DIV = "pixelsql_catalog.main.pixelsql_interval_div"
+
+
+@pytest.mark.parametrize(("sql", "expected"), [
+    ("SELECT took / 2 FROM runs", f"SELECT {DIV}(took, 2) FROM runs"),
+    ("SELECT interval '1 day' / 3", f"SELECT {DIV}(interval '1 day', 3)"),
+    ("SELECT '5 hours'::interval / -2, (x)::text::interval / 4",
+     f"SELECT {DIV}('5 hours'::interval, -2), {DIV}((x)::text::interval, 4)"),
+    ("SELECT r.took / (id + 1), (started - ended) / 3 FROM runs r",
+     f"SELECT {DIV}(r.took, (id + 1)), {DIV}((started - ended), 3) FROM runs r"),
+    ("SELECT took / 2 / 3, took / count(*), took / id::float FROM runs",
+     f"SELECT {DIV}({DIV}(took, 2), 3), {DIV}(took, count(*)), {DIV}(took, id::float) "
+     "FROM runs"),
+    ("SELECT pixelsql_catalog.main.pixelsql_interval_sum(a, b, c) / 2 FROM runs",
+     f"SELECT {DIV}(pixelsql_catalog.main.pixelsql_interval_sum(a, b, c), 2) FROM runs"),
+    ("SELECT 1 + took / 2 * 3 FROM runs", f"SELECT 1 + {DIV}(took, 2) * 3 FROM runs"),
+])
+def test_an_interval_divided_is_divided_as_postgresql_does(sql: str, expected: str) -> None:
+    assert with_interval_division(sql, _types) == expected
+
+
+@pytest.mark.parametrize("sql", [
+    "SELECT id / 2, 7 / 2 FROM runs",  # not intervals
+    "SELECT '1 day / 2' FROM runs",  # a string
+    "SELECT (day - day) / 2 FROM runs",  # date - date is an integer
+    "SELECT took / 2 FROM runs WHERE id IN (SELECT id FROM runs)",  # two SELECTs
+    "SELECT took / 2 FROM other",  # unknown table
+    "SELECT took * 2 FROM runs",  # DuckDB multiplies intervals as PostgreSQL does
+])
+def test_other_divisions_are_left_alone(sql: str) -> None:
+    assert with_interval_division(sql, _types) is None

@@ -185,6 +185,15 @@ QUERIES = [
     "SELECT id, sum(d) OVER (ORDER BY id), avg(jobs.finished - jobs.started) "
     "OVER (PARTITION BY grp) FROM jobs ORDER BY id",
     "SELECT avg(d), sum(d) FROM jobs j WHERE j.id IN (1, 3)",
+    # interval / n: PostgreSQL's interval_div (the database's integer division made it
+    # DuckDB's //, which has no interval form)
+    "SELECT interval '1 day' / 3, interval '1 month' / 4, '3 days 5 hours'::interval / 2, "
+    "interval '1 day' / 2 / 3, interval '10 hours' / 2.5, interval '1 day' * 1.5",
+    "SELECT id, d / 2, (finished - started) / 3, d / (id + 1), d / -2, jobs.d / 4 "
+    "FROM jobs ORDER BY id",
+    "SELECT grp, sum(d) / count(*), avg(d) / 2, sum(finished - started) / 4 FROM jobs "
+    "GROUP BY grp ORDER BY grp",
+    "SELECT d / 0 FROM jobs",
     "SELECT sum(d), avg(d) FROM jobs WHERE false",
     # octet_length of text: bytes in UTF-8 (DuckDB's takes blobs only)
     "SELECT octet_length('héllo'), octet_length('ab'::bytea), octet_length(NULL), "
