@@ -27,12 +27,14 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pyarrow as pa
 
+from engine.arithmetic import NUMERIC_PRECISION, NUMERIC_SCALE
 from engine.errors import SqlError, SqlState, UdfError
 from engine.layout import FILES_DIR, MODELS_DIR
 from engine.results import Column
@@ -382,7 +384,7 @@ class MLService:
         image_col = _image_column(table, opts.get("image_col"), command.query_position)
         label_col = _column(table, str(opts.get("label_col") or "label"), "label")
         refs, keep = _image_refs(table.column(image_col).to_pylist())
-        labels = table.column(label_col).to_pylist()
+        labels = _label_values(table.column(label_col))
         labels = [labels[i] for i in keep]
         if len(keep) < table.num_rows:
             notices.append(_notice(f"{table.num_rows - len(keep)} rows with a NULL "
@@ -513,7 +515,7 @@ class MLService:
         image_col = _image_column(table, opts.get("image_col"), command.query_position)
         label_col = _column(table, str(opts.get("label_col") or "label"), "label")
         refs, keep = _image_refs(table.column(image_col).to_pylist())
-        all_labels = table.column(label_col).to_pylist()
+        all_labels = _label_values(table.column(label_col))
         outcome = self._run_job(session, PredictJob(
             str(self.models_dir / command.model), refs, tuple(str(r) for r in self.roots.roots),
             labels=[all_labels[i] for i in keep], batch_size=_opt_int(opts, "batch_size"),
@@ -851,6 +853,24 @@ def _image_column(table: pa.Table, given: OptionValue, position: int) -> str:
                    'the query has no "image_path" or "image" column',
                    hint="name the image column with OPTIONS (image_col='…'); the query returns: "
                    + ", ".join(table.column_names))
+
+
+def _label_values(column: pa.ChunkedArray) -> list[object]:
+    """A label column's values as the model's classes are named: a numeric without a precision
+    as PostgreSQL writes it (``1``, not its DECIMAL(38,10) digits ``1.0000000000``), anything
+    else as it comes (``str`` names the class: ``cat``, ``3``)."""
+    values: list[object] = column.to_pylist()
+    kind = column.type
+    if pa.types.is_decimal(kind) and kind.precision == NUMERIC_PRECISION \
+            and kind.scale >= NUMERIC_SCALE:
+        return [v if not isinstance(v, Decimal) else _plain_number(v) for v in values]
+    return values
+
+
+def _plain_number(value: Decimal) -> str:
+    """A decimal's digits without trailing fraction zeros (never in exponent form)."""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _image_refs(values: list[object]) -> tuple[list[str | bytes], list[int]]:

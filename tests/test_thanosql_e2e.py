@@ -102,6 +102,24 @@ def test_predict_returns_input_columns_plus_predicted(ml_server: RunningServer,
             assert accuracy_score(df["label"], df["predicted"]) >= 0.75, table
 
 
+def test_numeric_labels_are_classes_named_as_postgresql_writes_them(
+        ml_server: RunningServer, trained: list[str]) -> None:
+    """A numeric label column (DECIMAL(38,10) here) names its classes ``0`` and ``1`` as
+    PostgreSQL prints the values, not ``0.0000000000``; EVALUATE matches them."""
+    query = ("SELECT image_path, CASE WHEN label = 'cats' THEN 0 ELSE 1 END::numeric AS label "
+             "FROM cat_and_dog_{}")
+    with psycopg.connect(ml_server.dsn(), autocommit=True) as conn:
+        conn.execute(f"BUILD MODEL numeric_labels USING ConvNeXt_Tiny OPTIONS ({TRAIN_OPTIONS}) "
+                     f"AS {query.format('train')}")
+        predicted = {row[0] for row in conn.execute(
+            f"SELECT predicted FROM (PREDICT USING numeric_labels AS {query.format('test')})")}
+        assert predicted <= {"0", "1"} and predicted
+        scores = dict(conn.execute(
+            f"EVALUATE USING numeric_labels AS {query.format('test')}").fetchall())
+        assert scores["accuracy"] >= 0.75
+        conn.execute("DELETE MODEL numeric_labels")
+
+
 def test_compile_option_is_passed_and_results_do_not_change(ml_server: RunningServer,
                                                            trained: list[str]) -> None:
     # On the CPU "auto" never compiles; "off" is the same path, spelled out.
