@@ -18,7 +18,7 @@ keeps DuckDB's type.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from engine import catalog, pgfunctions
 from engine.arithmetic import integer_literal_type
@@ -109,7 +109,7 @@ def with_interval_aggregates(sql: str, column_types: ColumnTypes) -> str | None:
 # Calls whose result is an interval, as the rewrites here write them.
 _INTERVAL_CALLS = frozenset({pgfunctions.INTERVAL_SUM, pgfunctions.INTERVAL_AVG,
                              pgfunctions.INTERVAL_DIV})
-_MAX_DIVISIONS = 16  # interval / n rewrites in one statement (a chain d / 2 / 3 takes two)
+_MAX_OPERATIONS = 16  # rewrites of one kind in one statement (a chain d / 2 / 3 takes two)
 
 
 def with_interval_division(sql: str, column_types: ColumnTypes) -> str | None:
@@ -119,38 +119,85 @@ def with_interval_division(sql: str, column_types: ColumnTypes) -> str | None:
     interval_div (``pgfunctions.INTERVAL_DIV``); None when there is none. (The database's
     integer division makes ``/`` DuckDB's ``//``, which has no interval form: 42883 before.)
     ``n`` is a number, a column, a call or a bracketed expression."""
-    if len(sql) > _LONGEST or _SELECT.match(sql) is None or "/" not in sql:
+    if "/" not in sql:
+        return None
+    return _with_operation(sql, column_types, "/", _interval_operand_end,
+                           lambda tokens, i, _scope: _operand_end(tokens, i),
+                           pgfunctions.INTERVAL_DIV)
+
+
+def with_time_differences(sql: str, column_types: ColumnTypes) -> str | None:
+    """``sql`` (a ``SELECT``) with each ``a - b`` of two times of day — ``time`` columns,
+    ``time '…'`` literals, casts to ``time`` — written as the interval between them
+    (``pgfunctions.TIME_MINUS``), as PostgreSQL's ``time - time``; None when there is none.
+    (DuckDB has no ``-`` of two times: 42883 before.)"""
+    if "-" not in sql:
+        return None
+    return _with_operation(sql, column_types, "-", _time_operand_end, _time_operand_end,
+                           pgfunctions.TIME_MINUS)
+
+
+Operand = Callable[[Sequence[Token], int, Scope], "int | None"]  # just past it, or None
+
+
+def _with_operation(sql: str, column_types: ColumnTypes, operator: str, left: Operand,
+                    right: Operand, macro: str) -> str | None:
+    """``sql`` with each ``x <operator> y`` whose operands ``left`` and ``right`` recognise
+    written as ``macro(x, y)``, leftmost first (``d / 2 / 3`` takes two rounds; the first
+    call is then the left operand of the second); None when there is none."""
+    if len(sql) > _LONGEST or _SELECT.match(sql) is None:
         return None
     written = None
-    for _ in range(_MAX_DIVISIONS):
+    for _ in range(_MAX_OPERATIONS):
         tokens = tokenize(sql)
         if sum(t.upper == "SELECT" for t in tokens) != 1:
             return written
-        found = _interval_division(sql, tokens, Scope(sql, tokens, column_types))
+        found = _operation(sql, tokens, Scope(sql, tokens, column_types), operator, left,
+                           right)
         if found is None:
             return written
-        start, end, left, right = found
-        sql = written = (f"{sql[:start]}{_MACROS}.{pgfunctions.INTERVAL_DIV}({left}, {right})"
-                         f"{sql[end:]}")
+        start, end, x, y = found
+        sql = written = f"{sql[:start]}{_MACROS}.{macro}({x}, {y}){sql[end:]}"
     return written
 
 
-def _interval_division(sql: str, tokens: Sequence[Token], scope: Scope,
-                       ) -> tuple[int, int, str, str] | None:
-    """The first ``x / n`` of an interval: (start, end, x's text, n's text)."""
+def _operation(sql: str, tokens: Sequence[Token], scope: Scope, operator: str, left: Operand,
+               right: Operand) -> tuple[int, int, str, str] | None:
+    """The first ``x <operator> y`` of such operands: (start, end, x's text, y's text)."""
     for i, tok in enumerate(tokens):
         if i > 0 and tokens[i - 1].kind is Tok.OP and tokens[i - 1].text in ".:":
             continue  # inside a qualified name or a ::type
-        left_end = _interval_operand_end(tokens, i, scope)
+        left_end = left(tokens, i, scope)
         if left_end is None or left_end + 1 >= len(tokens) \
-                or tokens[left_end].kind is not Tok.OP or tokens[left_end].text != "/":
+                or tokens[left_end].kind is not Tok.OP or tokens[left_end].text != operator:
             continue
-        right_end = _operand_end(tokens, left_end + 1)
+        right_end = right(tokens, left_end + 1, scope)
         if right_end is None:
             continue
         return (tok.start, tokens[right_end - 1].end,
                 sql[tok.start:tokens[left_end - 1].end],
                 sql[tokens[left_end + 1].start:tokens[right_end - 1].end])
+    return None
+
+
+def _time_operand_end(tokens: Sequence[Token], i: int, scope: Scope) -> int | None:
+    """Just past the time of day that starts at ``tokens[i]``: ``time '10:00'``, a ``time``
+    column, or an operand whose last cast is to ``time``; None when none starts there."""
+    if tokens[i].upper == "TIME" and i + 1 < len(tokens) and tokens[i + 1].kind is Tok.STRING:
+        return i + 2
+    name = column_ref(tokens, i)
+    if name is not None and scope.column_type(name[0]) == "TIME":
+        return name[1]
+    return _cast_operand_end(tokens, i, "TIME")
+
+
+def _cast_operand_end(tokens: Sequence[Token], i: int, type_name: str) -> int | None:
+    """Just past the operand at ``tokens[i]`` when its last cast is to ``type_name``
+    (``'1 hour'::interval``, ``(x)::text::time``)."""
+    end = _operand_end(tokens, i)
+    if end is not None and end - i >= 4 and tokens[end - 2].text == ":" \
+            and tokens[end - 1].upper == type_name:
+        return end
     return None
 
 
@@ -171,11 +218,7 @@ def _interval_operand_end(tokens: Sequence[Token], i: int, scope: Scope) -> int 
             and tokens[call - 1].text.lower() in _INTERVAL_CALLS:
         end = matching_bracket(tokens, call) + 1  # the rewrites' own calls
     else:
-        operand = _operand_end(tokens, i)  # '1 hour'::interval, (x)::interval
-        if operand is not None and operand - i >= 4 and tokens[operand - 2].text == ":" \
-                and tokens[operand - 1].upper == "INTERVAL":
-            return operand
-        return None
+        return _cast_operand_end(tokens, i, "INTERVAL")
     while end + 3 <= len(tokens) and tokens[end].text == ":" and tokens[end + 1].text == ":" \
             and tokens[end + 2].upper == "INTERVAL":
         end += 3
@@ -210,7 +253,7 @@ def _operand_end(tokens: Sequence[Token], i: int) -> int | None:
 
 def _interval_expression(tokens: Sequence[Token], start: int, stop: int, scope: Scope) -> bool:
     """Are ``tokens[start:stop]`` an interval: an interval column, or ``a - b`` of two
-    timestamp columns (in brackets or not)?"""
+    timestamp columns or two time columns (in brackets or not)?"""
     while start < stop and tokens[start].text == "(" \
             and matching_bracket(tokens, start) == stop - 1:
         start, stop = start + 1, stop - 1
@@ -220,9 +263,10 @@ def _interval_expression(tokens: Sequence[Token], start: int, stop: int, scope: 
     if first[1] == stop:
         return scope.column_type(first[0]) == "INTERVAL"
     second = column_ref(tokens, first[1] + 1) if first[1] + 1 < stop else None
-    return tokens[first[1]].text == "-" and second is not None and second[1] == stop \
-        and scope.column_type(first[0]) in _TIMESTAMPS \
-        and scope.column_type(second[0]) in _TIMESTAMPS
+    if tokens[first[1]].text != "-" or second is None or second[1] != stop:
+        return False
+    kinds = scope.column_type(first[0]), scope.column_type(second[0])
+    return all(kind in _TIMESTAMPS for kind in kinds) or kinds == ("TIME", "TIME")
 
 
 def _int4_expression(tokens: Sequence[Token], start: int, stop: int, scope: Scope) -> bool:

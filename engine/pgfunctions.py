@@ -207,6 +207,9 @@ INTERVAL_MICROS = "pixelsql_interval_micros"
 INTERVAL_SUM = "pixelsql_interval_sum"
 INTERVAL_AVG = "pixelsql_interval_avg"
 INTERVAL_DIV = "pixelsql_interval_div"  # interval / n (engine.aggregates.with_interval_division)
+TIME_MINUS = "pixelsql_time_minus"  # time - time (engine.aggregates.with_time_differences)
+JUSTIFY = {name: f"pixelsql_{name}" for name in ("justify_hours", "justify_days",
+                                                   "justify_interval")}
 _DAY_US = 86_400_000_000
 
 
@@ -235,10 +238,44 @@ def _interval_macros(schema: str) -> list[str]:
                 - trunc({sec}(d, {mrd}(m, n), n) / {_DAY_US}) * {_DAY_US}, 0) AS BIGINT))""",
         f"CREATE MACRO {schema}.{INTERVAL_AVG}(m, d, u, n) AS "
         f"CASE WHEN n > 0 THEN {quotient}(m, d, u, n) END",
+        *_justify_macros(schema),
+        f"CREATE MACRO {schema}.{TIME_MINUS}(a, b) AS to_microseconds("
+        "epoch_us(CAST(a AS TIME)) - epoch_us(CAST(b AS TIME)))",
         f"""CREATE MACRO {schema}.{INTERVAL_DIV}(x, n) AS CASE
             WHEN n = 0 THEN error('division by zero')
             ELSE {quotient}({schema}.{INTERVAL_MONTHS}(x), {schema}.{INTERVAL_DAYS}(x),
                             {schema}.{INTERVAL_MICROS}(x), n) END""",
+    ]
+
+
+def _justify_macros(schema: str) -> list[str]:
+    """justify_hours / justify_days / justify_interval as PostgreSQL's (interval.c): whole
+    days out of the microseconds, whole 30-day months out of the days (truncating, as C
+    divides), then the fields given one sign where they had opposite ones."""
+    m, d, u = (f"{schema}.{f}(CAST(x AS INTERVAL))"  # the cast: NULL has no type
+               for f in (INTERVAL_MONTHS, INTERVAL_DAYS, INTERVAL_MICROS))
+    day_time = f"{schema}.pixelsql_justify_day_time"  # (m, d, u) with d and u of one sign
+    month_day = f"{schema}.pixelsql_justify_month_day"  # then m and d (justify_interval)
+    return [
+        f"""CREATE MACRO {day_time}(m, d, u) AS {schema}.{INTERVAL_SUM}(m,
+            d + CASE WHEN d > 0 AND u < 0 THEN -1 WHEN d < 0 AND u > 0 THEN 1 ELSE 0 END,
+            u + CASE WHEN d > 0 AND u < 0 THEN {_DAY_US} WHEN d < 0 AND u > 0
+                THEN -{_DAY_US} ELSE 0 END)""",
+        f"""CREATE MACRO {month_day}(m, d, u) AS {day_time}(
+            m + CASE WHEN m > 0 AND (d < 0 OR (d = 0 AND u < 0)) THEN -1
+                     WHEN m < 0 AND (d > 0 OR (d = 0 AND u > 0)) THEN 1 ELSE 0 END,
+            d + CASE WHEN m > 0 AND (d < 0 OR (d = 0 AND u < 0)) THEN 30
+                     WHEN m < 0 AND (d > 0 OR (d = 0 AND u > 0)) THEN -30 ELSE 0 END, u)""",
+        f"CREATE MACRO {schema}.{JUSTIFY['justify_hours']}(x) AS "
+        f"{day_time}({m}, {d} + {u} // {_DAY_US}, {u} % {_DAY_US})",
+        f"""CREATE MACRO {schema}.{JUSTIFY['justify_days']}(x) AS {schema}.{INTERVAL_SUM}(
+            {m} + {d} // 30 + CASE WHEN {m} + {d} // 30 > 0 AND {d} % 30 < 0 THEN -1
+                WHEN {m} + {d} // 30 < 0 AND {d} % 30 > 0 THEN 1 ELSE 0 END,
+            {d} % 30 + CASE WHEN {m} + {d} // 30 > 0 AND {d} % 30 < 0 THEN 30
+                WHEN {m} + {d} // 30 < 0 AND {d} % 30 > 0 THEN -30 ELSE 0 END, {u})""",
+        f"""CREATE MACRO {schema}.{JUSTIFY['justify_interval']}(x) AS {month_day}(
+            {m} + ({d} + {u} // {_DAY_US}) // 30, ({d} + {u} // {_DAY_US}) % 30,
+            {u} % {_DAY_US})""",
     ]
 
 
@@ -270,6 +307,17 @@ def text_of(node: exp.Expr, macro: str = TEXT_OF) -> exp.Expr:
     """``macro(node)``, one of the text macros above (made in the catalog's database)."""
     return exp.Dot.build([exp.to_identifier(catalog.CATALOG), exp.to_identifier("main"),
                           exp.Anonymous(this=macro, expressions=[node])])
+
+
+_JUSTIFIED: dict[type[exp.Expr], str] = {
+    exp.JustifyHours: "justify_hours", exp.JustifyDays: "justify_days",
+    exp.JustifyInterval: "justify_interval"}
+
+
+def justify(node: exp.Expr, ctx: object) -> exp.Expr:
+    """``justify_hours`` / ``justify_days`` / ``justify_interval``, which DuckDB lacks: the
+    macros above."""
+    return text_of(node.this, JUSTIFY[_JUSTIFIED[type(node)]])
 
 
 def _clock_timestamp() -> datetime.datetime:

@@ -41,6 +41,7 @@ from engine.aggregates import (
     with_integer_sums,
     with_interval_aggregates,
     with_interval_division,
+    with_time_differences,
 )
 from engine.arithmetic import with_integer_types, with_typed_params
 from engine.cursors import CursorManager
@@ -692,9 +693,10 @@ class Session:
         spans = self._rewritten(with_interval_aggregates, duck.text)
         if spans is not None:  # sum / avg of intervals (engine.aggregates)
             duck = dataclasses.replace(duck, text=spans, changed=True)
-        divided = self._rewritten(with_interval_division, duck.text)
-        if divided is not None:  # interval / n (engine.aggregates)
-            duck = dataclasses.replace(duck, text=divided, changed=True)
+        for rewrite in (with_interval_division, with_time_differences):
+            rewritten = self._rewritten(rewrite, duck.text)
+            if rewritten is not None:  # interval / n, time - time (engine.aggregates)
+                duck = dataclasses.replace(duck, text=rewritten, changed=True)
         typed = with_integer_types(duck.text)
         if typed is not None:  # smallint * 2, length(s): integers (engine.arithmetic)
             duck = dataclasses.replace(duck, text=typed, changed=True)

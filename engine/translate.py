@@ -57,6 +57,7 @@ from engine.pgddl import SqlFunction, duckdb_ddl, sql_function
 from engine.pgfunctions import (
     FUNCTION_REWRITES,
     FUNCTION_TEMPLATES,
+    JUSTIFY,
     SEQUENCE_FUNCTIONS,
     call,
     from_template,
@@ -161,7 +162,7 @@ _CALL_TRIGGER_WORDS = frozenset(
      "substring", "substr", "extract", "date_part", "lpad", "rpad", "every", "split_part",
      "date_bin", "array_cat", "concat", "concat_ws", "round", "array_to_string", "json_each",
      "jsonb_each", "json_each_text", "jsonb_each_text"}
-    | frozenset(FUNCTION_TEMPLATES) | frozenset(FUNCTION_REWRITES)
+    | frozenset(FUNCTION_TEMPLATES) | frozenset(FUNCTION_REWRITES) | frozenset(JUSTIFY)
     | catalog.FUNCTIONS | frozenset(RENAMED_FUNCTIONS)
 )
 _TRIGGER_OPS = frozenset({"~"})
@@ -1307,6 +1308,9 @@ TRANSFORMS: dict[type[exp.Expr], Transform] = {
     exp.JSONBContainsAllTopKeys: pgfunctions.json_has_keys,
     exp.ArrayContainsAll: pgfunctions.json_contains,
     exp.Extract: pgfunctions.extract,
+    exp.JustifyHours: pgfunctions.justify,
+    exp.JustifyDays: pgfunctions.justify,
+    exp.JustifyInterval: pgfunctions.justify,
     exp.ExplodingGenerateSeries: _series_in_select,
     exp.WidthBucket: pgfunctions.width_bucket,
     exp.ArraySize: pgfunctions.array_length,

@@ -11,6 +11,7 @@ from engine.aggregates import (
     with_integer_sums,
     with_interval_aggregates,
     with_interval_division,
+    with_time_differences,
 )
 
 TABLES = {
@@ -18,7 +19,8 @@ TABLES = {
                "total": "DECIMAL(12,2)"},
     "returns": {"id": "BIGINT", "qty": "BIGINT"},
     "runs": {"id": "BIGINT", "took": "INTERVAL", "started": "TIMESTAMP",
-             "ended": "TIMESTAMP WITH TIME ZONE", "day": "DATE"},
+             "ended": "TIMESTAMP WITH TIME ZONE", "day": "DATE", "opens": "TIME",
+             "closes": "TIME"},
 }
 
 
@@ -193,3 +195,27 @@ def test_an_interval_divided_is_divided_as_postgresql_does(sql: str, expected: s
 ])
 def test_other_divisions_are_left_alone(sql: str) -> None:
     assert with_interval_division(sql, _types) is None
+
+
+MINUS = "pixelsql_catalog.main.pixelsql_time_minus"
+
+
+@pytest.mark.parametrize(("sql", "expected"), [
+    ("SELECT closes - opens FROM runs", f"SELECT {MINUS}(closes, opens) FROM runs"),
+    ("SELECT time '10:00' - time '08:30', '1:00'::time - r.opens FROM runs r",
+     f"SELECT {MINUS}(time '10:00', time '08:30'), {MINUS}('1:00'::time, r.opens) FROM runs r"),
+    ("SELECT closes - opens - interval '1 hour', started::time - opens FROM runs",
+     f"SELECT {MINUS}(closes, opens) - interval '1 hour', {MINUS}(started::time, opens) "
+     "FROM runs"),
+])
+def test_the_difference_of_two_times_is_an_interval(sql: str, expected: str) -> None:
+    assert with_time_differences(sql, _types) == expected
+
+
+@pytest.mark.parametrize("sql", [
+    "SELECT opens - interval '1 hour', started - ended, id - 1 FROM runs",  # DuckDB's own
+    "SELECT opens - took FROM runs",  # time - interval
+    "SELECT time '10:00' - 1 FROM runs",  # not a time on the right
+])
+def test_other_subtractions_are_left_alone(sql: str) -> None:
+    assert with_time_differences(sql, _types) is None

@@ -46,7 +46,11 @@ SETUP = ("DROP TABLE IF EXISTS fn_vs_pg",
          "INSERT INTO jobs VALUES (1, 'a', 'Jan 1, 2024 10:00', '2024-01-01 12:30', "
          "'1 day 20 hours'), (2, 'a', '2024-01-01 10:00', '2024-01-03 11:00:00.5', '10 hours'), "
          "(3, 'b', '2024-01-05', NULL, '1 month 3 days'), "
-         "(4, 'b', '2024-01-05', '2024-01-05 00:00:01', '-2 hours')")
+         "(4, 'b', '2024-01-05', '2024-01-05 00:00:01', '-2 hours')",
+         "DROP TABLE IF EXISTS times_vs_pg",
+         "CREATE TABLE times_vs_pg (id int, a time, b time, ts timestamp)",
+         "INSERT INTO times_vs_pg VALUES (1, '10:00', '08:30', '2024-01-01 10:00'), "
+         "(2, '07:15:30.25', '22:00', '2024-01-01'), (3, NULL, '01:00', NULL)")
 
 QUERIES = [
     f"SELECT extract(second FROM {TS}), extract(milliseconds FROM {TS}), "
@@ -194,6 +198,26 @@ QUERIES = [
     "SELECT grp, sum(d) / count(*), avg(d) / 2, sum(finished - started) / 4 FROM jobs "
     "GROUP BY grp ORDER BY grp",
     "SELECT d / 0 FROM jobs",
+    # time - time: an interval (DuckDB has no such -)
+    "SELECT time '10:00' - time '08:30', time '08:00' - time '10:00:00.5', "
+    "'23:59:59'::time - '00:00:01'::time",
+    "SELECT id, a - b, b - a, a - time '00:00', a - interval '1 hour', "
+    "a - b - interval '30 minutes', ts::time - a, (a - b) / 2 FROM times_vs_pg ORDER BY id",
+    "SELECT sum(a - b), avg(a - b), justify_interval(sum(b - a)) FROM times_vs_pg",
+    # justify_*: whole days out of hours, 30-day months out of days, one sign (DuckDB lacks them)
+    "SELECT justify_hours(interval '27 hours'), justify_hours(interval '-27 hours'), "
+    "justify_hours(interval '1 day -3 hours'), justify_hours(interval '-1 day 3 hours'), "
+    "justify_hours(NULL)",
+    "SELECT justify_days(interval '35 days'), justify_days(interval '-35 days'), "
+    "justify_days(interval '1 month -3 days'), justify_days(interval '-1 month 3 days'), "
+    "justify_days(interval '65 days 27 hours')",
+    "SELECT justify_interval(interval '1 month -1 hour'), "
+    "justify_interval(interval '-1 month 1 hour'), justify_interval(interval '35 days 27 hours'), "
+    "justify_interval(interval '-35 days -27 hours'), "
+    "justify_interval(interval '1 year 400 days 50 hours 10.5 seconds'), "
+    "justify_interval(interval '0')",
+    "SELECT id, justify_interval(d), justify_hours(d), justify_days(d * 20), "
+    "justify_interval(finished - started) FROM jobs ORDER BY id",
     "SELECT sum(d), avg(d) FROM jobs WHERE false",
     # octet_length of text: bytes in UTF-8 (DuckDB's takes blobs only)
     "SELECT octet_length('héllo'), octet_length('ab'::bytea), octet_length(NULL), "
