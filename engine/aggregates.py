@@ -28,6 +28,7 @@ from engine.statements import name_end
 
 # DuckDB types of the columns whose sum PostgreSQL types bigint (int2 and int4 there).
 _SUMMED_TO_BIGINT = frozenset({"SMALLINT", "INTEGER"})
+_INTEGERS = frozenset({"SMALLINT", "INTEGER", "BIGINT"})  # averaged to a numeric
 _SELECT = re.compile(r"\s*select\b", re.IGNORECASE)  # only queries are read …
 _LONGEST = 65_536  # … of a length worth tokenizing (not a bulk statement's megabytes)
 
@@ -35,7 +36,50 @@ _LONGEST = 65_536  # … of a length worth tokenizing (not a bulk statement's me
 def with_integer_sums(sql: str, column_types: ColumnTypes) -> str | None:
     """``sql`` (a ``SELECT``) with each ``sum([DISTINCT] col) [FILTER (…)] [OVER …]`` of a
     smallint or integer column cast to BIGINT; None when there is none."""
-    if len(sql) > _LONGEST or _SELECT.match(sql) is None or "sum" not in sql.lower():
+    def bigint(tokens: Sequence[Token], start: int, stop: int, scope: Scope) -> str | None:
+        return "BIGINT" if _integer_expression(tokens, start, stop, scope) else None
+
+    return _cast_calls(sql, column_types, "SUM", bigint)
+
+
+# avg of integers and numerics is a numeric in PostgreSQL; DuckDB's is a double, so a client
+# got a float where PostgreSQL gives a Decimal (psycopg: Decimal + float is a TypeError) or a
+# BigDecimal (JDBC). Cast to the unconstrained numeric's kin (engine.arithmetic), with 16
+# fraction digits (22 integer digits: any bigint's average, a numeric's beyond is 22003) and
+# written without trailing zeros. DuckDB still computes the
+# average as a double, so it goes through the double's shortest text (0.3333333333333333, not
+# the binary expansion 0.33333333333333331483): 16 or 17 significant digits, where
+# PostgreSQL's are exact.
+AVERAGE = "DECIMAL(38,16)"
+
+
+def with_numeric_averages(sql: str, column_types: ColumnTypes) -> str | None:
+    """``sql`` (a ``SELECT``) with each ``avg([DISTINCT] x) [FILTER (…)] [OVER …]`` of an
+    integer expression (integer columns and literals with ``+ - *``) or a numeric column cast
+    to a numeric, as PostgreSQL types it; None when there is none."""
+    def numeric(tokens: Sequence[Token], start: int, stop: int, scope: Scope) -> str | None:
+        if _integer_expression(tokens, start, stop, scope, _INTEGERS):
+            return AVERAGE
+        column = column_ref(tokens, start)
+        if column is not None and column[1] == stop \
+                and scope.column_type(column[0]).startswith("DECIMAL"):
+            return AVERAGE
+        return None
+
+    return _cast_calls(sql, column_types, "AVG", numeric, through="VARCHAR")
+
+
+Typing = Callable[[Sequence[Token], int, int, Scope], "str | None"]  # argument → cast target
+
+
+def _cast_calls(sql: str, column_types: ColumnTypes, function: str, typing: Typing,
+                through: str | None = None) -> str | None:
+    """``sql`` (a ``SELECT``) with each call of the aggregate ``function`` (with its
+    ``FILTER`` and ``OVER``) whose argument ``typing`` gives a type cast to that type (by way
+    of the type ``through``, when given); None when there is none."""
+    before, after = ("CAST(CAST(", f" AS {through}) AS ") if through else ("CAST(", " AS ")
+    if len(sql) > _LONGEST or _SELECT.match(sql) is None \
+            or function.lower() not in sql.lower():
         return None  # cheap refusals first: every statement passes here
     tokens = tokenize(sql)
     if sum(t.upper == "SELECT" for t in tokens) != 1:
@@ -43,20 +87,19 @@ def with_integer_sums(sql: str, column_types: ColumnTypes) -> str | None:
     scope: Scope | None = None
     edits = []
     for i, tok in enumerate(tokens):
-        if tok.upper != "SUM" or not _is_call(tokens, i):
+        if tok.upper != function or not _is_call(tokens, i):
             continue
         j = i + 2 + (tokens[i + 2].upper in ("DISTINCT", "ALL"))
         close = matching_bracket(tokens, i + 1)
         if j >= close or close >= len(tokens):
             continue
         scope = scope or Scope(sql, tokens, column_types)
-        if not _int4_expression(tokens, j, close, scope):
-            continue
+        target = typing(tokens, j, close, scope)
         end = _call_end(tokens, close)
-        if end >= len(tokens):
+        if target is None or end >= len(tokens):
             continue
-        edits += [(tok.start, tok.start, "CAST("), (tokens[end].end, tokens[end].end,
-                                                     " AS BIGINT)")]
+        edits += [(tok.start, tok.start, before),
+                  (tokens[end].end, tokens[end].end, f"{after}{target})")]
     return spliced(sql, sorted(edits)) if edits else None
 
 
@@ -269,11 +312,12 @@ def _interval_expression(tokens: Sequence[Token], start: int, stop: int, scope: 
     return all(kind in _TIMESTAMPS for kind in kinds) or kinds == ("TIME", "TIME")
 
 
-def _int4_expression(tokens: Sequence[Token], start: int, stop: int, scope: Scope) -> bool:
-    """Are ``tokens[start:stop]`` an ``integer`` (or ``smallint``) expression in PostgreSQL:
-    smallint/integer columns and int4 literals joined by ``+ - *`` and brackets (``qty``,
-    ``qty * 2``, ``(a + b) * c``)? Anything else (a bigint column, a function, ``/``) is not
-    known here."""
+def _integer_expression(tokens: Sequence[Token], start: int, stop: int, scope: Scope,
+                        columns: frozenset[str] = _SUMMED_TO_BIGINT) -> bool:
+    """Are ``tokens[start:stop]`` an integer expression in PostgreSQL: ``columns`` (by
+    default smallint and integer ones: an ``integer``) and int4 literals joined by ``+ - *``
+    and brackets (``qty``, ``qty * 2``, ``(a + b) * c``)? Anything else (another column, a
+    function, ``/``) is not known here."""
     i = start
     while i < stop:
         tok = tokens[i]
@@ -286,7 +330,7 @@ def _int4_expression(tokens: Sequence[Token], start: int, stop: int, scope: Scop
         else:
             found = column_ref(tokens, i)
             if found is None or found[1] > stop or \
-                    scope.column_type(found[0]) not in _SUMMED_TO_BIGINT:
+                    scope.column_type(found[0]) not in columns:
                 return False
             i = found[1]
     return True

@@ -41,6 +41,7 @@ from engine.aggregates import (
     with_integer_sums,
     with_interval_aggregates,
     with_interval_division,
+    with_numeric_averages,
     with_time_differences,
 )
 from engine.arithmetic import with_integer_types, with_typed_params
@@ -687,9 +688,10 @@ class Session:
         """The statement as DuckDB runs it (:mod:`engine.translate`): the one place where the
         SQL DuckDB sees for execute and describe is decided. Readies the catalog it reads."""
         duck = translate(text)
-        summed = self._rewritten(with_integer_sums, duck.text)
-        if summed is not None:  # sum(int4) is int8, as in PostgreSQL (engine.aggregates)
-            duck = dataclasses.replace(duck, text=summed, changed=True)
+        for typed_calls in (with_integer_sums, with_numeric_averages):
+            rewritten = self._rewritten(typed_calls, duck.text)
+            if rewritten is not None:  # sum(int4) is int8, avg(int) numeric (engine.aggregates)
+                duck = dataclasses.replace(duck, text=rewritten, changed=True)
         spans = self._rewritten(with_interval_aggregates, duck.text)
         if spans is not None:  # sum / avg of intervals (engine.aggregates)
             duck = dataclasses.replace(duck, text=spans, changed=True)

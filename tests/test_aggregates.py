@@ -11,6 +11,7 @@ from engine.aggregates import (
     with_integer_sums,
     with_interval_aggregates,
     with_interval_division,
+    with_numeric_averages,
     with_time_differences,
 )
 
@@ -219,3 +220,26 @@ def test_the_difference_of_two_times_is_an_interval(sql: str, expected: str) -> 
 ])
 def test_other_subtractions_are_left_alone(sql: str) -> None:
     assert with_time_differences(sql, _types) is None
+
+
+@pytest.mark.parametrize(("sql", "expected"), [
+    ("SELECT avg(qty), avg(id), avg(total) FROM orders",
+     "SELECT CAST(CAST(avg(qty) AS VARCHAR) AS DECIMAL(38,16)), "
+     "CAST(CAST(avg(id) AS VARCHAR) AS DECIMAL(38,16)), "
+     "CAST(CAST(avg(total) AS VARCHAR) AS DECIMAL(38,16)) FROM orders"),
+    ("SELECT avg(DISTINCT o.qty * 2) FILTER (WHERE id > 1) OVER (PARTITION BY id) FROM orders o",
+     "SELECT CAST(CAST(avg(DISTINCT o.qty * 2) FILTER (WHERE id > 1) OVER (PARTITION BY id) "
+     "AS VARCHAR) AS DECIMAL(38,16)) FROM orders o"),
+])
+def test_averages_of_integers_and_numerics_are_numerics(sql: str, expected: str) -> None:
+    assert with_numeric_averages(sql, _types) == expected
+
+
+@pytest.mark.parametrize("sql", [
+    "SELECT avg(price) FROM orders",  # a double's average is a double in PostgreSQL too
+    "SELECT avg(total * 2), avg(qty / 2) FROM orders",  # expressions not known here
+    "SELECT avg(took) FROM runs",  # intervals: with_interval_aggregates
+    "SELECT avg(qty) FROM orders WHERE id IN (SELECT id FROM returns)",  # two SELECTs
+])
+def test_other_averages_are_left_alone(sql: str) -> None:
+    assert with_numeric_averages(sql, _types) is None

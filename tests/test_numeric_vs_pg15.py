@@ -8,6 +8,9 @@ trailing fraction zeros in text, binary (the display scale) and ``::text``. Each
 through psycopg (text and binary results) and asyncpg on PixelSQL and on PostgreSQL 15;
 values, their spelling, type OIDs, typmods and SQLSTATEs must agree.
 
+``avg`` of integer and numeric columns is a numeric too (DuckDB's is a double): the same
+type and value as PostgreSQL's, without its trailing zeros.
+
 What still differs (README): a value keeps at most 10 fraction digits (more are rounded) and 28
 integer digits (22003 beyond), and a value's trailing zeros are not kept (``1.50::numeric`` is
 ``1.5``; PostgreSQL remembers the 2 digits), so results computed from it print the same way.
@@ -106,6 +109,38 @@ def test_stored_digits_survive_a_round_trip(both: tuple[psycopg.Connection[Any],
         assert ours == theirs == sorted(values)
         assert [str(v) for v in ours] == ["-123456789012345678.0000000001", "0.0001", "19.99",
                                           "100000"]
+
+
+AVERAGES = [
+    "SELECT avg(id), avg(v), avg(d), avg(p), avg(id * 2 + 1) FROM num_vs_pg",
+    "SELECT id % 2, avg(id), avg(DISTINCT d), avg(p) FILTER (WHERE id > 1) FROM num_vs_pg "
+    "GROUP BY 1 ORDER BY 1",
+    "SELECT id, avg(d) OVER (ORDER BY id), round(avg(id) OVER (), 2) FROM num_vs_pg ORDER BY id",
+]
+
+
+@pytest.mark.parametrize("binary", [False, True], ids=["text", "binary"])
+@pytest.mark.parametrize("sql", AVERAGES)
+def test_averages_are_numerics_of_the_same_value(
+        both: tuple[psycopg.Connection[Any], ...], sql: str, binary: bool) -> None:
+    """Types agree, values to the double's 16 significant digits DuckDB computes them in
+    (PostgreSQL's are exact: 1.21333333333333333333 here is 1.2133333333333333)."""
+    (ours, ours_types), (theirs, their_types) = (
+        (cur.fetchall(), [d.type_code for d in cur.description or []])
+        for cur in (conn.cursor(binary=binary).execute(sql) for conn in both))
+    assert ours_types == their_types and 1700 in ours_types
+    assert len(ours) == len(theirs)
+    for mine, pg in zip(ours, theirs, strict=True):
+        for a, b in zip(mine, pg, strict=True):
+            assert type(a) is type(b)
+            assert a == b or abs(a - b) <= Decimal("1e-15") * max(1, abs(b)), (a, b)
+
+
+def test_an_average_prints_without_trailing_zeros(
+        both: tuple[psycopg.Connection[Any], ...]) -> None:
+    ours, theirs = (conn.execute("SELECT avg(id)::text FROM num_vs_pg").fetchone()
+                    for conn in both)
+    assert ours == ("2.5",) and theirs == ("2.5000000000000000",)
 
 
 async def _asyncpg_values(url: str) -> list[tuple[str, ...]]:
