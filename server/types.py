@@ -1120,9 +1120,8 @@ def _text_decimal(arr: Any, d: _Duck) -> _Values:
         texts = _replace_where(
             texts, bad, [format(v, "f") if v != 0 else zero for v in values]
         )
-    if _unconstrained(d):
-        texts = pc.replace_substring_regex(texts, r"(\.\d*?)0+$", r"\1")
-        texts = pc.replace_substring_regex(texts, r"\.$", "")
+    if _unconstrained(d):  # every text has a point and all its scale's digits: 1.5000000000
+        texts = pc.replace_substring_regex(texts, r"\.?0+$", "")
     return texts
 
 
