@@ -39,24 +39,30 @@ def with_integer_sums(sql: str, column_types: ColumnTypes) -> str | None:
     def bigint(tokens: Sequence[Token], start: int, stop: int, scope: Scope) -> str | None:
         return "BIGINT" if _integer_expression(tokens, start, stop, scope) else None
 
-    return _cast_calls(sql, column_types, "SUM", bigint)
+    return _cast_calls(sql, column_types, frozenset({"SUM"}), bigint)
 
 
-# avg of integers and numerics is a numeric in PostgreSQL; DuckDB's is a double, so a client
-# got a float where PostgreSQL gives a Decimal (psycopg: Decimal + float is a TypeError) or a
-# BigDecimal (JDBC). Cast to the unconstrained numeric's kin (engine.arithmetic), with 16
-# fraction digits (22 integer digits: any bigint's average, a numeric's beyond is 22003) and
-# written without trailing zeros. DuckDB still computes the
-# average as a double, so it goes through the double's shortest text (0.3333333333333333, not
-# the binary expansion 0.33333333333333331483): 16 or 17 significant digits, where
-# PostgreSQL's are exact.
+# avg (stddev, variance) of integers and numerics is a numeric in PostgreSQL; DuckDB's is a
+# double, so a client got a float where PostgreSQL gives a Decimal (psycopg: Decimal + float
+# is a TypeError) or a BigDecimal (JDBC). Cast to the unconstrained numeric's kin
+# (engine.arithmetic), with 16 fraction digits (22 integer digits: any bigint's average; a
+# numeric's beyond is 22003) and written without trailing zeros. DuckDB still computes it as
+# a double, so it goes through the double's shortest text (0.3333333333333333, not the binary
+# expansion 0.33333333333333331483): 16 or 17 significant digits, where PostgreSQL's are
+# exact.
 AVERAGE = "DECIMAL(38,16)"
 
 
+# The aggregates PostgreSQL gives a numeric for integer and numeric arguments, DuckDB a double.
+_NUMERIC_STATISTICS = frozenset({"AVG", "STDDEV", "STDDEV_SAMP", "STDDEV_POP", "VARIANCE",
+                                 "VAR_SAMP", "VAR_POP"})
+
+
 def with_numeric_averages(sql: str, column_types: ColumnTypes) -> str | None:
-    """``sql`` (a ``SELECT``) with each ``avg([DISTINCT] x) [FILTER (…)] [OVER …]`` of an
-    integer expression (integer columns and literals with ``+ - *``) or a numeric column cast
-    to a numeric, as PostgreSQL types it; None when there is none."""
+    """``sql`` (a ``SELECT``) with each ``avg([DISTINCT] x) [FILTER (…)] [OVER …]`` (and
+    ``stddev`` / ``variance`` and their ``_samp`` / ``_pop`` forms) of an integer expression
+    (integer columns and literals with ``+ - *``) or a numeric column cast to a numeric, as
+    PostgreSQL types it; None when there is none."""
     def numeric(tokens: Sequence[Token], start: int, stop: int, scope: Scope) -> str | None:
         if _integer_expression(tokens, start, stop, scope, _INTEGERS):
             return AVERAGE
@@ -66,20 +72,21 @@ def with_numeric_averages(sql: str, column_types: ColumnTypes) -> str | None:
             return AVERAGE
         return None
 
-    return _cast_calls(sql, column_types, "AVG", numeric, through="VARCHAR")
+    return _cast_calls(sql, column_types, _NUMERIC_STATISTICS, numeric, through="VARCHAR")
 
 
 Typing = Callable[[Sequence[Token], int, int, Scope], "str | None"]  # argument → cast target
 
 
-def _cast_calls(sql: str, column_types: ColumnTypes, function: str, typing: Typing,
+def _cast_calls(sql: str, column_types: ColumnTypes, functions: frozenset[str], typing: Typing,
                 through: str | None = None) -> str | None:
-    """``sql`` (a ``SELECT``) with each call of the aggregate ``function`` (with its
-    ``FILTER`` and ``OVER``) whose argument ``typing`` gives a type cast to that type (by way
-    of the type ``through``, when given); None when there is none."""
+    """``sql`` (a ``SELECT``) with each call of one of the aggregate ``functions`` (upper
+    case; with its ``FILTER`` and ``OVER``) whose argument ``typing`` gives a type cast to
+    that type (by way of the type ``through``, when given); None when there is none."""
     before, after = ("CAST(CAST(", f" AS {through}) AS ") if through else ("CAST(", " AS ")
+    lowered = sql.lower()
     if len(sql) > _LONGEST or _SELECT.match(sql) is None \
-            or function.lower() not in sql.lower():
+            or not any(name.lower() in lowered for name in functions):
         return None  # cheap refusals first: every statement passes here
     tokens = tokenize(sql)
     if sum(t.upper == "SELECT" for t in tokens) != 1:
@@ -87,7 +94,7 @@ def _cast_calls(sql: str, column_types: ColumnTypes, function: str, typing: Typi
     scope: Scope | None = None
     edits = []
     for i, tok in enumerate(tokens):
-        if tok.upper != function or not _is_call(tokens, i):
+        if tok.upper not in functions or not _is_call(tokens, i):
             continue
         j = i + 2 + (tokens[i + 2].upper in ("DISTINCT", "ALL"))
         close = matching_bracket(tokens, i + 1)

@@ -235,6 +235,14 @@ def test_averages_of_integers_and_numerics_are_numerics(sql: str, expected: str)
     assert with_numeric_averages(sql, _types) == expected
 
 
+@pytest.mark.parametrize("function", ["stddev", "STDDEV_SAMP", "stddev_pop", "variance",
+                                      "var_samp", "var_pop"])
+def test_deviations_of_integers_are_numerics(function: str) -> None:
+    sql = f"SELECT {function}(qty) FROM orders"
+    expected = f"SELECT CAST(CAST({function}(qty) AS VARCHAR) AS DECIMAL(38,16)) FROM orders"
+    assert with_numeric_averages(sql, _types) == expected
+
+
 @pytest.mark.parametrize("sql", [
     "SELECT avg(price) FROM orders",  # a double's average is a double in PostgreSQL too
     "SELECT avg(total * 2), avg(qty / 2) FROM orders",  # expressions not known here

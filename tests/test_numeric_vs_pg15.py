@@ -8,8 +8,8 @@ trailing fraction zeros in text, binary (the display scale) and ``::text``. Each
 through psycopg (text and binary results) and asyncpg on PixelSQL and on PostgreSQL 15;
 values, their spelling, type OIDs, typmods and SQLSTATEs must agree.
 
-``avg`` of integer and numeric columns is a numeric too (DuckDB's is a double): the same
-type and value as PostgreSQL's, without its trailing zeros.
+``avg``, ``stddev`` and ``variance`` of integer and numeric columns are numerics too (DuckDB's
+are doubles): the same type and value as PostgreSQL's, without its trailing zeros.
 
 What still differs (README): a value keeps at most 10 fraction digits (more are rounded) and 28
 integer digits (22003 beyond), and a value's trailing zeros are not kept (``1.50::numeric`` is
@@ -116,6 +116,8 @@ AVERAGES = [
     "SELECT id % 2, avg(id), avg(DISTINCT d), avg(p) FILTER (WHERE id > 1) FROM num_vs_pg "
     "GROUP BY 1 ORDER BY 1",
     "SELECT id, avg(d) OVER (ORDER BY id), round(avg(id) OVER (), 2) FROM num_vs_pg ORDER BY id",
+    "SELECT stddev(d), variance(id), stddev_pop(id * 3), var_samp(p), var_pop(d), "
+    "stddev_samp(v) FROM num_vs_pg",
 ]
 
 
