@@ -75,6 +75,38 @@ def with_numeric_averages(sql: str, column_types: ColumnTypes) -> str | None:
     return _cast_calls(sql, column_types, _NUMERIC_STATISTICS, numeric, through="VARCHAR")
 
 
+def with_double_percentiles(sql: str, column_types: ColumnTypes) -> str | None:
+    """``sql`` (a ``SELECT``) with the numeric column of each ``percentile_cont(f) WITHIN
+    GROUP (ORDER BY col)`` cast to double precision, as PostgreSQL computes it; None when
+    there is none. DuckDB's interpolates in the column's DECIMAL: the median of 1.50 and 2.25
+    was 1.87 (PostgreSQL: the float 1.875)."""
+    if len(sql) > _LONGEST or _SELECT.match(sql) is None \
+            or "percentile_cont" not in sql.lower():
+        return None
+    tokens = tokenize(sql)
+    if sum(t.upper == "SELECT" for t in tokens) != 1:
+        return None
+    scope = Scope(sql, tokens, column_types)
+    edits = []
+    for i, tok in enumerate(tokens):
+        if tok.upper != "PERCENTILE_CONT" or not _is_call(tokens, i):
+            continue
+        close = matching_bracket(tokens, i + 1)
+        words = [t.upper or t.text for t in tokens[close + 1:close + 6]]
+        if words != ["WITHIN", "GROUP", "(", "ORDER", "BY"]:
+            continue
+        column = column_ref(tokens, close + 6)
+        group_close = matching_bracket(tokens, close + 3)
+        if column is None or group_close >= len(tokens) \
+                or not scope.column_type(column[0]).startswith("DECIMAL") \
+                or any(t.upper not in _ORDER_WORDS for t in tokens[column[1]:group_close]):
+            continue
+        edits += [(tokens[close + 6].start, tokens[close + 6].start, "CAST("),
+                  (tokens[column[1] - 1].end, tokens[column[1] - 1].end, " AS DOUBLE)")]
+    return spliced(sql, sorted(edits)) if edits else None
+
+
+_ORDER_WORDS = frozenset({"ASC", "DESC", "NULLS", "FIRST", "LAST"})
 Typing = Callable[[Sequence[Token], int, int, Scope], "str | None"]  # argument → cast target
 
 

@@ -38,6 +38,7 @@ import pyarrow.csv as pacsv
 
 from engine import catalog, colnames, pgdatetime, pgfunctions, pgnumber, settings, thanosql
 from engine.aggregates import (
+    with_double_percentiles,
     with_integer_sums,
     with_interval_aggregates,
     with_interval_division,
@@ -688,7 +689,7 @@ class Session:
         """The statement as DuckDB runs it (:mod:`engine.translate`): the one place where the
         SQL DuckDB sees for execute and describe is decided. Readies the catalog it reads."""
         duck = translate(text)
-        for typed_calls in (with_integer_sums, with_numeric_averages):
+        for typed_calls in (with_integer_sums, with_numeric_averages, with_double_percentiles):
             rewritten = self._rewritten(typed_calls, duck.text)
             if rewritten is not None:  # sum(int4) is int8, avg(int) numeric (engine.aggregates)
                 duck = dataclasses.replace(duck, text=rewritten, changed=True)

@@ -8,6 +8,7 @@ import psycopg
 import pytest
 
 from engine.aggregates import (
+    with_double_percentiles,
     with_integer_sums,
     with_interval_aggregates,
     with_interval_division,
@@ -251,3 +252,15 @@ def test_deviations_of_integers_are_numerics(function: str) -> None:
 ])
 def test_other_averages_are_left_alone(sql: str) -> None:
     assert with_numeric_averages(sql, _types) is None
+
+
+def test_percentiles_of_numerics_are_interpolated_in_double_precision() -> None:
+    sql = ("SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY o.total DESC), "
+           "percentile_cont(0.5) WITHIN GROUP (ORDER BY qty), "
+           "percentile_disc(0.5) WITHIN GROUP (ORDER BY total) FROM orders o")
+    assert with_double_percentiles(sql, _types) == (
+        "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY CAST(o.total AS DOUBLE) DESC), "
+        "percentile_cont(0.5) WITHIN GROUP (ORDER BY qty), "
+        "percentile_disc(0.5) WITHIN GROUP (ORDER BY total) FROM orders o")
+    assert with_double_percentiles("SELECT percentile_cont(0.5) WITHIN GROUP "
+                                   "(ORDER BY total * 2) FROM orders", _types) is None

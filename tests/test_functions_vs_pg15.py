@@ -47,6 +47,10 @@ SETUP = ("DROP TABLE IF EXISTS fn_vs_pg",
          "'1 day 20 hours'), (2, 'a', '2024-01-01 10:00', '2024-01-03 11:00:00.5', '10 hours'), "
          "(3, 'b', '2024-01-05', NULL, '1 month 3 days'), "
          "(4, 'b', '2024-01-05', '2024-01-05 00:00:01', '-2 hours')",
+         "DROP TABLE IF EXISTS pct_vs_pg",
+         "CREATE TABLE pct_vs_pg (g int, d numeric(12,2), n numeric, i int, f float8)",
+         "INSERT INTO pct_vs_pg VALUES (1, 1.50, 1.5, 1, 1.5), (1, 2.25, 2, 2, 2.5), "
+         "(2, 100.50, 0.0001, 3, 3.5), (2, NULL, NULL, NULL, NULL)",
          "DROP TABLE IF EXISTS times_vs_pg",
          "CREATE TABLE times_vs_pg (id int, a time, b time, ts timestamp)",
          "INSERT INTO times_vs_pg VALUES (1, '10:00', '08:30', '2024-01-01 10:00'), "
@@ -198,6 +202,16 @@ QUERIES = [
     "SELECT grp, sum(d) / count(*), avg(d) / 2, sum(finished - started) / 4 FROM jobs "
     "GROUP BY grp ORDER BY grp",
     "SELECT d / 0 FROM jobs",
+    # percentile_cont of a numeric: interpolated in double precision (DuckDB's DECIMAL gave
+    # the median of 1.50 and 2.25 as 1.87)
+    "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY d), "
+    "percentile_cont(0.5) WITHIN GROUP (ORDER BY n DESC), "
+    "percentile_cont(0.25) WITHIN GROUP (ORDER BY i), "
+    "percentile_cont(0.5) WITHIN GROUP (ORDER BY f), "
+    "percentile_disc(0.5) WITHIN GROUP (ORDER BY d) FROM pct_vs_pg",
+    "SELECT g, percentile_cont(0.5) WITHIN GROUP (ORDER BY pct_vs_pg.d), "
+    "percentile_cont(ARRAY[0.25, 0.5]) WITHIN GROUP (ORDER BY d) FROM pct_vs_pg "
+    "GROUP BY g ORDER BY g",
     # time - time: an interval (DuckDB has no such -)
     "SELECT time '10:00' - time '08:30', time '08:00' - time '10:00:00.5', "
     "'23:59:59'::time - '00:00:01'::time",
