@@ -1,4 +1,5 @@
-"""Aggregates whose result type PostgreSQL takes from the argument's type, where DuckDB's differs.
+"""Aggregates and operators whose result PostgreSQL takes from the argument's type, where
+DuckDB's differs or is missing.
 
 ``sum`` of a ``smallint`` or ``integer`` is a ``bigint`` in PostgreSQL; DuckDB sums every
 integer type into a 128-bit ``HUGEINT``, which the wire reports as ``numeric`` — so a client
@@ -8,6 +9,13 @@ call as ``CAST(sum(col) AS BIGINT)`` (the value always fits: 2^31 rows of the la
 ``integer`` stay below 2^63), and so is the sum of an integer expression of such columns and
 int4 literals (``sum(qty * 2)``; the expression is an ``integer`` in PostgreSQL too, overflowing
 at 2^31 per row there).
+
+Likewise ``avg`` / ``stddev`` / ``variance`` of integers and numerics are numerics
+(:func:`with_numeric_averages`), ``percentile_cont`` of a numeric interpolates in double
+precision (:func:`with_double_percentiles`), ``sum`` / ``avg`` of intervals add field by field
+(:func:`with_interval_aggregates`), ``interval / n`` divides as PostgreSQL's interval_div
+(:func:`with_interval_division`) and ``time - time`` is an interval
+(:func:`with_time_differences`).
 
 The argument's type is found as :mod:`engine.literals` finds a compared column's: lexically,
 a bare or qualified column among the tables the statement names. Only a statement with one
@@ -31,6 +39,19 @@ _SUMMED_TO_BIGINT = frozenset({"SMALLINT", "INTEGER"})
 _INTEGERS = frozenset({"SMALLINT", "INTEGER", "BIGINT"})  # averaged to a numeric
 _SELECT = re.compile(r"\s*select\b", re.IGNORECASE)  # only queries are read …
 _LONGEST = 65_536  # … of a length worth tokenizing (not a bulk statement's megabytes)
+
+
+def _query_tokens(sql: str, *words: str) -> tuple[Token, ...] | None:
+    """The tokens of ``sql`` when it is a query with one ``SELECT`` that holds one of
+    ``words`` (lower case); None otherwise. The cheap refusals come first: every statement
+    passes here."""
+    if len(sql) > _LONGEST or _SELECT.match(sql) is None:
+        return None
+    lowered = sql.lower()
+    if words and not any(word in lowered for word in words):
+        return None
+    tokens = tokenize(sql)
+    return tokens if sum(t.upper == "SELECT" for t in tokens) == 1 else None
 
 
 def with_integer_sums(sql: str, column_types: ColumnTypes) -> str | None:
@@ -80,11 +101,8 @@ def with_double_percentiles(sql: str, column_types: ColumnTypes) -> str | None:
     GROUP (ORDER BY col)`` cast to double precision, as PostgreSQL computes it; None when
     there is none. DuckDB's interpolates in the column's DECIMAL: the median of 1.50 and 2.25
     was 1.87 (PostgreSQL: the float 1.875)."""
-    if len(sql) > _LONGEST or _SELECT.match(sql) is None \
-            or "percentile_cont" not in sql.lower():
-        return None
-    tokens = tokenize(sql)
-    if sum(t.upper == "SELECT" for t in tokens) != 1:
+    tokens = _query_tokens(sql, "percentile_cont")
+    if tokens is None:
         return None
     scope = Scope(sql, tokens, column_types)
     edits = []
@@ -116,12 +134,8 @@ def _cast_calls(sql: str, column_types: ColumnTypes, functions: frozenset[str], 
     case; with its ``FILTER`` and ``OVER``) whose argument ``typing`` gives a type cast to
     that type (by way of the type ``through``, when given); None when there is none."""
     before, after = ("CAST(CAST(", f" AS {through}) AS ") if through else ("CAST(", " AS ")
-    lowered = sql.lower()
-    if len(sql) > _LONGEST or _SELECT.match(sql) is None \
-            or not any(name.lower() in lowered for name in functions):
-        return None  # cheap refusals first: every statement passes here
-    tokens = tokenize(sql)
-    if sum(t.upper == "SELECT" for t in tokens) != 1:
+    tokens = _query_tokens(sql, *(name.lower() for name in functions))
+    if tokens is None:
         return None
     scope: Scope | None = None
     edits = []
@@ -156,12 +170,8 @@ def with_interval_aggregates(sql: str, column_types: ColumnTypes) -> str | None:
     of an interval — an interval column, or the difference of two timestamp columns
     (``sum(finished - started)``) — written with per-field sums, as PostgreSQL adds intervals;
     None when there is none. (DuckDB has no sum or avg of an interval: 42883 before.)"""
-    lowered = sql.lower()
-    if len(sql) > _LONGEST or _SELECT.match(sql) is None \
-            or ("sum" not in lowered and "avg" not in lowered):
-        return None
-    tokens = tokenize(sql)
-    if sum(t.upper == "SELECT" for t in tokens) != 1:
+    tokens = _query_tokens(sql, "sum", "avg")
+    if tokens is None:
         return None
     scope: Scope | None = None
     edits: list[tuple[int, int, str]] = []
@@ -227,12 +237,10 @@ def _with_operation(sql: str, column_types: ColumnTypes, operator: str, left: Op
     """``sql`` with each ``x <operator> y`` whose operands ``left`` and ``right`` recognise
     written as ``macro(x, y)``, leftmost first (``d / 2 / 3`` takes two rounds; the first
     call is then the left operand of the second); None when there is none."""
-    if len(sql) > _LONGEST or _SELECT.match(sql) is None:
-        return None
     written = None
     for _ in range(_MAX_OPERATIONS):
-        tokens = tokenize(sql)
-        if sum(t.upper == "SELECT" for t in tokens) != 1:
+        tokens = _query_tokens(sql)
+        if tokens is None:
             return written
         found = _operation(sql, tokens, Scope(sql, tokens, column_types), operator, left,
                            right)
