@@ -53,6 +53,11 @@ NUMERIC = "DECIMAL(38,10)"
 NUMERIC_PRECISION, NUMERIC_SCALE = 38, 10
 UNCONSTRAINED_DECIMAL = r"DECIMAL\(38,[1-3][0-9]\)"  # the DuckDB types written so (regex)
 
+
+def unconstrained(precision: int, scale: int) -> bool:
+    """Whether DECIMAL(precision, scale) is one of those (UNCONSTRAINED_DECIMAL)."""
+    return precision == NUMERIC_PRECISION and scale >= NUMERIC_SCALE
+
 _INT4_MAX = 2**31 - 1
 _INT8_MAX = 2**63 - 1
 

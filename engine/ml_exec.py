@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 import pyarrow as pa
 
-from engine.arithmetic import NUMERIC_PRECISION, NUMERIC_SCALE
+from engine.arithmetic import unconstrained
 from engine.errors import SqlError, SqlState, UdfError
 from engine.layout import FILES_DIR, MODELS_DIR
 from engine.results import Column
@@ -861,8 +861,7 @@ def _label_values(column: pa.ChunkedArray) -> list[object]:
     else as it comes (``str`` names the class: ``cat``, ``3``)."""
     values: list[object] = column.to_pylist()
     kind = column.type
-    if pa.types.is_decimal(kind) and kind.precision == NUMERIC_PRECISION \
-            and kind.scale >= NUMERIC_SCALE:
+    if pa.types.is_decimal(kind) and unconstrained(kind.precision, kind.scale):
         return [v if not isinstance(v, Decimal) else _plain_number(v) for v in values]
     return values
 

@@ -810,9 +810,9 @@ def _cast(node: exp.Expr, ctx: _Context) -> exp.Expr:
     quotient = pgfunctions.div(node)
     if quotient is not None:
         return quotient
-    if _casts_to_text(node) and not _known_text(operand):
-        node.set("this", pgfunctions.text_of(operand))  # 1.0::float8::text is '1'
     if _casts_to_text(node):
+        if not _known_text(operand):
+            node.set("this", pgfunctions.text_of(operand))  # 1.0::float8::text is '1'
         return _cut_to_length(node)
     reg = _user_type_name(to)
     if reg == "regclass" and isinstance(node.parent, exp.Anonymous) \

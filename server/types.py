@@ -56,7 +56,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from engine.arithmetic import NUMERIC, NUMERIC_PRECISION, NUMERIC_SCALE
+from engine.arithmetic import NUMERIC, unconstrained
 from engine.errors import SqlError, SqlState
 from engine.literals import bytea_from_text
 from server.codec import encode_data_row
@@ -1106,7 +1106,7 @@ def _unconstrained(d: _Duck) -> bool:
     .NUMERIC) or arithmetic's result on it: described without a typmod, its values written
     without trailing fraction zeros (0.0001 and 5, as PostgreSQL writes them, not
     0.0001000000 and 5.0000000000)."""
-    return d.precision == NUMERIC_PRECISION and d.scale >= NUMERIC_SCALE
+    return unconstrained(d.precision, d.scale)
 
 
 def _text_decimal(arr: Any, d: _Duck) -> _Values:
