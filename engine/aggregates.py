@@ -270,6 +270,86 @@ def _operation(sql: str, tokens: Sequence[Token], scope: Scope, operator: str, l
     return None
 
 
+def with_numeric_division(sql: str, column_types: ColumnTypes) -> str | None:
+    """``sql`` (a ``SELECT``) with each ``a / b`` of numerics — a numeric column, a literal
+    with a fraction or exponent (``2.0``, ``1e3``) or a cast to numeric, over or under such a
+    one or an integer column or literal — cast to a numeric (``AVERAGE``, through the double's
+    shortest text as the averages are), as PostgreSQL types it; None when there is none.
+    DuckDB divides decimals into a double (psycopg: a float, where PostgreSQL gives a
+    Decimal). Operands are single: a column, a number, a cast; ``a / b`` is left alone where
+    a tighter operator binds either side (``x * a / b``, ``a / b ^ 2``)."""
+    tokens = _query_tokens(sql, "/")
+    if tokens is None:
+        return None
+    scope = Scope(sql, tokens, column_types)
+    edits: list[tuple[int, int, str]] = []
+    for i, tok in enumerate(tokens):
+        if tok.kind is not Tok.OP or tok.text != "/" or (edits and tok.start < edits[-1][1]):
+            continue
+        left = _left_operand_start(tokens, i)
+        right = _operand_end(tokens, i + 1)
+        if left is None or right is None or (right < len(tokens)
+                                             and tokens[right].text in _BINDS_AFTER):
+            continue
+        kinds = {_numeric_kind(tokens, left, i, scope), _numeric_kind(tokens, i + 1, right, scope)}
+        if kinds not in ({"decimal"}, {"decimal", "integer"}):
+            continue
+        start, end = tokens[left].start, tokens[right - 1].end
+        edits.append((start, end, f"CAST(CAST({sql[start:end]} AS VARCHAR) AS {AVERAGE})"))
+    return spliced(sql, edits) if edits else None
+
+
+# Operators that take an operand of / from it: before it (x * a / b is (x * a) / b) and after
+# it (a / b ^ 2 is a / (b ^ 2); a / b * 2 is (a / b) * 2, left alone).
+_BINDS_BEFORE = frozenset({"*", "/", "%", "^", ".", "[", ":"})
+_BINDS_AFTER = frozenset({"^", ".", "[", ":"})
+
+
+def _left_operand_start(tokens: Sequence[Token], slash: int) -> int | None:
+    """Where the single operand (a column, a number, a ``CAST(…)``) before ``tokens[slash]``
+    starts; None when it is anything else or a tighter operator binds it."""
+    j = slash - 1
+    if j < 0:
+        return None
+    if tokens[j].text == ")":
+        depth, k = 0, j
+        while k >= 0:
+            depth += {")": 1, "(": -1}.get(tokens[k].text, 0)
+            if depth == 0:
+                break
+            k -= 1
+        start = k - 1  # CAST
+        if k < 1 or tokens[start].upper != "CAST":
+            return None
+    elif tokens[j].kind is Tok.NUMBER:
+        start = j
+    else:
+        start = j
+        while start >= 2 and tokens[start - 1].text == "." \
+                and tokens[start - 2].kind in (Tok.WORD, Tok.IDENT):
+            start -= 2  # t.col, s.t.col
+        if tokens[start].kind not in (Tok.WORD, Tok.IDENT):
+            return None
+    before = tokens[start - 1].text if start > 0 else ""
+    return None if before in _BINDS_BEFORE else start
+
+
+def _numeric_kind(tokens: Sequence[Token], start: int, stop: int, scope: Scope) -> str:
+    """"decimal", "integer" or "" (anything else) for the operand ``tokens[start:stop]``."""
+    first = tokens[start]
+    if stop - start == 1 and first.kind is Tok.NUMBER:
+        return "decimal" if any(c in first.text for c in ".eE") else "integer"
+    if first.upper == "CAST":
+        inner = [t.upper for t in tokens[start:stop]]
+        as_at = len(inner) - 1 - inner[::-1].index("AS") if "AS" in inner else -1
+        return "decimal" if 0 < as_at + 1 < len(inner) and inner[as_at + 1] == "DECIMAL" else ""
+    column = column_ref(tokens, start)
+    if column is None or column[1] != stop:
+        return ""
+    kind = scope.column_type(column[0])
+    return "decimal" if kind.startswith("DECIMAL") else "integer" if kind in _INTEGERS else ""
+
+
 def _time_operand_end(tokens: Sequence[Token], i: int, scope: Scope) -> int | None:
     """Just past the time of day that starts at ``tokens[i]``: ``time '10:00'``, a ``time``
     column, or an operand whose last cast is to ``time``; None when none starts there."""

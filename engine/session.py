@@ -43,6 +43,7 @@ from engine.aggregates import (
     with_interval_aggregates,
     with_interval_division,
     with_numeric_averages,
+    with_numeric_division,
     with_time_differences,
 )
 from engine.arithmetic import with_integer_types, with_typed_params
@@ -696,7 +697,7 @@ class Session:
         spans = self._rewritten(with_interval_aggregates, duck.text)
         if spans is not None:  # sum / avg of intervals (engine.aggregates)
             duck = dataclasses.replace(duck, text=spans, changed=True)
-        for rewrite in (with_interval_division, with_time_differences):
+        for rewrite in (with_interval_division, with_time_differences, with_numeric_division):
             rewritten = self._rewritten(rewrite, duck.text)
             if rewritten is not None:  # interval / n, time - time (engine.aggregates)
                 duck = dataclasses.replace(duck, text=rewritten, changed=True)

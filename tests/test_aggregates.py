@@ -13,6 +13,7 @@ from engine.aggregates import (
     with_interval_aggregates,
     with_interval_division,
     with_numeric_averages,
+    with_numeric_division,
     with_time_differences,
 )
 
@@ -264,3 +265,29 @@ def test_percentiles_of_numerics_are_interpolated_in_double_precision() -> None:
         "percentile_disc(0.5) WITHIN GROUP (ORDER BY total) FROM orders o")
     assert with_double_percentiles("SELECT percentile_cont(0.5) WITHIN GROUP "
                                    "(ORDER BY total * 2) FROM orders", _types) is None
+
+
+Q = "AS VARCHAR) AS DECIMAL(38,16))"
+
+
+@pytest.mark.parametrize(("sql", "expected"), [
+    ("SELECT total / qty, qty / total, o.total / 2, 7 / 2.0, 1e3 / id FROM orders o",
+     f"SELECT CAST(CAST(total / qty {Q}, CAST(CAST(qty / total {Q}, CAST(CAST(o.total / 2 {Q}, "
+     f"CAST(CAST(7 / 2.0 {Q}, CAST(CAST(1e3 / id {Q} FROM orders o"),
+    ("SELECT -total / qty * 2, 1 + CAST(qty AS DECIMAL(38, 10)) / 3 FROM orders",
+     f"SELECT -CAST(CAST(total / qty {Q} * 2, 1 + CAST(CAST(CAST(qty AS DECIMAL(38, 10)) / 3 {Q} "
+     "FROM orders"),
+])
+def test_quotients_of_numerics_are_numerics(sql: str, expected: str) -> None:
+    assert with_numeric_division(sql, _types) == expected
+
+
+@pytest.mark.parametrize("sql", [
+    "SELECT qty / 2, id / qty FROM orders",  # integers: integer division, as PostgreSQL's
+    "SELECT total / price, price / 2.0 FROM orders",  # a double on a side: a double
+    "SELECT 3 * total / qty, total / qty ^ 2, total / qty::float FROM orders",  # bound tighter
+    "SELECT sum(total) / count(*), (total + 1) / 2 FROM orders",  # operands not known here
+    "SELECT '1.5 / 2' FROM orders",  # a string
+])
+def test_other_quotients_are_left_alone(sql: str) -> None:
+    assert with_numeric_division(sql, _types) is None

@@ -8,8 +8,9 @@ trailing fraction zeros in text, binary (the display scale) and ``::text``. Each
 through psycopg (text and binary results) and asyncpg on PixelSQL and on PostgreSQL 15;
 values, their spelling, type OIDs, typmods and SQLSTATEs must agree.
 
-``avg``, ``stddev`` and ``variance`` of integer and numeric columns are numerics too (DuckDB's
-are doubles): the same type and value as PostgreSQL's, without its trailing zeros.
+``avg``, ``stddev`` and ``variance`` of integer and numeric columns, and quotients of numerics,
+are numerics too (DuckDB's are doubles): the same type and value as PostgreSQL's, to a double's
+digits and without trailing zeros.
 
 What still differs (README): a value keeps at most 10 fraction digits (more are rounded) and 28
 integer digits (22003 beyond), and a value's trailing zeros are not kept (``1.50::numeric`` is
@@ -121,9 +122,18 @@ AVERAGES = [
 ]
 
 
+# numeric / numeric (or integer): a numeric in PostgreSQL, a double in DuckDB
+DIVISIONS = [
+    "SELECT id, d / v, d / id, id / v, d / 2, 7 / 2.0, id / 2, p / 3, -d / v, d / v * 2, "
+    "1 + d / id, round(d / id, 2), num_vs_pg.d / num_vs_pg.id FROM num_vs_pg "
+    "WHERE v <> 0 ORDER BY id",
+    "SELECT 1::numeric / 3, 10 / 4.0, 1e3 / 7, d / v::numeric FROM num_vs_pg WHERE id = 1",
+]
+
+
 @pytest.mark.parametrize("binary", [False, True], ids=["text", "binary"])
-@pytest.mark.parametrize("sql", AVERAGES)
-def test_averages_are_numerics_of_the_same_value(
+@pytest.mark.parametrize("sql", AVERAGES + DIVISIONS)
+def test_averages_and_quotients_are_numerics_of_the_same_value(
         both: tuple[psycopg.Connection[Any], ...], sql: str, binary: bool) -> None:
     """Types agree, values to the double's 16 significant digits DuckDB computes them in
     (PostgreSQL's are exact: 1.21333333333333333333 here is 1.2133333333333333)."""
