@@ -505,6 +505,10 @@ class Scope:
                  if t is not None}
         return found.pop() if len(found) == 1 else ""
 
+    def column_kinds(self) -> set[str]:
+        """The DuckDB types of all the columns of the tables in scope."""
+        return {kind for table in self.tables for kind in self._columns(table).values()}
+
     def _columns(self, table: str) -> dict[str, str]:
         if table not in self._lowered:
             self._lowered[table] = _lowered(self._column_types(table))
