@@ -176,3 +176,18 @@ def test_asyncpg_reads_the_digits_postgresql_sends(
     # PostgreSQL keeps the parameter's 2.50; here its trailing zero goes (module docstring)
     assert ours[:-1] == theirs[:-1]
     assert ours[-1] == ("0.0001", "5", "2.5") and theirs[-1] == ("0.0001", "5", "2.50")
+
+
+def test_an_old_numeric_column_widens_in_place(
+        both: tuple[psycopg.Connection[Any], ...]) -> None:
+    """A DECIMAL(18,3) column (what ``numeric`` was before; docs/OPERATIONS.md) altered to
+    ``numeric`` keeps its values and then takes ten fraction digits."""
+    for conn in both:
+        conn.execute("DROP TABLE IF EXISTS num_old")
+        conn.execute("CREATE TABLE num_old (v numeric(18,3))")
+        conn.execute("INSERT INTO num_old VALUES (1.234), (12345678901234.5)")
+        conn.execute("ALTER TABLE num_old ALTER COLUMN v TYPE numeric")
+        conn.execute("INSERT INTO num_old VALUES (0.0001)")
+    ours, theirs = (conn.execute("SELECT v FROM num_old ORDER BY v").fetchall() for conn in both)
+    assert ours == theirs == [(Decimal("0.0001"),), (Decimal("1.234"),),
+                              (Decimal("12345678901234.5"),)]
