@@ -281,78 +281,110 @@ def _operation(sql: str, tokens: Sequence[Token], scope: Scope, operator: str, l
 
 
 def with_numeric_division(sql: str, column_types: ColumnTypes) -> str | None:
-    """``sql`` (a ``SELECT``) with each ``a / b`` of numerics — a numeric column, a literal
-    with a fraction or exponent (``2.0``, ``1e3``) or a cast to numeric, over or under such a
-    one or an integer column or literal — cast to a numeric (``AVERAGE``, through the double's
-    shortest text as the averages are), as PostgreSQL types it; None when there is none.
-    DuckDB divides decimals into a double (psycopg: a float, where PostgreSQL gives a
-    Decimal). Operands are single: a column, a number, a cast; ``a / b`` is left alone where
-    a tighter operator binds either side (``x * a / b``, ``a / b ^ 2``)."""
+    """``sql`` (a ``SELECT``) with each ``a / b`` of numerics cast to a numeric (``AVERAGE``,
+    through the double's shortest text as the averages are), as PostgreSQL types it; None
+    when there is none. DuckDB divides decimals into a double (psycopg: a float, where
+    PostgreSQL gives a Decimal).
+
+    ``a`` is a chain of factors joined by ``*``, ``/`` and ``%`` (``100.0 * count(*)``,
+    ``amount / qty``: the whole of ``amount / qty / 2`` is cast once), ``b`` one factor, or a
+    window call ``sum(x) OVER (…)``; a factor is a column, a number, a cast, or ``count`` /
+    ``sum`` / ``min`` / ``max`` of a column. The quotient is numeric when a factor is — a
+    numeric column, a literal with a fraction or exponent (``2.0``, ``1e3``), a cast to
+    numeric, an aggregate of a numeric column — and every other one an integer. Left alone
+    where an operator binds tighter than ``/`` beside it (``a / b ^ 2``, ``x::int / 2``)."""
     tokens = _query_tokens(sql, "/")
     if tokens is None:
         return None
     scope = Scope(sql, tokens, column_types)
     edits: list[tuple[int, int, str]] = []
-    for i, tok in enumerate(tokens):
-        if tok.kind is not Tok.OP or tok.text != "/" or (edits and tok.start < edits[-1][1]):
+    for i in range(len(tokens) - 1, -1, -1):  # the last / of a chain first: it takes it all
+        tok = tokens[i]
+        if tok.kind is not Tok.OP or tok.text != "/" or (edits and tok.end > edits[-1][0]):
             continue
-        left = _left_operand_start(tokens, i)
+        factors = _left_factors(tokens, i)
         right = _operand_end(tokens, i + 1)
-        if left is None or right is None or (right < len(tokens)
-                                             and tokens[right].text in _BINDS_AFTER):
+        if not factors or right is None:
             continue
-        kinds = {_numeric_kind(tokens, left, i, scope), _numeric_kind(tokens, i + 1, right, scope)}
+        call_stop = right
+        if right + 1 < len(tokens) and tokens[right].upper == "OVER" \
+                and tokens[right + 1].text == "(":
+            right = matching_bracket(tokens, right + 1) + 1  # sum(sum(x)) OVER (), whole
+        if right > len(tokens) or (right < len(tokens) and (
+                tokens[right].text in _BINDS_AFTER or tokens[right].upper in _CALL_TAILS)):
+            continue
+        kinds = {_numeric_kind(tokens, a, b, scope) for a, b in [*factors, (i + 1, call_stop)]}
         if kinds not in ({"decimal"}, {"decimal", "integer"}):
             continue
-        start, end = tokens[left].start, tokens[right - 1].end
+        start, end = tokens[factors[0][0]].start, tokens[right - 1].end
         edits.append((start, end, f"CAST(CAST({sql[start:end]} AS VARCHAR) AS {AVERAGE})"))
-    return spliced(sql, edits) if edits else None
+    return spliced(sql, edits[::-1]) if edits else None
 
 
-# Operators that take an operand of / from it: before it (x * a / b is (x * a) / b) and after
+# Operators that take an operand of / from it: before it (x ^ a / b is (x ^ a) / b) and after
 # it (a / b ^ 2 is a / (b ^ 2); a / b * 2 is (a / b) * 2, left alone).
-_BINDS_BEFORE = frozenset({"*", "/", "%", "^", ".", "[", ":"})
-_BINDS_AFTER = frozenset({"^", ".", "[", ":"})
+_BINDS_BEFORE = frozenset({"^", ".", "[", ":"})
+_BINDS_AFTER = _BINDS_BEFORE
+_CHAIN = frozenset({"*", "/", "%"})  # joins the factors of the left side
+_CALL_TAILS = frozenset({"OVER", "FILTER", "WITHIN"})  # a call's result is not its own
+_AGGREGATES_OF_A_COLUMN = frozenset({"SUM", "MIN", "MAX"})  # the column's kind
+_INTEGER_CASTS = frozenset({"SMALLINT", "INTEGER", "INT", "BIGINT", "HUGEINT"})
 
 
-def _left_operand_start(tokens: Sequence[Token], slash: int) -> int | None:
-    """Where the single operand (a column, a number, a ``CAST(…)``) before ``tokens[slash]``
-    starts; None when it is anything else or a tighter operator binds it."""
-    j = slash - 1
-    if j < 0:
+def _left_factors(tokens: Sequence[Token], slash: int) -> list[tuple[int, int]]:
+    """The factors (start, stop) of the chain (``*``, ``/``, ``%``) that ends before
+    ``tokens[slash]``, first to last; empty when one is not a factor or a tighter operator
+    binds the chain."""
+    factors: list[tuple[int, int]] = []
+    stop = slash
+    while True:
+        start = _factor_start(tokens, stop - 1)
+        if start is None:
+            return []
+        factors.insert(0, (start, stop))
+        before = tokens[start - 1].text if start > 0 else ""
+        if before not in _CHAIN or tokens[start - 1].kind is not Tok.OP:
+            return [] if before in _BINDS_BEFORE else factors
+        stop = start - 1
+
+
+def _factor_start(tokens: Sequence[Token], last: int) -> int | None:
+    """Where the factor (a column, a number, a call) ending at ``tokens[last]`` starts."""
+    if last < 0:
         return None
-    if tokens[j].text == ")":
-        depth, k = 0, j
+    if tokens[last].text == ")":
+        depth, k = 0, last
         while k >= 0:
             depth += {")": 1, "(": -1}.get(tokens[k].text, 0)
             if depth == 0:
                 break
             k -= 1
-        start = k - 1  # CAST
-        if k < 1 or tokens[start].upper != "CAST":
-            return None
-    elif tokens[j].kind is Tok.NUMBER:
-        start = j
-    else:
-        start = j
-        while start >= 2 and tokens[start - 1].text == "." \
-                and tokens[start - 2].kind in (Tok.WORD, Tok.IDENT):
-            start -= 2  # t.col, s.t.col
-        if tokens[start].kind not in (Tok.WORD, Tok.IDENT):
-            return None
-    before = tokens[start - 1].text if start > 0 else ""
-    return None if before in _BINDS_BEFORE else start
+        return k - 1 if k >= 1 and tokens[k - 1].kind is Tok.WORD else None
+    if tokens[last].kind is Tok.NUMBER:
+        return last
+    start = last
+    while start >= 2 and tokens[start - 1].text == "." \
+            and tokens[start - 2].kind in (Tok.WORD, Tok.IDENT):
+        start -= 2  # t.col, s.t.col
+    return start if tokens[start].kind in (Tok.WORD, Tok.IDENT) else None
 
 
 def _numeric_kind(tokens: Sequence[Token], start: int, stop: int, scope: Scope) -> str:
-    """"decimal", "integer" or "" (anything else) for the operand ``tokens[start:stop]``."""
+    """"decimal", "integer" or "" (anything else) for the factor ``tokens[start:stop]``."""
     first = tokens[start]
     if stop - start == 1 and first.kind is Tok.NUMBER:
         return "decimal" if any(c in first.text for c in ".eE") else "integer"
     if first.upper == "CAST":
         inner = [t.upper for t in tokens[start:stop]]
         as_at = len(inner) - 1 - inner[::-1].index("AS") if "AS" in inner else -1
-        return "decimal" if 0 < as_at + 1 < len(inner) and inner[as_at + 1] == "DECIMAL" else ""
+        target = inner[as_at + 1] if 0 < as_at + 1 < len(inner) else ""
+        return "decimal" if target == "DECIMAL" else "integer" if target in _INTEGER_CASTS \
+            else ""
+    if first.upper == "COUNT" and start + 1 < stop and tokens[start + 1].text == "(":
+        return "integer"
+    if first.upper in _AGGREGATES_OF_A_COLUMN and start + 2 < stop \
+            and tokens[start + 1].text == "(":
+        return _numeric_kind(tokens, start + 2, stop - 1, scope)
     column = column_ref(tokens, start)
     if column is None or column[1] != stop:
         return ""

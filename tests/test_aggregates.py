@@ -277,6 +277,14 @@ Q = "AS VARCHAR) AS DECIMAL(38,16))"
     ("SELECT -total / qty * 2, 1 + CAST(qty AS DECIMAL(38, 10)) / 3 FROM orders",
      f"SELECT -CAST(CAST(total / qty {Q} * 2, 1 + CAST(CAST(CAST(qty AS DECIMAL(38, 10)) / 3 {Q} "
      "FROM orders"),
+    # a chain on the left, aggregates and a window call as factors: cast once, whole
+    ("SELECT 3 * total / qty, total / qty / 2, sum(total) / count(*), "
+     "100.0 * count(*) / sum(count(*)) OVER (), CAST(sum(qty) AS BIGINT) / max(total) "
+     "FROM orders GROUP BY id",
+     f"SELECT CAST(CAST(3 * total / qty {Q}, CAST(CAST(total / qty / 2 {Q}, "
+     f"CAST(CAST(sum(total) / count(*) {Q}, "
+     f"CAST(CAST(100.0 * count(*) / sum(count(*)) OVER () {Q}, "
+     f"CAST(CAST(CAST(sum(qty) AS BIGINT) / max(total) {Q} FROM orders GROUP BY id"),
 ])
 def test_quotients_of_numerics_are_numerics(sql: str, expected: str) -> None:
     assert with_numeric_division(sql, _types) == expected
@@ -285,8 +293,9 @@ def test_quotients_of_numerics_are_numerics(sql: str, expected: str) -> None:
 @pytest.mark.parametrize("sql", [
     "SELECT qty / 2, id / qty FROM orders",  # integers: integer division, as PostgreSQL's
     "SELECT total / price, price / 2.0 FROM orders",  # a double on a side: a double
-    "SELECT 3 * total / qty, total / qty ^ 2, total / qty::float FROM orders",  # bound tighter
-    "SELECT sum(total) / count(*), (total + 1) / 2 FROM orders",  # operands not known here
+    "SELECT total / qty ^ 2, total / qty::float, qty::int / 2.0 FROM orders",  # bound tighter
+    "SELECT abs(total) / 2, (total + 1) / 2, total / sum(qty) FILTER (WHERE id > 1) "
+    "FROM orders",  # operands not known here
     "SELECT '1.5 / 2' FROM orders",  # a string
 ])
 def test_other_quotients_are_left_alone(sql: str) -> None:

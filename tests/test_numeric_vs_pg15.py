@@ -128,6 +128,11 @@ DIVISIONS = [
     "1 + d / id, round(d / id, 2), num_vs_pg.d / num_vs_pg.id FROM num_vs_pg "
     "WHERE v <> 0 ORDER BY id",
     "SELECT 1::numeric / 3, 10 / 4.0, 1e3 / 7, d / v::numeric FROM num_vs_pg WHERE id = 1",
+    "SELECT id % 2, sum(p) / sum(id), 100.0 * count(*) / 4, count(*) * 1.0 / 3, "
+    "sum(d) / count(*), max(p) / min(id), sum(p) * 100.0 / sum(sum(p)) OVER () "
+    "FROM num_vs_pg GROUP BY 1 ORDER BY 1",
+    "SELECT id, d * id / v, 2 * p / 3, p / id / 2, -d * 2 / id FROM num_vs_pg "
+    "WHERE v <> 0 ORDER BY id",
 ]
 
 
