@@ -22,7 +22,8 @@ loader whose iteration failed (a worker died, a worker raised) is shut down, nev
 and one whose workers have died since is replaced when it is next checked out.
 
 Only rows given by file path use it: a row's bytes (bytea) would be pickled through a pipe
-with its task, where a forked worker inherits them for free.
+with its task, where a forked worker inherits them for free. A call of few rows given as JPEG
+bytes, with decoding on the device, reads them in its own process (``IN_PROCESS_JPEGS``).
 """
 
 from __future__ import annotations
@@ -44,6 +45,21 @@ Task = tuple[ImageRows, ImageRef, int, int]  # (reader, ref, row, label)
 def by_path(refs: Sequence[ImageRef]) -> bool:
     """Whether every row is given by a file path (not bytes): what reader processes take."""
     return all(isinstance(ref, str | os.PathLike) for ref in refs)
+
+
+# Rows given as JPEG bytes that a call reads in its own process rather than in forked
+# workers: reading one is parsing its header (~55 µs on a 2-core VM), so 1,024 take ~60 ms,
+# where forking 8 workers took 0.33 s from a small process and 0.95 s from a 3 GB one
+# (bench/loader_start.py --bytes).
+IN_PROCESS_JPEGS = 1024
+_JPEG_START = b"\xff\xd8"
+
+
+def jpeg_bytes(refs: Sequence[ImageRef]) -> bool:
+    """Whether every row is JPEG bytes (by its first two bytes): left for the device to
+    decode, nothing but its header is read before; any other format is decoded on reading."""
+    return all(isinstance(ref, bytes | bytearray | memoryview) and bytes(ref[:2]) == _JPEG_START
+               for ref in refs)
 
 
 class _Tasks(Dataset[Any]):

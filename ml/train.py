@@ -51,7 +51,7 @@ from ml.device_decode import (
 from ml.distributed import Group, launched, shard
 from ml.errors import Cancelled, InvalidOptionError, TrainingDivergedError
 from ml.models import get_model, get_spec
-from ml.readers import SharedBatches, by_path
+from ml.readers import IN_PROCESS_JPEGS, SharedBatches, by_path, jpeg_bytes
 from ml.readers import start as start_readers
 
 
@@ -327,15 +327,19 @@ class DeviceSetup:
                 and by_path(dataset.refs)):
             return SharedBatches(dataset, batch_size, collate_fn, self.num_workers,
                                  self.pin_memory, LOADER_START)
+        workers = self.num_workers
+        if (reuse_workers and isinstance(dataset, EncodedDataset)
+                and not dataset.decode_in_worker and len(dataset) <= IN_PROCESS_JPEGS
+                and jpeg_bytes(dataset.refs)):
+            workers = 0  # a few JPEGs' headers: quicker read here than forked workers start
         generator = torch.Generator()
         generator.manual_seed(seed)
         return DataLoader(dataset, batch_size=batch_size, shuffle=shuffle,  # type: ignore[arg-type]
                           collate_fn=collate_fn,
-                          multiprocessing_context=LOADER_START if self.num_workers > 0 else None,
-                          num_workers=self.num_workers, pin_memory=self.pin_memory,
-                          persistent_workers=self.num_workers > 0, generator=generator,
-                          drop_last=drop_last,
-                          prefetch_factor=4 if self.num_workers > 0 else None)
+                          multiprocessing_context=LOADER_START if workers > 0 else None,
+                          num_workers=workers, pin_memory=self.pin_memory,
+                          persistent_workers=workers > 0, generator=generator,
+                          drop_last=drop_last, prefetch_factor=4 if workers > 0 else None)
 
     @staticmethod
     def _collate(encoded: bool) -> Callable[[list[Any]], Any]:

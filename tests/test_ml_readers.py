@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 import time
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import torch
+from PIL import Image
 
 from ml import readers
 from ml.data import ImageDataset, ImageRoots, LabelEncoder, Preprocessing, collate
@@ -156,6 +158,46 @@ def test_bytes_rows_and_shuffled_loaders_keep_their_own_workers(
     assert not isinstance(setup.loader(by_path, 2, shuffle=False), SharedBatches)
     assert isinstance(setup.loader(by_path, 2, shuffle=False, reuse_workers=True),
                       SharedBatches)
+
+
+def _jpegs(paths: list[str]) -> list[bytes]:
+    out = []
+    for path in paths:
+        buffer = io.BytesIO()
+        Image.open(path).convert("RGB").save(buffer, format="JPEG", quality=95)
+        out.append(buffer.getvalue())
+    return out
+
+
+def test_a_few_jpeg_bytes_are_read_in_the_calls_own_process(
+        images: tuple[Path, list[str]]) -> None:
+    """Up to IN_PROCESS_JPEGS rows of JPEG bytes (device decoding) are read without forking
+    workers, with the same predictions; more rows, another format, or decoding in the
+    workers keep the workers."""
+    _, paths = images
+    setup = _setup("device", 2)
+    jpegs = _jpegs(paths)
+
+    def workers(data: list[bytes], decode_in_worker: bool = False) -> int:
+        dataset = EncodedDataset(data, None, ImageRoots.of(), "RGB",  # type: ignore[arg-type]
+                                 decode_in_worker=decode_in_worker)
+        loader = setup.loader(dataset, 4, shuffle=False, reuse_workers=True)
+        assert isinstance(loader, torch.utils.data.DataLoader)
+        return loader.num_workers
+
+    assert workers(jpegs) == 0
+    assert workers(jpegs, decode_in_worker=True) == 2
+    assert workers([Path(p).read_bytes() for p in paths]) == 2  # PNGs: decoded on reading
+    many = jpegs * (readers.IN_PROCESS_JPEGS // len(jpegs) + 1)
+    assert len(many) > readers.IN_PROCESS_JPEGS and workers(many) == 2
+    model, encoder = _model(), LabelEncoder.fit(["red", "blue", "green"])
+    here = predict(model, encoder, PRE, jpegs, ImageRoots.of(), setup=setup,  # type: ignore[arg-type]
+                   batch_size=4)
+    forked = predict(model, encoder, PRE, jpegs, ImageRoots.of(), batch_size=4,  # type: ignore[arg-type]
+                     setup=DeviceSetup.choose("cpu", num_workers=2, decode="workers"))
+    assert [p.label for p in here] == [p.label for p in forked]
+    assert all(abs((a.probability or 0) - (b.probability or 0)) < 1e-4
+               for a, b in zip(here, forked, strict=True))
 
 
 def test_two_calls_at_once_use_two_loaders(images: tuple[Path, list[str]]) -> None:
