@@ -213,6 +213,26 @@ def test_a_short_last_batch_runs_at_a_power_of_two_with_the_same_answers(
         assert abs(a.probability - b.probability) < 1e-2
 
 
+def test_jpeg_bytes_read_in_process_predict_as_their_files_do(tmp_path: Path) -> None:
+    # A call of few JPEG-bytes rows reads them in its own process (ml.readers
+    # .IN_PROCESS_JPEGS), the same files by path through the shared readers: same answers.
+    paths = []
+    for i, data in enumerate(_jpegs(20)):
+        path = tmp_path / f"{i}.jpg"
+        path.write_bytes(data)
+        paths.append(str(path))
+    model = get_model("ConvNeXt_Tiny", 2, use_pretrained=False).model.cuda()
+    encoder, pre = LabelEncoder.fit(("a", "b")), Preprocessing(input_size=64)
+    setup = DeviceSetup.choose("cuda", num_workers=2)
+    by_path = predict(model, encoder, pre, paths, ImageRoots.of(tmp_path), setup=setup,
+                      batch_size=8)
+    by_bytes = predict(model, encoder, pre, [Path(p).read_bytes() for p in paths],
+                       ImageRoots.of(), setup=setup, batch_size=8)
+    assert [p.label for p in by_bytes] == [p.label for p in by_path]
+    assert all(abs((a.probability or 0) - (b.probability or 0)) < 1e-3
+               for a, b in zip(by_bytes, by_path, strict=True))
+
+
 def test_shared_readers_feed_the_gpu_from_pinned_batches(tmp_path: Path) -> None:
     # predict's readers (ml.readers) on a GPU: pinned batches, the same workers call after
     # call, the same answers as a loader of freshly forked workers.
