@@ -174,6 +174,19 @@ def matching_bracket(tokens: Sequence[Token], i: int) -> int:
     return len(tokens)
 
 
+def opening_bracket(tokens: Sequence[Token], i: int) -> int:
+    """Index of the bracket opening the one at ``tokens[i]`` (-1 if none does)."""
+    depth = 0
+    for j in range(i, -1, -1):
+        if tokens[j].kind is Tok.OP and tokens[j].text in ")]":
+            depth += 1
+        elif tokens[j].kind is Tok.OP and tokens[j].text in "([":
+            depth -= 1
+            if depth == 0:
+                return j
+    return -1
+
+
 def spliced(sql: str, edits: Iterable[tuple[int, int, str]]) -> str:
     """``sql`` with each ``(start, end, text)`` range replaced by its text (ranges in order,
     not overlapping)."""
