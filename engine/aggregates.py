@@ -30,7 +30,7 @@ from collections.abc import Callable, Sequence
 
 from engine import catalog, pgfunctions
 from engine.arithmetic import integer_literal_type
-from engine.lexer import Tok, Token, matching_bracket, opening_bracket, spliced, tokenize
+from engine.lexer import Tok, Token, matching_bracket, spliced, tokenize
 from engine.literals import ColumnTypes, Scope, column_ref
 from engine.statements import name_end
 
@@ -353,7 +353,7 @@ def _factor_start(tokens: Sequence[Token], last: int) -> int | None:
     if last < 0:
         return None
     if tokens[last].kind is Tok.OP and tokens[last].text == ")":
-        k = opening_bracket(tokens, last)
+        k = matching_bracket(tokens, last)
         return k - 1 if k >= 1 and tokens[k - 1].kind is Tok.WORD else None
     if tokens[last].kind is Tok.NUMBER:
         return last

@@ -162,29 +162,19 @@ def tokenize(sql: str) -> tuple[Token, ...]:
 
 
 def matching_bracket(tokens: Sequence[Token], i: int) -> int:
-    """Index of the bracket closing the one at ``tokens[i]`` (len(tokens) if none does)."""
+    """Index of the bracket closing the one at ``tokens[i]`` (len(tokens) if none does), or,
+    when ``tokens[i]`` closes one, of the bracket opening it (-1 if none does)."""
+    backwards = tokens[i].kind is Tok.OP and tokens[i].text in ")]"
+    inner, outer = (")]", "([") if backwards else ("([", ")]")
     depth = 0
-    for j in range(i, len(tokens)):
-        if tokens[j].kind is Tok.OP and tokens[j].text in "([":
+    for j in range(i, -1, -1) if backwards else range(i, len(tokens)):
+        if tokens[j].kind is Tok.OP and tokens[j].text in inner:
             depth += 1
-        elif tokens[j].kind is Tok.OP and tokens[j].text in ")]":
+        elif tokens[j].kind is Tok.OP and tokens[j].text in outer:
             depth -= 1
             if depth == 0:
                 return j
-    return len(tokens)
-
-
-def opening_bracket(tokens: Sequence[Token], i: int) -> int:
-    """Index of the bracket opening the one at ``tokens[i]`` (-1 if none does)."""
-    depth = 0
-    for j in range(i, -1, -1):
-        if tokens[j].kind is Tok.OP and tokens[j].text in ")]":
-            depth += 1
-        elif tokens[j].kind is Tok.OP and tokens[j].text in "([":
-            depth -= 1
-            if depth == 0:
-                return j
-    return -1
+    return -1 if backwards else len(tokens)
 
 
 def spliced(sql: str, edits: Iterable[tuple[int, int, str]]) -> str:
