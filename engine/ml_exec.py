@@ -405,14 +405,18 @@ class MLService:
                        tuple(str(r) for r in self.roots.roots), train_options, init_dir)
         job_id = self._new_job("train", name, session.user)
 
+        def done(outcome: TrainOutcome | PredictOutcome) -> None:
+            assert isinstance(outcome, TrainOutcome)
+            self._training_done(name, outcome, image_col, label_col)
+
         def run() -> TrainOutcome:
             try:
-                outcome = self._run_job(session, job, job_id, background=bool(opts.get("async")))
+                outcome = self._run_job(session, job, job_id, background=bool(opts.get("async")),
+                                        on_success=done)
             except BaseException as exc:
                 self._training_failed(name, existing, exc)
                 raise
             assert isinstance(outcome, TrainOutcome)
-            self._training_done(name, outcome, image_col, label_col)
             return outcome
 
         if opts.get("async"):
@@ -686,12 +690,16 @@ class MLService:
         return int(row[0][0])
 
     def _run_job(self, session: Session, job: TrainJob | PredictJob, job_id: int,
-                 background: bool = False) -> TrainOutcome | PredictOutcome:
+                 background: bool = False,
+                 on_success: Callable[[TrainOutcome | PredictOutcome], None] | None = None,
+                 ) -> TrainOutcome | PredictOutcome:
         """Run ``job`` on a worker, keeping its row in the jobs table current.
 
         Progress goes to the client as NOTICEs (not for a background job, whose client may be
         gone) and into the row; the job stops when the session is cancelled (CancelRequest)
-        or ``CANCEL JOB`` / ``DELETE MODEL`` sets its flag.
+        or ``CANCEL JOB`` / ``DELETE MODEL`` sets its flag. ``on_success`` records the
+        outcome (the model's row) before the job is marked succeeded, so that a client that
+        sees the job done finds its model ready.
         """
         cancel = threading.Event()
         with self._lock:
@@ -721,6 +729,8 @@ class MLService:
 
         try:
             outcome = self.pool.run(job, relay, cancelled, on_start=started)
+            if on_success is not None:
+                on_success(outcome)
         except MLError as exc:
             state = "cancelled" if exc.sqlstate == "57014" else "failed"
             message = "canceling statement due to user request" if state == "cancelled" \
