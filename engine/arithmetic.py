@@ -52,6 +52,9 @@ from engine.statements import is_create_as
 NUMERIC = "DECIMAL(38,10)"
 NUMERIC_PRECISION, NUMERIC_SCALE = 38, 10
 UNCONSTRAINED_DECIMAL = r"DECIMAL\(38,[1-3][0-9]\)"  # the DuckDB types written so (regex)
+# What their text loses (regex): its trailing fraction zeros, and the point when nothing is
+# left after it. Every such text has a point and all its scale's digits (1.5000000000).
+TRAILING_ZEROS = r"\.?0+$"
 
 
 def unconstrained(precision: int, scale: int) -> bool:

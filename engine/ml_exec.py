@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import shutil
 import threading
 import time
@@ -34,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 import pyarrow as pa
 
-from engine.arithmetic import unconstrained
+from engine.arithmetic import TRAILING_ZEROS, unconstrained
 from engine.errors import SqlError, SqlState, UdfError
 from engine.layout import FILES_DIR, MODELS_DIR
 from engine.results import Column
@@ -878,8 +879,7 @@ def _label_values(column: pa.ChunkedArray) -> list[object]:
 
 def _plain_number(value: Decimal) -> str:
     """A decimal's digits without trailing fraction zeros (never in exponent form)."""
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return re.sub(TRAILING_ZEROS, "", format(value, "f"))
 
 
 def _image_refs(values: list[object]) -> tuple[list[str | bytes], list[int]]:

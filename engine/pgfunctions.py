@@ -29,7 +29,7 @@ import sqlglot
 from sqlglot import exp
 
 from engine import catalog, pgformat, pgnumber
-from engine.arithmetic import UNCONSTRAINED_DECIMAL
+from engine.arithmetic import TRAILING_ZEROS, UNCONSTRAINED_DECIMAL
 from engine.errors import SqlError, SqlState
 
 # PostgreSQL functions written as DuckDB expressions of their arguments ($1, $2 …), where no
@@ -179,8 +179,7 @@ def _text_macros(schema: str) -> list[str]:
     # numeric without a precision: its digits without trailing fraction zeros, as the wire
     # writes it (server/types.py)
     numeric = (f"WHEN regexp_full_match(typeof(x), '{UNCONSTRAINED_DECIMAL}') "
-               "THEN regexp_replace(regexp_replace(CAST(x AS VARCHAR), "
-               "'(\\.\\d*?)0+$', '\\1'), '\\.$', '')")
+               f"THEN regexp_replace(CAST(x AS VARCHAR), '{TRAILING_ZEROS}', '')")
     return [
         f"CREATE MACRO {schema}.{TEXT_OF}(x) AS CASE {floats} {numeric} "
         "ELSE CAST(x AS VARCHAR) END",
@@ -304,7 +303,12 @@ def _float_texts(values: pa.Array | pa.ChunkedArray) -> pa.Array:
 
 
 def text_of(node: exp.Expr, macro: str = TEXT_OF) -> exp.Expr:
-    """``macro(node)``, one of the text macros above (made in the catalog's database)."""
+    """``macro(node)``, one of the text macros above."""
+    return macro_call(node, macro)
+
+
+def macro_call(node: exp.Expr, macro: str) -> exp.Expr:
+    """``macro(node)``, one of the macros made in the catalog's database (``register``)."""
     return exp.Dot.build([exp.to_identifier(catalog.CATALOG), exp.to_identifier("main"),
                           exp.Anonymous(this=macro, expressions=[node])])
 
@@ -317,7 +321,7 @@ _JUSTIFIED: dict[type[exp.Expr], str] = {
 def justify(node: exp.Expr, ctx: object) -> exp.Expr:
     """``justify_hours`` / ``justify_days`` / ``justify_interval``, which DuckDB lacks: the
     macros above."""
-    return text_of(node.this, JUSTIFY[_JUSTIFIED[type(node)]])
+    return macro_call(node.this, JUSTIFY[_JUSTIFIED[type(node)]])
 
 
 def _clock_timestamp() -> datetime.datetime:

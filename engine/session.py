@@ -699,7 +699,7 @@ class Session:
             duck = dataclasses.replace(duck, text=spans, changed=True)
         for rewrite in (with_interval_division, with_time_differences, with_numeric_division):
             rewritten = self._rewritten(rewrite, duck.text)
-            if rewritten is not None:  # interval / n, time - time (engine.aggregates)
+            if rewritten is not None:  # interval / n, time - time, numeric / numeric
                 duck = dataclasses.replace(duck, text=rewritten, changed=True)
         typed = with_integer_types(duck.text)
         if typed is not None:  # smallint * 2, length(s): integers (engine.arithmetic)

@@ -56,7 +56,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from engine.arithmetic import NUMERIC, unconstrained
+from engine.arithmetic import NUMERIC, TRAILING_ZEROS, unconstrained
 from engine.errors import SqlError, SqlState
 from engine.literals import bytea_from_text
 from server.codec import encode_data_row
@@ -1120,8 +1120,8 @@ def _text_decimal(arr: Any, d: _Duck) -> _Values:
         texts = _replace_where(
             texts, bad, [format(v, "f") if v != 0 else zero for v in values]
         )
-    if _unconstrained(d):  # every text has a point and all its scale's digits: 1.5000000000
-        texts = pc.replace_substring_regex(texts, r"\.?0+$", "")
+    if _unconstrained(d):
+        texts = pc.replace_substring_regex(texts, TRAILING_ZEROS, "")
     return texts
 
 
