@@ -21,9 +21,12 @@ iteration (a concurrent call gets a loader of its own; one idle loader per kind 
 loader whose iteration failed (a worker died, a worker raised) is shut down, never reused,
 and one whose workers have died since is replaced when it is next checked out.
 
-Only rows given by file path use it: a row's bytes (bytea) would be pickled through a pipe
-with its task, where a forked worker inherits them for free. A call of few rows given as JPEG
-bytes, with decoding on the device, reads them in its own process (``IN_PROCESS_JPEGS``).
+Rows given by file path or as bytes (bytea) use it. A row's bytes travel to a worker pickled
+with its task (a forked worker would inherit them for free), which costs far less than forking:
+4,096 44 KiB JPEGs read from a 3 GB process by 8 workers on a 2-core VM took 0.69-0.71 s
+through the shared readers, 1.54-1.60 s with fresh workers (bench/loader_start.py --bytes
+--photos --read-only). A call of few rows given as JPEG bytes, with decoding on the device,
+reads them in its own process (``IN_PROCESS_JPEGS``): nothing to start, nothing to send.
 """
 
 from __future__ import annotations
@@ -42,15 +45,18 @@ Collate = Callable[[list[Any]], Any]
 Task = tuple[ImageRows, ImageRef, int, int]  # (reader, ref, row, label)
 
 
-def by_path(refs: Sequence[ImageRef]) -> bool:
-    """Whether every row is given by a file path (not bytes): what reader processes take."""
-    return all(isinstance(ref, str | os.PathLike) for ref in refs)
+def sendable(refs: Sequence[ImageRef]) -> bool:
+    """Whether every row can be sent to a reader process with its task: a file path or bytes
+    (a memoryview, which pickle refuses, cannot)."""
+    return all(isinstance(ref, str | bytes | bytearray | os.PathLike) for ref in refs)
 
 
-# Rows given as JPEG bytes that a call reads in its own process rather than in forked
-# workers: reading one is parsing its header (~55 µs on a 2-core VM), so 1,024 take ~60 ms,
-# where forking 8 workers took 0.33 s from a small process and 0.95 s from a 3 GB one
-# (bench/loader_start.py --bytes).
+# Rows given as JPEG bytes that a call reads in its own process rather than in the shared
+# readers: reading one is parsing its header (~50 µs on a 2-core VM), so 1,024 take ~50 ms
+# (whole call 140-145 ms; shared readers 172-267 ms, fresh workers 0.94-1.17 s; from a 3 GB
+# process, bench/loader_start.py --bytes --photos --read-only --images 1024 --batch-size 256).
+# The reading holds up the thread that feeds the GPU, where the readers' work runs beside it,
+# so the cap stays low until a GPU run says otherwise.
 IN_PROCESS_JPEGS = 1024
 _JPEG_START = b"\xff\xd8"
 

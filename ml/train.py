@@ -51,7 +51,7 @@ from ml.device_decode import (
 from ml.distributed import Group, launched, shard
 from ml.errors import Cancelled, InvalidOptionError, TrainingDivergedError
 from ml.models import get_model, get_spec
-from ml.readers import IN_PROCESS_JPEGS, SharedBatches, by_path, jpeg_bytes
+from ml.readers import IN_PROCESS_JPEGS, SharedBatches, jpeg_bytes, sendable
 from ml.readers import start as start_readers
 
 
@@ -319,19 +319,20 @@ class DeviceSetup:
     def loader(self, dataset: ImageDataset | EncodedDataset, batch_size: int, *,
                shuffle: bool, seed: int = 0, drop_last: bool = False,
                reuse_workers: bool = False) -> DataLoader[Any] | SharedBatches:
-        """Batches of ``dataset``; with ``reuse_workers`` (and workers, rows in order, given by
-        path), read by this process's shared reader processes instead of freshly forked ones
-        (``ml.readers``: what a ``predict`` call saves)."""
+        """Batches of ``dataset``; with ``reuse_workers`` (and workers, rows in order), read by
+        this process's shared reader processes instead of freshly forked ones (``ml.readers``:
+        what a ``predict`` call saves), or, for a few JPEGs given as bytes and decoded on the
+        device, in this process."""
         collate_fn = self._collate(encoded=isinstance(dataset, EncodedDataset))
-        if (reuse_workers and self.num_workers > 0 and not shuffle and not drop_last
-                and by_path(dataset.refs)):
-            return SharedBatches(dataset, batch_size, collate_fn, self.num_workers,
-                                 self.pin_memory, LOADER_START)
         workers = self.num_workers
         if (reuse_workers and isinstance(dataset, EncodedDataset)
                 and not dataset.decode_in_worker and len(dataset) <= IN_PROCESS_JPEGS
                 and jpeg_bytes(dataset.refs)):
-            workers = 0  # a few JPEGs' headers: quicker read here than forked workers start
+            workers = 0  # a few JPEGs' headers: quicker read here than sent to the workers
+        elif (reuse_workers and workers > 0 and not shuffle and not drop_last
+                and sendable(dataset.refs)):
+            return SharedBatches(dataset, batch_size, collate_fn, workers, self.pin_memory,
+                                 LOADER_START)
         generator = torch.Generator()
         generator.manual_seed(seed)
         return DataLoader(dataset, batch_size=batch_size, shuffle=shuffle,  # type: ignore[arg-type]

@@ -144,13 +144,18 @@ def test_failures_keep_their_rows_and_roots_still_hold(tmp_path: Path,
                 setup=setup)
 
 
-def test_bytes_rows_and_shuffled_loaders_keep_their_own_workers(
+def test_bytes_rows_go_to_the_shared_readers_shuffled_loaders_do_not(
         images: tuple[Path, list[str]]) -> None:
     root, paths = images
     setup = _setup("device", 1)
-    data = [Path(p).read_bytes() for p in paths[:3]]
+    data = [Path(p).read_bytes() for p in paths[:3]]  # PNGs: decoded on reading
     by_bytes = EncodedDataset(data, None, ImageRoots.of(), "RGB")  # type: ignore[arg-type]
-    assert not isinstance(setup.loader(by_bytes, 2, shuffle=False, reuse_workers=True),
+    assert isinstance(setup.loader(by_bytes, 2, shuffle=False, reuse_workers=True),
+                      SharedBatches)
+    views = EncodedDataset([memoryview(d) for d in data], None,  # type: ignore[misc]
+                           ImageRoots.of(), "RGB")
+    assert not readers.sendable(views.refs)  # pickle refuses a memoryview: fresh workers
+    assert not isinstance(setup.loader(views, 2, shuffle=False, reuse_workers=True),
                           SharedBatches)
     by_path = EncodedDataset(paths, None, ImageRoots.of(root), "RGB")  # type: ignore[arg-type]
     assert not isinstance(setup.loader(by_path, 2, shuffle=True, reuse_workers=True),
@@ -158,6 +163,27 @@ def test_bytes_rows_and_shuffled_loaders_keep_their_own_workers(
     assert not isinstance(setup.loader(by_path, 2, shuffle=False), SharedBatches)
     assert isinstance(setup.loader(by_path, 2, shuffle=False, reuse_workers=True),
                       SharedBatches)
+
+
+@pytest.mark.parametrize("decode", ["device", "workers", "pil"])
+def test_bytes_rows_predict_through_the_shared_readers_as_their_files_do(
+        images: tuple[Path, list[str]], decode: str) -> None:
+    root, paths = images
+    model, encoder = _model(), LabelEncoder.fit(["red", "blue", "green"])
+    setup = _setup(decode, 2)
+    by_path = predict(model, encoder, PRE, paths, ImageRoots.of(root), batch_size=4,
+                      setup=setup)
+    pids = readers.worker_pids()
+    data = [Path(p).read_bytes() for p in paths]
+    data[3] = b"not an image"
+    by_bytes = predict(model, encoder, PRE, data, ImageRoots.of(), batch_size=4,  # type: ignore[arg-type]
+                       setup=setup)
+    assert readers.worker_pids() == pids  # the same processes read both calls
+    assert by_bytes[3].label is None and by_bytes[3].error
+    del by_bytes[3], by_path[3]
+    assert [(p.row, p.label) for p in by_bytes] == [(p.row, p.label) for p in by_path]
+    assert [p.probability for p in by_bytes] == pytest.approx(
+        [p.probability for p in by_path], abs=1e-5)
 
 
 def _jpegs(paths: list[str]) -> list[bytes]:
@@ -171,25 +197,27 @@ def _jpegs(paths: list[str]) -> list[bytes]:
 
 def test_a_few_jpeg_bytes_are_read_in_the_calls_own_process(
         images: tuple[Path, list[str]]) -> None:
-    """Up to IN_PROCESS_JPEGS rows of JPEG bytes (device decoding) are read without forking
-    workers, with the same predictions; more rows, another format, or decoding in the
-    workers keep the workers."""
+    """Up to IN_PROCESS_JPEGS rows of JPEG bytes (device decoding) are read in the call's own
+    process, with the same predictions; more rows, another format, or decoding in the
+    workers go to the shared readers."""
     _, paths = images
     setup = _setup("device", 2)
     jpegs = _jpegs(paths)
 
-    def workers(data: list[bytes], decode_in_worker: bool = False) -> int:
+    def read_by(data: list[bytes], decode_in_worker: bool = False) -> str:
         dataset = EncodedDataset(data, None, ImageRoots.of(), "RGB",  # type: ignore[arg-type]
                                  decode_in_worker=decode_in_worker)
         loader = setup.loader(dataset, 4, shuffle=False, reuse_workers=True)
-        assert isinstance(loader, torch.utils.data.DataLoader)
-        return loader.num_workers
+        if isinstance(loader, SharedBatches):
+            return "shared readers"
+        assert loader.num_workers == 0
+        return "this process"
 
-    assert workers(jpegs) == 0
-    assert workers(jpegs, decode_in_worker=True) == 2
-    assert workers([Path(p).read_bytes() for p in paths]) == 2  # PNGs: decoded on reading
+    assert read_by(jpegs) == "this process"
+    assert read_by(jpegs, decode_in_worker=True) == "shared readers"
+    assert read_by([Path(p).read_bytes() for p in paths]) == "shared readers"  # PNGs
     many = jpegs * (readers.IN_PROCESS_JPEGS // len(jpegs) + 1)
-    assert len(many) > readers.IN_PROCESS_JPEGS and workers(many) == 2
+    assert len(many) > readers.IN_PROCESS_JPEGS and read_by(many) == "shared readers"
     model, encoder = _model(), LabelEncoder.fit(["red", "blue", "green"])
     here = predict(model, encoder, PRE, jpegs, ImageRoots.of(), setup=setup,  # type: ignore[arg-type]
                    batch_size=4)
