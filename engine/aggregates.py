@@ -17,10 +17,11 @@ precision (:func:`with_double_percentiles`), ``sum`` / ``avg`` of intervals add 
 (:func:`with_interval_division`) and ``time - time`` is an interval
 (:func:`with_time_differences`).
 
-The argument's type is found as :mod:`engine.literals` finds a compared column's: lexically,
-a bare or qualified column among the tables the statement names. Only a statement with one
-``SELECT`` is read (a subquery or CTE could rename a column over another type); anything else
-keeps DuckDB's type.
+The argument's type is found lexically, as :mod:`engine.literals` finds a compared column's: a
+bare or qualified column among the tables named in the ``FROM`` list of the ``SELECT`` it
+belongs to (``Scopes``: a subquery's, a CTE's, a union member's own). A column that comes from
+a subquery or a CTE there, or from an enclosing query, is not known, and what reads it keeps
+DuckDB's type.
 """
 
 from __future__ import annotations
@@ -31,31 +32,30 @@ from collections.abc import Callable, Sequence
 from engine import catalog, pgfunctions
 from engine.arithmetic import integer_literal_type
 from engine.lexer import Tok, Token, matching_bracket, spliced, tokenize
-from engine.literals import ColumnTypes, Scope, column_ref
+from engine.literals import ColumnTypes, Scope, Scopes, column_ref
 from engine.statements import name_end
 
 # DuckDB types of the columns whose sum PostgreSQL types bigint (int2 and int4 there).
 _SUMMED_TO_BIGINT = frozenset({"SMALLINT", "INTEGER"})
 _INTEGERS = frozenset({"SMALLINT", "INTEGER", "BIGINT"})  # averaged to a numeric
-_SELECT = re.compile(r"\s*select\b", re.IGNORECASE)  # only queries are read …
+_QUERY = re.compile(r"\s*(?:select|with)\b|\s*\(", re.IGNORECASE)  # only queries are read …
 _LONGEST = 65_536  # … of a length worth tokenizing (not a bulk statement's megabytes)
 
 
 def _query_tokens(sql: str, *words: str) -> tuple[Token, ...] | None:
-    """The tokens of ``sql`` when it is a query with one ``SELECT`` that holds one of
-    ``words`` (lower case); None otherwise. The cheap refusals come first: every statement
-    passes here."""
-    if len(sql) > _LONGEST or _SELECT.match(sql) is None:
+    """The tokens of ``sql`` when it is a query (``SELECT``, ``WITH``, or in brackets) that
+    holds one of ``words`` (lower case); None otherwise. The cheap refusals come first: every
+    statement passes here."""
+    if len(sql) > _LONGEST or _QUERY.match(sql) is None:
         return None
     lowered = sql.lower()
     if words and not any(word in lowered for word in words):
         return None
-    tokens = tokenize(sql)
-    return tokens if sum(t.upper == "SELECT" for t in tokens) == 1 else None
+    return tokenize(sql)
 
 
 def with_integer_sums(sql: str, column_types: ColumnTypes) -> str | None:
-    """``sql`` (a ``SELECT``) with each ``sum([DISTINCT] col) [FILTER (…)] [OVER …]`` of a
+    """``sql`` (a query) with each ``sum([DISTINCT] col) [FILTER (…)] [OVER …]`` of a
     smallint or integer column cast to BIGINT; None when there is none."""
     def bigint(tokens: Sequence[Token], start: int, stop: int, scope: Scope) -> str | None:
         return "BIGINT" if _integer_expression(tokens, start, stop, scope) else None
@@ -80,7 +80,7 @@ _NUMERIC_STATISTICS = frozenset({"AVG", "STDDEV", "STDDEV_SAMP", "STDDEV_POP", "
 
 
 def with_numeric_averages(sql: str, column_types: ColumnTypes) -> str | None:
-    """``sql`` (a ``SELECT``) with each ``avg([DISTINCT] x) [FILTER (…)] [OVER …]`` (and
+    """``sql`` (a query) with each ``avg([DISTINCT] x) [FILTER (…)] [OVER …]`` (and
     ``stddev`` / ``variance`` and their ``_samp`` / ``_pop`` forms) of an integer expression
     (integer columns and literals with ``+ - *``) or a numeric column cast to a numeric, as
     PostgreSQL types it; None when there is none."""
@@ -97,14 +97,14 @@ def with_numeric_averages(sql: str, column_types: ColumnTypes) -> str | None:
 
 
 def with_double_percentiles(sql: str, column_types: ColumnTypes) -> str | None:
-    """``sql`` (a ``SELECT``) with the numeric column of each ``percentile_cont(f) WITHIN
+    """``sql`` (a query) with the numeric column of each ``percentile_cont(f) WITHIN
     GROUP (ORDER BY col)`` cast to double precision, as PostgreSQL computes it; None when
     there is none. DuckDB's interpolates in the column's DECIMAL: the median of 1.50 and 2.25
     was 1.87 (PostgreSQL: the float 1.875)."""
     tokens = _query_tokens(sql, "percentile_cont")
     if tokens is None:
         return None
-    scope = Scope(sql, tokens, column_types)
+    scopes = Scopes(sql, column_types)
     edits = []
     for i, tok in enumerate(tokens):
         if tok.upper != "PERCENTILE_CONT" or not _is_call(tokens, i):
@@ -116,7 +116,7 @@ def with_double_percentiles(sql: str, column_types: ColumnTypes) -> str | None:
         column = column_ref(tokens, close + 6)
         group_close = matching_bracket(tokens, close + 3)
         if column is None or group_close >= len(tokens) \
-                or not scope.column_type(column[0]).startswith("DECIMAL") \
+                or not scopes.at(i).column_type(column[0]).startswith("DECIMAL") \
                 or any(t.upper not in _ORDER_WORDS for t in tokens[column[1]:group_close]):
             continue
         edits += [(tokens[close + 6].start, tokens[close + 6].start, "CAST("),
@@ -130,14 +130,14 @@ Typing = Callable[[Sequence[Token], int, int, Scope], "str | None"]  # argument 
 
 def _cast_calls(sql: str, column_types: ColumnTypes, functions: frozenset[str], typing: Typing,
                 through: str | None = None) -> str | None:
-    """``sql`` (a ``SELECT``) with each call of one of the aggregate ``functions`` (upper
+    """``sql`` (a query) with each call of one of the aggregate ``functions`` (upper
     case; with its ``FILTER`` and ``OVER``) whose argument ``typing`` gives a type cast to
     that type (by way of the type ``through``, when given); None when there is none."""
     before, after = ("CAST(CAST(", f" AS {through}) AS ") if through else ("CAST(", " AS ")
     tokens = _query_tokens(sql, *(name.lower() for name in functions))
     if tokens is None:
         return None
-    scope: Scope | None = None
+    scopes: Scopes | None = None
     edits = []
     for i, tok in enumerate(tokens):
         if tok.upper not in functions or not _is_call(tokens, i):
@@ -146,8 +146,8 @@ def _cast_calls(sql: str, column_types: ColumnTypes, functions: frozenset[str], 
         close = matching_bracket(tokens, i + 1)
         if j >= close or close >= len(tokens):
             continue
-        scope = scope or Scope(sql, tokens, column_types)
-        target = typing(tokens, j, close, scope)
+        scopes = scopes or Scopes(sql, column_types)
+        target = typing(tokens, j, close, scopes.at(i))
         end = _call_end(tokens, close)
         if target is None or end >= len(tokens):
             continue
@@ -166,14 +166,14 @@ _MACROS = f"{catalog.CATALOG}.main"
 
 
 def with_interval_aggregates(sql: str, column_types: ColumnTypes) -> str | None:
-    """``sql`` (a ``SELECT``) with each ``sum(x)`` / ``avg(x)`` [``FILTER (…)``] [``OVER …``]
+    """``sql`` (a query) with each ``sum(x)`` / ``avg(x)`` [``FILTER (…)``] [``OVER …``]
     of an interval — an interval column, or the difference of two timestamp columns
     (``sum(finished - started)``) — written with per-field sums, as PostgreSQL adds intervals;
     None when there is none. (DuckDB has no sum or avg of an interval: 42883 before.)"""
     tokens = _query_tokens(sql, "sum", "avg")
     if tokens is None:
         return None
-    scope: Scope | None = None
+    scopes: Scopes | None = None
     edits: list[tuple[int, int, str]] = []
     for i, tok in enumerate(tokens):
         macro = _INTERVAL_AGGREGATES.get(tok.upper)
@@ -183,8 +183,8 @@ def with_interval_aggregates(sql: str, column_types: ColumnTypes) -> str | None:
         if start >= close or close >= len(tokens) or tokens[start].upper == "DISTINCT":
             continue
         start += tokens[start].upper == "ALL"  # sum(ALL x) is sum(x)
-        scope = scope or Scope(sql, tokens, column_types)
-        if not _interval_expression(tokens, start, close, scope):
+        scopes = scopes or Scopes(sql, column_types)
+        if not _interval_expression(tokens, start, close, scopes.at(i)):
             continue
         end = _call_end(tokens, close)
         if end >= len(tokens):
@@ -207,7 +207,7 @@ _INTERVAL_KINDS = frozenset({"INTERVAL", "TIME"}) | _TIMESTAMPS
 
 
 def with_interval_division(sql: str, column_types: ColumnTypes) -> str | None:
-    """``sql`` (a ``SELECT``) with each ``x / n`` of an interval ``x`` — an interval literal
+    """``sql`` (a query) with each ``x / n`` of an interval ``x`` — an interval literal
     or cast, an interval column, ``(a - b)`` of two timestamp columns, a sum or avg of
     intervals as :func:`with_interval_aggregates` writes them — divided as PostgreSQL's
     interval_div (``pgfunctions.INTERVAL_DIV``); None when there is none. (The database's
@@ -222,7 +222,7 @@ def with_interval_division(sql: str, column_types: ColumnTypes) -> str | None:
 
 
 def with_time_differences(sql: str, column_types: ColumnTypes) -> str | None:
-    """``sql`` (a ``SELECT``) with each ``a - b`` of two times of day — ``time`` columns,
+    """``sql`` (a query) with each ``a - b`` of two times of day — ``time`` columns,
     ``time '…'`` literals, casts to ``time`` — written as the interval between them
     (``pgfunctions.TIME_MINUS``), as PostgreSQL's ``time - time``; None when there is none.
     (DuckDB has no ``-`` of two times: 42883 before.)"""
@@ -248,11 +248,11 @@ def _with_operation(sql: str, column_types: ColumnTypes, operator: str, left: Op
         tokens = _query_tokens(sql)
         if tokens is None:
             return written
-        scope = Scope(sql, tokens, column_types)
+        scopes = Scopes(sql, column_types)
         lowered = sql.lower()
-        if not any(word in lowered for word in words) and not scope.column_kinds() & kinds:
+        if not any(word in lowered for word in words) and not scopes.column_kinds() & kinds:
             return written
-        found = _operation(sql, tokens, scope, operator, left, right)
+        found = _operation(sql, tokens, scopes, operator, left, right)
         if found is None:
             return written
         start, end, x, y = found
@@ -260,13 +260,14 @@ def _with_operation(sql: str, column_types: ColumnTypes, operator: str, left: Op
     return written
 
 
-def _operation(sql: str, tokens: Sequence[Token], scope: Scope, operator: str, left: Operand,
-               right: Operand) -> tuple[int, int, str, str] | None:
+def _operation(sql: str, tokens: Sequence[Token], scopes: Scopes, operator: str,
+               left: Operand, right: Operand) -> tuple[int, int, str, str] | None:
     """The first ``x <operator> y`` of such operands: (start, end, x's text, y's text)."""
     for i, tok in enumerate(tokens):
         if (tok.kind is Tok.OP and tok.text not in "(+-") \
                 or (i > 0 and tokens[i - 1].kind is Tok.OP and tokens[i - 1].text in ".:"):
             continue  # no operand starts there, or inside a qualified name or a ::type
+        scope = scopes.at(i)
         left_end = left(tokens, i, scope)
         if left_end is None or left_end + 1 >= len(tokens) \
                 or tokens[left_end].kind is not Tok.OP or tokens[left_end].text != operator:
@@ -281,7 +282,7 @@ def _operation(sql: str, tokens: Sequence[Token], scope: Scope, operator: str, l
 
 
 def with_numeric_division(sql: str, column_types: ColumnTypes) -> str | None:
-    """``sql`` (a ``SELECT``) with each ``a / b`` of numerics cast to a numeric (``AVERAGE``,
+    """``sql`` (a query) with each ``a / b`` of numerics cast to a numeric (``AVERAGE``,
     through the double's shortest text as the averages are), as PostgreSQL types it; None
     when there is none. DuckDB divides decimals into a double (psycopg: a float, where
     PostgreSQL gives a Decimal).
@@ -296,7 +297,7 @@ def with_numeric_division(sql: str, column_types: ColumnTypes) -> str | None:
     tokens = _query_tokens(sql, "/")
     if tokens is None:
         return None
-    scope = Scope(sql, tokens, column_types)
+    scopes = Scopes(sql, column_types)
     edits: list[tuple[int, int, str]] = []
     for i in range(len(tokens) - 1, -1, -1):  # the last / of a chain first: it takes it all
         tok = tokens[i]
@@ -313,6 +314,7 @@ def with_numeric_division(sql: str, column_types: ColumnTypes) -> str | None:
         if right > len(tokens) or (right < len(tokens) and (
                 tokens[right].text in _BINDS_AFTER or tokens[right].upper in _CALL_TAILS)):
             continue
+        scope = scopes.at(i)
         kinds = {_numeric_kind(tokens, a, b, scope) for a, b in [*factors, (i + 1, call_stop)]}
         if kinds not in ({"decimal"}, {"decimal", "integer"}):
             continue

@@ -25,11 +25,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 
 from engine import pgdatetime
 from engine.arithmetic import FRACTIONAL
 from engine.errors import SqlError, SqlState
-from engine.lexer import Tok, Token, spliced, tokenize
+from engine.lexer import Tok, Token, matching_bracket, spliced, tokenize
 from engine.statements import literal_value, name_end
 
 _OCTAL = re.compile(r"[0-3][0-7][0-7]")
@@ -227,9 +229,9 @@ def with_column_literals(sql: str, column_types: ColumnTypes) -> str | None:
             _edit(edits, tok, types.get(column.lower(), ""))
     compared = _compared(tokens)
     if compared:
-        scope = Scope(sql, tokens, column_types)
-        for ref, tok in compared:
-            _edit(edits, tok, scope.column_type(ref))
+        scopes = Scopes(sql, column_types)
+        for ref, i in compared:
+            _edit(edits, tokens[i], scopes.at(i).column_type(ref))
     return spliced(sql, sorted(edits.values())) if edits else None
 
 
@@ -361,10 +363,10 @@ _ENDS_OPERAND = frozenset({
     "LEFT", "RIGHT", "FULL", "CROSS", "ON"})
 
 
-def _compared(tokens: Sequence[Token]) -> list[tuple[_ColumnRef, Token]]:
-    """String literals (:func:`_differs`) compared with a column: ``[q.]col OP '…'``,
+def _compared(tokens: Sequence[Token]) -> list[tuple[_ColumnRef, int]]:
+    """String literals (:func:`_differs`), by position, compared with a column: ``[q.]col OP '…'``,
     ``'…' OP [q.]col``, ``col [NOT] IN ('…', …)``, ``col [NOT] BETWEEN '…' AND '…'``."""
-    found: list[tuple[_ColumnRef, Token]] = []
+    found: list[tuple[_ColumnRef, int]] = []
     for i in range(len(tokens)):
         if not _starts_operand(tokens, i):
             continue
@@ -374,7 +376,7 @@ def _compared(tokens: Sequence[Token]) -> list[tuple[_ColumnRef, Token]]:
             ref = column_ref(tokens, op_end)
             if op_end > i + 1 and ref is not None and _ends_operand(tokens, ref[1]) \
                     and _differs(tok):
-                found.append((ref[0], tok))
+                found.append((ref[0], i))
             continue
         ref = column_ref(tokens, i)
         if ref is None:
@@ -384,15 +386,15 @@ def _compared(tokens: Sequence[Token]) -> list[tuple[_ColumnRef, Token]]:
         if op_end > j:
             if op_end < len(tokens) and _differs(tokens[op_end]) \
                     and _ends_operand(tokens, op_end + 1):
-                found.append((column, tokens[op_end]))
+                found.append((column, op_end))
             continue
         j += j < len(tokens) and tokens[j].upper == "NOT"
         word = tokens[j].upper if j < len(tokens) else ""
         if word == "IN":
-            found += [(column, t) for t in _literal_list(tokens, j + 1)]
+            found += [(column, k) for k in _literal_list(tokens, j + 1)]
         elif word == "BETWEEN" and j + 3 < len(tokens) and tokens[j + 2].upper == "AND" \
                 and _ends_operand(tokens, j + 4):
-            found += [(column, t) for t in (tokens[j + 1], tokens[j + 3]) if _differs(t)]
+            found += [(column, k) for k in (j + 1, j + 3) if _differs(tokens[k])]
     return found
 
 
@@ -434,18 +436,18 @@ def column_ref(tokens: Sequence[Token], i: int) -> tuple[_ColumnRef, int] | None
     return (names[-2] if len(names) > 1 else "", names[-1]), end
 
 
-def _literal_list(tokens: Sequence[Token], i: int) -> list[Token]:
-    """The literals (:func:`_differs`) of ``( v, v, … )`` at ``tokens[i]`` when every value is
-    one token."""
+def _literal_list(tokens: Sequence[Token], i: int) -> list[int]:
+    """The positions of the literals (:func:`_differs`) of ``( v, v, … )`` at ``tokens[i]``
+    when every value is one token."""
     if i >= len(tokens) or tokens[i].kind is not Tok.OP or tokens[i].text != "(":
         return []
-    values: list[Token] = []
+    values: list[int] = []
     j = i + 1
     while j + 1 < len(tokens) and tokens[j].kind in (Tok.STRING, Tok.NUMBER, Tok.WORD):
-        values.append(tokens[j])
+        values.append(j)
         sep = tokens[j + 1]
         if sep.kind is Tok.OP and sep.text == ")":
-            return [t for t in values if _differs(t)]
+            return [k for k in values if _differs(tokens[k])]
         if sep.kind is not Tok.OP or sep.text != ",":
             return []
         j += 2
@@ -461,34 +463,52 @@ _NOT_ALIAS = frozenset({
 
 
 class Scope:
-    """The tables a statement names after ``FROM``, ``JOIN`` and ``UPDATE``, with their
-    aliases, to find a compared column's type."""
+    """The tables one query level names after ``FROM``, ``JOIN`` and ``UPDATE`` (the words at
+    positions ``at``), with their aliases, to find a column's type; :class:`Scopes` makes one
+    for each ``SELECT`` of a statement. A name among ``hidden`` (a CTE's) stands for no table,
+    as a subquery does: their columns are not known here. A column this level does not name
+    is looked up in ``parent`` (the enclosing query: a correlated reference)."""
 
-    def __init__(self, sql: str, tokens: Sequence[Token], column_types: ColumnTypes) -> None:
+    def __init__(self, sql: str, tokens: Sequence[Token], column_types: ColumnTypes,
+                 at: Sequence[int], hidden: frozenset[str] = frozenset(),
+                 parent: Scope | None = None) -> None:
         self._column_types = column_types
         self._lowered: dict[str, dict[str, str]] = {}  # table → its columns, lower-cased
+        self._hidden = hidden
+        self._parent = parent
         self.tables: list[str] = []
-        self.aliases: dict[str, str] = {}
-        for i, tok in enumerate(tokens):
-            if tok.upper in ("FROM", "JOIN", "UPDATE"):
-                self._read_tables(sql, tokens, i + 1)
+        self.aliases: dict[str, str | None] = {}  # None: a subquery's or a CTE's
+        self.complete = True  # every item of the FROM list read (none skipped: unknown names)
+        for i in at:
+            self._read_tables(sql, tokens, i + 1)
 
     def _read_tables(self, sql: str, tokens: Sequence[Token], i: int) -> None:
         while i < len(tokens):
             i += tokens[i].upper == "ONLY"
-            end = name_end(tokens, i)
-            if end == i or tokens[end - 1].kind is Tok.OP:
-                return  # a subquery, a function call, …: nothing known
-            if end < len(tokens) and tokens[end].kind is Tok.OP and tokens[end].text == "(":
-                return
-            table = sql[tokens[i].start:tokens[end - 1].end]
-            self.tables.append(table)
-            self.aliases[_name(tokens[end - 1])] = table
+            table: str | None = None
+            if i < len(tokens) and tokens[i].kind is Tok.OP and tokens[i].text == "(":
+                end = matching_bracket(tokens, i) + 1  # a subquery
+                if end > len(tokens) or end - i < 3 or tokens[i + 1].upper != "SELECT":
+                    self.complete = False
+                    return
+            else:
+                end = name_end(tokens, i)
+                if end == i or tokens[end - 1].kind is Tok.OP or (
+                        end < len(tokens) and tokens[end].kind is Tok.OP
+                        and tokens[end].text == "("):
+                    self.complete = False  # a function's rows, …: names not known
+                    return
+                if end - i > 1 or _name(tokens[i]) not in self._hidden:
+                    table = sql[tokens[i].start:tokens[end - 1].end]
+                    self.tables.append(table)
+                self.aliases[_name(tokens[end - 1])] = table
             i = end + (end < len(tokens) and tokens[end].upper == "AS")
             if i < len(tokens) and tokens[i].kind in (Tok.WORD, Tok.IDENT) \
                     and tokens[i].upper not in _NOT_ALIAS:
                 self.aliases[_name(tokens[i])] = table
                 i += 1
+                if i < len(tokens) and tokens[i].text == "(" and table is None:
+                    i = matching_bracket(tokens, i) + 1  # (its column names)
             if i >= len(tokens) or tokens[i].kind is not Tok.OP or tokens[i].text != ",":
                 return
             i += 1
@@ -497,13 +517,22 @@ class Scope:
         """The DuckDB type of the column ``ref`` names ("" when unknown or ambiguous)."""
         qualifier, name = ref
         if qualifier:
-            table = self.aliases.get(qualifier)
-            tables = [table] if table is not None else []
-        else:
-            tables = self.tables
-        found = {t for t in (self._columns(table).get(name) for table in tables)
+            if qualifier in self.aliases:
+                table = self.aliases[qualifier]
+                return "" if table is None else self._columns(table).get(name, "")
+            return self._outer(ref)
+        found = {t for t in (self._columns(table).get(name) for table in self.tables)
                  if t is not None}
-        return found.pop() if len(found) == 1 else ""
+        if found:
+            return found.pop() if len(found) == 1 else ""
+        opaque = None in self.aliases.values()  # a subquery or a CTE may have it
+        return "" if opaque else self._outer(ref)
+
+    def _outer(self, ref: _ColumnRef) -> str:
+        """``ref`` as the enclosing query sees it, when this level surely lacks it."""
+        if self._parent is None or not self.complete:
+            return ""
+        return self._parent.column_type(ref)
 
     def column_kinds(self) -> set[str]:
         """The DuckDB types of all the columns of the tables in scope."""
@@ -514,3 +543,97 @@ class Scope:
             self._lowered[table] = _lowered(self._column_types(table))
         return self._lowered[table]
 
+
+class Scopes:
+    """The :class:`Scope` of each query level of ``sql``: a column is typed by the tables of
+    the ``FROM`` list of the ``SELECT`` it belongs to (a subquery's, a CTE's, a union member's
+    own), then by the enclosing ones', as PostgreSQL resolves it; outside any ``SELECT`` by
+    the statement's own (``UPDATE t … FROM u``, ``DELETE FROM t``). A column that comes from
+    a subquery or a CTE is not known (its type is its select list's): typed "", as an unknown
+    column is."""
+
+    def __init__(self, sql: str, column_types: ColumnTypes) -> None:
+        self._sql, self._column_types = sql, column_types
+        self._levels = _levels(sql)
+        self._scopes: dict[int, Scope] = {}
+
+    def at(self, i: int) -> Scope:
+        """The scope of the query level that token ``i`` belongs to."""
+        return self._scope(self._levels.owner[i])
+
+    def _scope(self, owner: int) -> Scope:
+        scope = self._scopes.get(owner)
+        if scope is None:
+            levels = self._levels
+            parent = None if owner == -1 else self._scope(levels.parent[owner])
+            scope = self._scopes[owner] = Scope(self._sql, tokenize(self._sql),
+                                                self._column_types, levels.tables.get(owner, ()),
+                                                levels.hidden, parent)
+        return scope
+
+    def column_kinds(self) -> set[str]:
+        """The DuckDB types of all the columns of the tables every level names."""
+        return {kind for owner in self._levels.tables
+                for kind in self._scope(owner).column_kinds()}
+
+
+@dataclass(frozen=True)
+class _Levels:
+    """A statement's query levels, each named by its ``SELECT`` token (-1: outside any)."""
+
+    owner: tuple[int, ...]  # each token's level
+    parent: dict[int, int]  # each level's enclosing one
+    tables: dict[int, tuple[int, ...]]  # each level's FROM / JOIN / UPDATE words
+    hidden: frozenset[str]  # the names its CTEs define
+
+
+@lru_cache(maxsize=512)
+def _levels(sql: str) -> _Levels:
+    tokens = tokenize(sql)
+    owner: list[int] = []
+    parent = {-1: -1}
+    tables: dict[int, list[int]] = {}
+    selects, enclosing = [-1], [-1]  # per open bracket: its level, the one around it
+    depths = {-1: 0}
+    for i, tok in enumerate(tokens):
+        kind = tok.kind
+        if kind is Tok.OP:
+            if tok.text == "(":
+                owner.append(selects[-1])
+                enclosing.append(selects[-1])
+                selects.append(selects[-1])
+                continue
+            if tok.text == ")" and len(selects) > 1:
+                selects.pop()
+                enclosing.pop()
+        elif kind is Tok.WORD:
+            word = tok.text.upper()
+            if word == "SELECT":
+                selects[-1] = i
+                parent[i] = enclosing[-1]
+                depths[i] = len(selects) - 1
+            elif word in ("FROM", "JOIN", "UPDATE") and depths[selects[-1]] == len(selects) - 1:
+                tables.setdefault(selects[-1], []).append(i)
+        owner.append(selects[-1])
+    return _Levels(tuple(owner), parent, {k: tuple(v) for k, v in tables.items()},
+                   _cte_names(tokens))
+
+
+def _cte_names(tokens: Sequence[Token]) -> frozenset[str]:
+    """The names a ``WITH`` defines (``name [(columns)] AS [[NOT] MATERIALIZED] (``); a named
+    window (``WINDOW w AS (``) is taken too, harmlessly."""
+    names = set()
+    for i, tok in enumerate(tokens):
+        if tok.kind is not Tok.WORD or len(tok.text) != 2 or tok.upper != "AS" or i == 0:
+            continue
+        j = i + 1
+        while j < len(tokens) and tokens[j].upper in ("NOT", "MATERIALIZED"):
+            j += 1
+        if j >= len(tokens) or tokens[j].text != "(":
+            continue
+        k = i - 1
+        if tokens[k].kind is Tok.OP and tokens[k].text == ")":
+            k = matching_bracket(tokens, k) - 1
+        if k >= 0 and tokens[k].kind in (Tok.WORD, Tok.IDENT):
+            names.add(_name(tokens[k]))
+    return frozenset(names)

@@ -3,7 +3,10 @@ rewritten for DuckDB."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import duckdb
+import psycopg
 import pytest
 
 from engine.errors import SqlError
@@ -139,6 +142,15 @@ def rewrite_compared(sql: str) -> str | None:
      "WITH c AS (SELECT 1) SELECT * FROM blobs WHERE ok = FALSE AND t = 'off'"),
     ("SELECT CASE WHEN ok = 'on' THEN 1 END FROM blobs",
      "SELECT CASE WHEN ok = TRUE THEN 1 END FROM blobs"),
+    # each SELECT by its own FROM list, then the enclosing ones' (a correlated column)
+    ("SELECT * FROM dated WHERE ok = 'on' AND id IN (SELECT id FROM blobs WHERE ok = 'on')",
+     "SELECT * FROM dated WHERE ok = 'on' AND id IN (SELECT id FROM blobs WHERE ok = TRUE)"),
+    ("SELECT * FROM blobs b WHERE EXISTS (SELECT 1 FROM dated WHERE b.ok = 'off' AND "
+     "d = 'Jan 1, 2024')",
+     "SELECT * FROM blobs b WHERE EXISTS (SELECT 1 FROM dated WHERE b.ok = FALSE AND "
+     "d = '2024-01-01')"),
+    ("UPDATE blobs SET id = 2 WHERE id IN (SELECT id FROM dated WHERE tags = '{}')",
+     "UPDATE blobs SET id = 2 WHERE id IN (SELECT id FROM dated WHERE tags = '[]')"),
 ])
 def test_literals_compared_with_typed_columns(sql: str, expected: str) -> None:
     assert rewrite_compared(sql) == expected
@@ -154,6 +166,10 @@ def test_literals_compared_with_typed_columns(sql: str, expected: str) -> None:
     "SELECT * FROM missing WHERE ok = 'off'",
     "SELECT * FROM blobs WHERE ok IN ('on' || 'x', 'off')",
     "SELECT * FROM blobs WHERE x.ok = 'off'",  # an unknown qualifier
+    # a derived column over a base one of the same name: the subquery's type, not blobs'
+    "SELECT * FROM (SELECT CAST(ok AS text) AS ok FROM blobs) s WHERE ok = 'off'",
+    "WITH blobs AS (SELECT 'x' AS ok) SELECT * FROM blobs WHERE ok = 'off'",  # a CTE hides it
+    "SELECT * FROM blobs WHERE id IN (SELECT id FROM (SELECT 1 AS id) s WHERE ok = 'on')",
 ])
 def test_other_comparisons_are_left_alone(sql: str) -> None:
     assert rewrite_compared(sql) is None
@@ -165,3 +181,27 @@ def test_no_catalog_lookup_without_a_misread_literal() -> None:
 
     assert with_column_literals("INSERT INTO blobs VALUES (1, 'x', 'y')", never) is None
     assert with_column_literals("INSERT INTO missing VALUES ('\\x41')", lambda table: {}) is None
+
+
+@pytest.mark.integration
+def test_literals_in_nested_queries_as_postgresql(
+        ours_and_pg15: tuple[psycopg.Connection[Any], psycopg.Connection[Any]]) -> None:
+    # A literal is read by the type of the column it is compared with, found in the FROM list
+    # of its own SELECT, then the enclosing ones': never a base column that a subquery renames.
+    results = []
+    for conn in ours_and_pg15:
+        conn.execute("DROP TABLE IF EXISTS flags")
+        conn.execute("CREATE TABLE flags (g int, ok boolean, d date)")
+        conn.execute("INSERT INTO flags VALUES (1, true, '2024-01-05'), (2, false, '2024-02-01'), "
+                     "(3, false, '2024-01-20')")
+        queries = [
+            "SELECT count(*) FROM (SELECT CAST(ok AS text) AS ok FROM flags) s WHERE ok = 'off'",
+            "SELECT g FROM flags f WHERE EXISTS (SELECT 1 FROM flags m WHERE f.ok = 'off' "
+            "AND m.d BETWEEN 'Jan 1, 2024' AND 'Jan 31, 2024' AND m.g = f.g) ORDER BY g",
+            "WITH late AS (SELECT g FROM flags WHERE d > 'Jan 10, 2024') "
+            "SELECT g FROM flags WHERE ok = 'no' AND g IN (SELECT g FROM late) ORDER BY g",
+        ]
+        results.append([conn.execute(sql).fetchall() for sql in queries])
+        conn.execute("DROP TABLE flags")
+    assert results[0] == results[1]
+    assert results[0] == [[(0,)], [(3,)], [(2,), (3,)]]
