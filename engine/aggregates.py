@@ -18,9 +18,10 @@ precision (:func:`with_double_percentiles`), ``sum`` / ``avg`` of intervals add 
 (:func:`with_time_differences`).
 
 The argument's type is found lexically, as :mod:`engine.literals` finds a compared column's: a
-bare or qualified column among the tables named in the ``FROM`` list of the ``SELECT`` it
-belongs to (``Scopes``: a subquery's, a CTE's, a union member's own). A column that comes from
-a subquery or a CTE there, or from an enclosing query, is not known, and what reads it keeps
+bare or qualified column among the sources named in the ``FROM`` list of the ``SELECT`` it
+belongs to (a subquery's, a CTE's, a union member's own), then an enclosing query's
+(``engine.literals.Scopes``). A subquery's or a CTE's columns are known where its select list
+passes columns on (``*``, ``qty AS q``); one it computes is not, and what reads it keeps
 DuckDB's type.
 """
 

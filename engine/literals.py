@@ -465,19 +465,20 @@ _NOT_ALIAS = frozenset({
 class Scope:
     """The tables one query level names after ``FROM``, ``JOIN`` and ``UPDATE`` (the words at
     positions ``at``), with their aliases, to find a column's type; :class:`Scopes` makes one
-    for each ``SELECT`` of a statement. A name among ``hidden`` (a CTE's) stands for no table,
-    as a subquery does: their columns are not known here. A column this level does not name
-    is looked up in ``parent`` (the enclosing query: a correlated reference)."""
+    for each ``SELECT`` of a statement and gives the columns of its subqueries and CTEs (an
+    unknown column's type is "", and one of them whose columns cannot be named makes the
+    level's unqualified columns unknown). A column this level surely does not name is looked
+    up in the scope ``parent()`` gives (the enclosing query: a correlated reference)."""
 
     def __init__(self, sql: str, tokens: Sequence[Token], column_types: ColumnTypes,
-                 at: Sequence[int], hidden: frozenset[str] = frozenset(),
-                 parent: Scope | None = None) -> None:
+                 at: Sequence[int], scopes: Scopes | None = None,
+                 parent: Callable[[], Scope | None] = lambda: None) -> None:
         self._column_types = column_types
         self._lowered: dict[str, dict[str, str]] = {}  # table → its columns, lower-cased
-        self._hidden = hidden
+        self._scopes = scopes
         self._parent = parent
         self.tables: list[str] = []
-        self.aliases: dict[str, str | None] = {}  # None: a subquery's or a CTE's
+        self.aliases: dict[str, str | None] = {}  # None: a source whose columns are unknown
         self.complete = True  # every item of the FROM list read (none skipped: unknown names)
         for i in at:
             self._read_tables(sql, tokens, i + 1)
@@ -485,12 +486,14 @@ class Scope:
     def _read_tables(self, sql: str, tokens: Sequence[Token], i: int) -> None:
         while i < len(tokens):
             i += tokens[i].upper == "ONLY"
-            table: str | None = None
+            table: str | None
             if i < len(tokens) and tokens[i].kind is Tok.OP and tokens[i].text == "(":
                 end = matching_bracket(tokens, i) + 1  # a subquery
                 if end > len(tokens) or end - i < 3 or tokens[i + 1].upper != "SELECT":
                     self.complete = False
                     return
+                table = self._derived(f"({i})", None if self._scopes is None
+                                      else self._scopes.derived(i + 1))
             else:
                 end = name_end(tokens, i)
                 if end == i or tokens[end - 1].kind is Tok.OP or (
@@ -498,20 +501,35 @@ class Scope:
                         and tokens[end].text == "("):
                     self.complete = False  # a function's rows, …: names not known
                     return
-                if end - i > 1 or _name(tokens[i]) not in self._hidden:
+                name = _name(tokens[i])
+                if end - i == 1 and self._scopes is not None and self._scopes.is_cte(name):
+                    table = self._derived(name, self._scopes.cte(name))
+                else:
                     table = sql[tokens[i].start:tokens[end - 1].end]
                     self.tables.append(table)
                 self.aliases[_name(tokens[end - 1])] = table
             i = end + (end < len(tokens) and tokens[end].upper == "AS")
             if i < len(tokens) and tokens[i].kind in (Tok.WORD, Tok.IDENT) \
                     and tokens[i].upper not in _NOT_ALIAS:
-                self.aliases[_name(tokens[i])] = table
+                alias = _name(tokens[i])
+                self.aliases[alias] = table
                 i += 1
-                if i < len(tokens) and tokens[i].text == "(" and table is None:
-                    i = matching_bracket(tokens, i) + 1  # (its column names)
+                if i < len(tokens) and tokens[i].text == "(":  # renamed columns: not followed
+                    i = matching_bracket(tokens, i) + 1
+                    if table in self.tables:
+                        self.tables.remove(table)
+                    self.aliases[alias] = None
             if i >= len(tokens) or tokens[i].kind is not Tok.OP or tokens[i].text != ",":
                 return
             i += 1
+
+    def _derived(self, key: str, columns: dict[str, str] | None) -> str | None:
+        """A subquery's or a CTE's columns, in scope as table ``key`` (None: not known)."""
+        if columns is None:
+            return None
+        self._lowered[key] = columns
+        self.tables.append(key)
+        return key
 
     def column_type(self, ref: _ColumnRef) -> str:
         """The DuckDB type of the column ``ref`` names ("" when unknown or ambiguous)."""
@@ -519,43 +537,49 @@ class Scope:
         if qualifier:
             if qualifier in self.aliases:
                 table = self.aliases[qualifier]
-                return "" if table is None else self._columns(table).get(name, "")
+                return "" if table is None else self.columns(table).get(name, "")
             return self._outer(ref)
-        found = {t for t in (self._columns(table).get(name) for table in self.tables)
-                 if t is not None}
+        found = [t for t in (self.columns(table).get(name) for table in self.tables)
+                 if t is not None]
         if found:
-            return found.pop() if len(found) == 1 else ""
-        opaque = None in self.aliases.values()  # a subquery or a CTE may have it
+            return found[0] if len(found) == 1 else ""
+        opaque = None in self.aliases.values()  # a source whose columns are unknown may have it
         return "" if opaque else self._outer(ref)
 
     def _outer(self, ref: _ColumnRef) -> str:
         """``ref`` as the enclosing query sees it, when this level surely lacks it."""
-        if self._parent is None or not self.complete:
-            return ""
-        return self._parent.column_type(ref)
+        parent = self._parent() if self.complete else None
+        return "" if parent is None else parent.column_type(ref)
 
     def column_kinds(self) -> set[str]:
         """The DuckDB types of all the columns of the tables in scope."""
-        return {kind for table in self.tables for kind in self._columns(table).values()}
+        return {kind for table in self.tables for kind in self.columns(table).values()}
 
-    def _columns(self, table: str) -> dict[str, str]:
+    def columns(self, table: str) -> dict[str, str]:
+        """The columns of ``table`` (one in scope): lower-cased name → DuckDB type."""
         if table not in self._lowered:
             self._lowered[table] = _lowered(self._column_types(table))
         return self._lowered[table]
+
+    def known(self) -> bool:
+        """Whether every column this level's FROM list offers is known by name."""
+        return self.complete and None not in self.aliases.values()
 
 
 class Scopes:
     """The :class:`Scope` of each query level of ``sql``: a column is typed by the tables of
     the ``FROM`` list of the ``SELECT`` it belongs to (a subquery's, a CTE's, a union member's
     own), then by the enclosing ones', as PostgreSQL resolves it; outside any ``SELECT`` by
-    the statement's own (``UPDATE t … FROM u``, ``DELETE FROM t``). A column that comes from
-    a subquery or a CTE is not known (its type is its select list's): typed "", as an unknown
-    column is."""
+    the statement's own (``UPDATE t … FROM u``, ``DELETE FROM t``). A subquery's or a CTE's
+    columns are typed by its select list where that is columns, ``*`` and named expressions
+    (those typed ""), and not known where it is a set operation (``UNION``)."""
 
     def __init__(self, sql: str, column_types: ColumnTypes) -> None:
         self._sql, self._column_types = sql, column_types
+        self._tokens = tokenize(sql)
         self._levels = _levels(sql)
         self._scopes: dict[int, Scope] = {}
+        self._derived: dict[int, dict[str, str] | None] = {}
 
     def at(self, i: int) -> Scope:
         """The scope of the query level that token ``i`` belongs to."""
@@ -565,16 +589,128 @@ class Scopes:
         scope = self._scopes.get(owner)
         if scope is None:
             levels = self._levels
-            parent = None if owner == -1 else self._scope(levels.parent[owner])
-            scope = self._scopes[owner] = Scope(self._sql, tokenize(self._sql),
-                                                self._column_types, levels.tables.get(owner, ()),
-                                                levels.hidden, parent)
+
+            def parent() -> Scope | None:  # when first needed: building it may need this one
+                return None if owner == -1 else self._scope(levels.parent[owner])
+
+            scope = self._scopes[owner] = Scope(self._sql, self._tokens, self._column_types,
+                                                levels.tables.get(owner, ()), self, parent)
         return scope
 
     def column_kinds(self) -> set[str]:
         """The DuckDB types of all the columns of the tables every level names."""
         return {kind for owner in self._levels.tables
                 for kind in self._scope(owner).column_kinds()}
+
+    def is_cte(self, name: str) -> bool:
+        return name in self._levels.ctes
+
+    def cte(self, name: str) -> dict[str, str] | None:
+        """The columns of the CTE ``name`` (None: not known)."""
+        select, renamed = self._levels.ctes[name]
+        columns = self.derived(select) if select >= 0 else None
+        if columns is None or not renamed:
+            return columns
+        if len(renamed) > len(columns):
+            return None
+        types = list(columns.values())
+        return {name: types[k] for k, name in enumerate(renamed)} | {
+            name: kind for name, kind in list(columns.items())[len(renamed):]}
+
+    def derived(self, select: int) -> dict[str, str] | None:
+        """The columns (name → DuckDB type, "" unknown) of the query whose ``SELECT`` is token
+        ``select``, when they can all be named; None otherwise."""
+        if select not in self._derived:
+            self._derived[select] = None  # a CTE that reads itself (WITH RECURSIVE): unknown
+            self._derived[select] = self._select_list(select)
+        return self._derived[select]
+
+    def _select_list(self, select: int) -> dict[str, str] | None:
+        tokens, scope = self._tokens, self._scope(select)
+        i = select + 1
+        i += i < len(tokens) and tokens[i].upper in ("ALL", "DISTINCT")
+        items, start = [], i
+        while i < len(tokens) and tokens[i].upper not in _SELECT_LIST_ENDS:
+            tok = tokens[i]
+            if tok.kind is Tok.OP and tok.text in "([":
+                i = matching_bracket(tokens, i) + 1
+                continue
+            if tok.kind is Tok.SEMI or (tok.kind is Tok.OP and tok.text == ")"):
+                break
+            if tok.kind is Tok.OP and tok.text == ",":
+                items.append((start, i))
+                start = i + 1
+            i += 1
+        items.append((start, i))
+        if _set_operation_follows(tokens, i):
+            return None
+        columns: dict[str, str] = {}
+        for start, stop in items:
+            item = _select_item(tokens, start, stop, scope)
+            if item is None:
+                return None
+            for name, kind in item:
+                columns[name] = "" if name in columns else kind  # twice: ambiguous
+        return columns
+
+
+# Words that end a select list at its own level.
+_SELECT_LIST_ENDS = frozenset({
+    "FROM", "WHERE", "GROUP", "HAVING", "WINDOW", "ORDER", "LIMIT", "OFFSET", "FETCH", "UNION",
+    "EXCEPT", "INTERSECT", "INTO", "FOR"})
+
+
+def _set_operation_follows(tokens: Sequence[Token], i: int) -> bool:
+    """Whether a ``UNION`` / ``EXCEPT`` / ``INTERSECT`` follows at this bracket level."""
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok.kind is Tok.OP and tok.text in "([":
+            i = matching_bracket(tokens, i) + 1
+            continue
+        if tok.kind is Tok.SEMI or (tok.kind is Tok.OP and tok.text in ")]"):
+            return False
+        if tok.upper in ("UNION", "EXCEPT", "INTERSECT"):
+            return True
+        i += 1
+    return False
+
+
+def _select_item(tokens: Sequence[Token], start: int, stop: int,
+                 scope: Scope) -> list[tuple[str, str]] | None:
+    """The columns (name, DuckDB type or "") one select-list item gives, None when one
+    cannot be named here."""
+    if start >= stop:
+        return None
+    if tokens[stop - 1].kind is Tok.OP and tokens[stop - 1].text == "*":
+        if stop - start == 1:  # *: every source's columns, in order
+            if not scope.known():
+                return None
+            return [item for table in scope.tables for item in scope.columns(table).items()]
+        if stop - start == 3 and tokens[start + 1].text == ".":  # t.*
+            table = scope.aliases.get(_name(tokens[start]))
+            return None if table is None else list(scope.columns(table).items())
+        return None
+    last = tokens[stop - 1]
+    alias = None
+    if stop - start >= 2 and last.kind in (Tok.WORD, Tok.IDENT) and (
+            tokens[stop - 2].upper == "AS" or _ends_expression(tokens[stop - 2])) \
+            and last.upper != "END":
+        alias = _name(last)
+        stop -= 2 if tokens[stop - 2].upper == "AS" else 1
+    ref = column_ref(tokens, start)
+    if ref is not None and ref[1] == stop:
+        return [(alias or ref[0][1], scope.column_type(ref[0]))]
+    if alias is None and tokens[start].kind is Tok.WORD and start + 1 < stop \
+            and tokens[start + 1].text == "(" and matching_bracket(tokens, start + 1) == stop - 1:
+        alias = tokens[start].text.lower()  # a call is named after its function
+    return None if alias is None else [(alias, "")]
+
+
+def _ends_expression(tok: Token) -> bool:
+    """Can ``tok`` end an expression (so that a name after it is a bare alias)?"""
+    return tok.kind in (Tok.NUMBER, Tok.STRING, Tok.IDENT) or (
+        tok.kind is Tok.WORD and tok.upper not in ("AS", "DISTINCT", "ALL", "SELECT")) or (
+        tok.kind is Tok.OP and tok.text == ")")
 
 
 @dataclass(frozen=True)
@@ -584,7 +720,7 @@ class _Levels:
     owner: tuple[int, ...]  # each token's level
     parent: dict[int, int]  # each level's enclosing one
     tables: dict[int, tuple[int, ...]]  # each level's FROM / JOIN / UPDATE words
-    hidden: frozenset[str]  # the names its CTEs define
+    ctes: dict[str, tuple[int, tuple[str, ...]]]  # name → (its SELECT or -1, renamed columns)
 
 
 @lru_cache(maxsize=512)
@@ -616,13 +752,14 @@ def _levels(sql: str) -> _Levels:
                 tables.setdefault(selects[-1], []).append(i)
         owner.append(selects[-1])
     return _Levels(tuple(owner), parent, {k: tuple(v) for k, v in tables.items()},
-                   _cte_names(tokens))
+                   _ctes(tokens))
 
 
-def _cte_names(tokens: Sequence[Token]) -> frozenset[str]:
-    """The names a ``WITH`` defines (``name [(columns)] AS [[NOT] MATERIALIZED] (``); a named
-    window (``WINDOW w AS (``) is taken too, harmlessly."""
-    names = set()
+def _ctes(tokens: Sequence[Token]) -> dict[str, tuple[int, tuple[str, ...]]]:
+    """The queries a ``WITH`` names (``name [(columns)] AS [[NOT] MATERIALIZED] (``): name →
+    (its ``SELECT`` token, or -1 when it starts otherwise; its column names, if given). A
+    named window (``WINDOW w AS (``) is taken too, harmlessly (as a query not known)."""
+    ctes: dict[str, tuple[int, tuple[str, ...]]] = {}
     for i, tok in enumerate(tokens):
         if tok.kind is not Tok.WORD or len(tok.text) != 2 or tok.upper != "AS" or i == 0:
             continue
@@ -632,8 +769,13 @@ def _cte_names(tokens: Sequence[Token]) -> frozenset[str]:
         if j >= len(tokens) or tokens[j].text != "(":
             continue
         k = i - 1
+        renamed: tuple[str, ...] = ()
         if tokens[k].kind is Tok.OP and tokens[k].text == ")":
-            k = matching_bracket(tokens, k) - 1
+            opening = matching_bracket(tokens, k)
+            renamed = tuple(_name(t) for t in tokens[opening + 1:k]
+                            if t.kind in (Tok.WORD, Tok.IDENT))
+            k = opening - 1
         if k >= 0 and tokens[k].kind in (Tok.WORD, Tok.IDENT):
-            names.add(_name(tokens[k]))
-    return frozenset(names)
+            body = j + 1 if j + 1 < len(tokens) and tokens[j + 1].upper == "SELECT" else -1
+            ctes[_name(tokens[k])] = (body, renamed)
+    return ctes

@@ -56,11 +56,19 @@ def test_sums_of_small_integers_are_cast(sql: str, expected: str) -> None:
     "SELECT sum(id), sum(price), sum(total) FROM orders",  # bigint, double, numeric: as DuckDB
     "SELECT sum(qty) FROM orders JOIN returns USING (id)",  # qty in both: which one is unknown
     "SELECT sum(qty) FROM (SELECT qty::bigint AS qty FROM orders) s",  # a subquery may retype
-    "WITH s AS (SELECT * FROM orders) SELECT sum(qty) FROM s",  # a CTE's column: not known
     "WITH orders AS (SELECT id AS qty FROM returns) SELECT sum(qty) FROM orders",  # hides it
     "SELECT sum(orders.qty) FROM (SELECT id AS qty FROM returns) orders",  # so does an alias
+    "SELECT sum(n) FROM (SELECT qty + 1 AS n FROM orders) s",  # an expression's type: unknown
+    "SELECT sum(qty) FROM (SELECT qty::float AS qty FROM orders) s",  # retyped: never orders'
+    "SELECT sum(qty) FROM (SELECT CAST(qty AS double) qty, 1 AS n FROM orders) s",
+    "SELECT sum(qty) FROM (SELECT DISTINCT ON (id) qty::float qty FROM orders) s",
+    "SELECT sum(qty) FROM (SELECT qty FROM orders UNION ALL SELECT qty FROM returns) u",
+    "SELECT sum(qty) FROM (SELECT o.qty, r.qty FROM orders o JOIN returns r USING (id)) s",
+    "SELECT sum(x) FROM (SELECT qty FROM orders) s(x)",  # renamed: not followed
+    "SELECT sum(qty) FROM (SELECT * FROM orders, generate_series(1, 2)) s",
+    "WITH RECURSIVE r AS (SELECT 1 AS n UNION ALL SELECT n + 1 FROM r WHERE n < 3) "
+    "SELECT sum(n) FROM r",
     "SELECT (SELECT sum(qty) FROM returns r WHERE r.id = o.id) FROM orders o",  # r.qty: int8
-    "SELECT (SELECT sum(small) FROM (SELECT 1 AS x) s) FROM orders",  # s may have it
     "SELECT (SELECT sum(small) FROM generate_series(1, 2)) FROM orders",  # its names unknown
     "SELECT sum(qty + id), sum(qty * 1.5), sum(qty / 2), sum(abs(qty)), sum(qty + 3000000000) "
     "FROM orders",  # a bigint, numeric, a division, a function, an int8 literal: not known
@@ -95,6 +103,17 @@ V = "AS VARCHAR) AS DECIMAL(38,16))"
     ("SELECT id, (SELECT max(r.id) FROM returns r WHERE sum(small) > 0) FROM orders GROUP BY id",
      "SELECT id, (SELECT max(r.id) FROM returns r WHERE CAST(sum(small) AS BIGINT) > 0) "
      "FROM orders GROUP BY id"),
+    # a subquery's or a CTE's columns, by its select list
+    ("WITH s AS (SELECT * FROM orders) SELECT sum(qty) FROM s",
+     "WITH s AS (SELECT * FROM orders) SELECT CAST(sum(qty) AS BIGINT) FROM s"),
+    ("SELECT sum(q) FROM (SELECT o.qty q, count(*) AS n FROM orders o GROUP BY 1) s",
+     "SELECT CAST(sum(q) AS BIGINT) FROM (SELECT o.qty q, count(*) AS n FROM orders o "
+     "GROUP BY 1) s"),
+    ("WITH a AS (SELECT qty FROM orders), b(q) AS (SELECT qty FROM a) SELECT sum(b.q) FROM b",
+     "WITH a AS (SELECT qty FROM orders), b(q) AS (SELECT qty FROM a) "
+     "SELECT CAST(sum(b.q) AS BIGINT) FROM b"),
+    ("SELECT (SELECT sum(small) FROM (SELECT 1 AS x) s) FROM orders",  # not s's: orders'
+     "SELECT (SELECT CAST(sum(small) AS BIGINT) FROM (SELECT 1 AS x) s) FROM orders"),
     ("SELECT sum(qty) FROM orders WHERE extract(year FROM now()) > 2000",
      "SELECT CAST(sum(qty) AS BIGINT) FROM orders WHERE extract(year FROM now()) > 2000"),
 ])
@@ -102,9 +121,9 @@ def test_each_select_types_columns_by_its_own_tables(sql: str, expected: str) ->
     assert with_integer_sums(sql, _types) == expected
 
 
-def test_a_wrapped_query_types_its_inner_aggregates() -> None:
+def test_a_wrapped_query_is_typed_inside_and_out() -> None:
     # Superset and Metabase wrap a query in a subquery: its averages and quotients are typed
-    # inside; the wrapper's own columns come from the subquery, which is not read.
+    # inside, and the wrapper's by the subquery's columns.
     sql = ("SELECT source.a, source.q FROM (SELECT avg(qty) AS a, total / qty AS q "
            "FROM orders) source LIMIT 10")
     averaged = with_numeric_averages(sql, _types)
@@ -113,8 +132,11 @@ def test_a_wrapped_query_types_its_inner_aggregates() -> None:
     assert with_numeric_division(averaged, _types) == (
         f"SELECT source.a, source.q FROM (SELECT CAST(CAST(avg(qty) {V} AS a, "
         f"CAST(CAST(total / qty {V} AS q FROM orders) source LIMIT 10")
-    assert with_numeric_averages("SELECT avg(a) FROM (SELECT qty AS a FROM orders) s",
-                                 _types) is None
+    sql = ("SELECT avg(total) AS avg_total FROM (SELECT * FROM orders WHERE total > 0) "
+           "AS virtual_table LIMIT 1000")
+    assert with_numeric_averages(sql, _types) == (
+        f"SELECT CAST(CAST(avg(total) {V} AS avg_total FROM (SELECT * FROM orders WHERE "
+        "total > 0) AS virtual_table LIMIT 1000")
 
 
 @pytest.mark.integration
@@ -138,6 +160,10 @@ def test_nested_queries_types_and_values_as_postgresql(
             "SELECT 0, sum(i4) FROM nested ORDER BY 1",
             "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY n) FROM nested "
             "WHERE t > (SELECT min(t) FROM nested)",
+            # a BI tool's wrapper, a CTE with named columns: typed by the inner select list
+            "SELECT avg(i4) AS a, sum(i4) AS s, sum(n) / 2 AS q FROM "
+            "(SELECT * FROM nested WHERE g > 0) AS virtual_table",
+            "WITH s(x, span) AS (SELECT i4, d FROM nested) SELECT avg(x), sum(span) / 2 FROM s",
         ]
         seen = []
         for sql in queries:
