@@ -14,8 +14,9 @@ Likewise ``avg`` / ``stddev`` / ``variance`` of integers and numerics are numeri
 (:func:`with_numeric_averages`), ``percentile_cont`` of a numeric interpolates in double
 precision (:func:`with_double_percentiles`), ``sum`` / ``avg`` of intervals add field by field
 (:func:`with_interval_aggregates`), ``interval / n`` divides as PostgreSQL's interval_div
-(:func:`with_interval_division`) and ``time - time`` is an interval
-(:func:`with_time_differences`).
+(:func:`with_interval_division`), ``time - time`` is an interval
+(:func:`with_time_differences`) and ``date_trunc`` of a date a ``timestamptz``
+(:func:`with_truncated_dates`).
 
 The argument's type is found lexically, as :mod:`engine.literals` finds a compared column's: a
 bare or qualified column among the sources named in the ``FROM`` list of the ``SELECT`` it
@@ -197,6 +198,62 @@ def with_interval_aggregates(sql: str, column_types: ColumnTypes) -> str | None:
             parts.append(f"count({arg}){over}")
         edits.append((tok.start, tokens[end].end, f"{_MACROS}.{macro}({', '.join(parts)})"))
     return spliced(sql, edits) if edits else None
+
+
+def with_truncated_dates(sql: str, column_types: ColumnTypes) -> str | None:
+    """``sql`` (a query) with the date of each ``date_trunc(field, d)`` — a date column, a
+    ``date '…'`` literal, a cast to date, ``current_date`` — cast to ``timestamptz``; None when
+    there is none. PostgreSQL has no ``date_trunc`` of a date: it casts the date to its
+    nearest kin, ``timestamp with time zone`` (midnight in the session's time zone), so a BI
+    tool's ``date_trunc('month', order_date)`` is a timestamptz there; DuckDB's is a
+    ``timestamp`` (psycopg: a naive datetime where PostgreSQL gives an aware one)."""
+    tokens = _query_tokens(sql, "date_trunc")
+    if tokens is None:
+        return None
+    scopes: Scopes | None = None
+    edits = []
+    for i, tok in enumerate(tokens):
+        if tok.upper != "DATE_TRUNC" or not _is_call(tokens, i):
+            continue
+        close = matching_bracket(tokens, i + 1)
+        comma = _argument_end(tokens, i + 2, close)
+        if comma >= close or _argument_end(tokens, comma + 1, close) != close:
+            continue  # not two arguments (the three-argument form names its zone)
+        scopes = scopes or Scopes(sql, column_types)
+        if _date_expression(tokens, comma + 1, close, scopes.at(i)):
+            start, end = tokens[comma + 1].start, tokens[close - 1].end
+            edits.append((start, end, f"CAST({sql[start:end]} AS TIMESTAMPTZ)"))
+    return spliced(sql, edits) if edits else None
+
+
+def _argument_end(tokens: Sequence[Token], i: int, close: int) -> int:
+    """The comma (or ``close``) that ends the call argument starting at ``tokens[i]``."""
+    while i < close:
+        tok = tokens[i]
+        if tok.kind is Tok.OP and tok.text in "([":
+            i = matching_bracket(tokens, i) + 1
+            continue
+        if tok.kind is Tok.OP and tok.text == ",":
+            return i
+        i += 1
+    return close
+
+
+def _date_expression(tokens: Sequence[Token], start: int, stop: int, scope: Scope) -> bool:
+    """Are ``tokens[start:stop]`` a date: a date column, ``date '…'``, ``current_date``, or an
+    operand whose last cast is to ``date``?"""
+    first = tokens[start]
+    if stop - start == 1 and first.upper == "CURRENT_DATE":
+        return True
+    if stop - start == 2 and first.upper == "DATE" and tokens[start + 1].kind is Tok.STRING:
+        return True
+    column = column_ref(tokens, start)
+    if column is not None and column[1] == stop:
+        return scope.column_type(column[0]) == "DATE"
+    if first.upper == "CAST" and stop - start >= 6 and tokens[stop - 1].text == ")" \
+            and matching_bracket(tokens, start + 1) == stop - 1:
+        return tokens[stop - 2].upper == "DATE" and tokens[stop - 3].upper == "AS"
+    return _cast_operand_end(tokens, start, "DATE") == stop
 
 
 # Calls whose result is an interval, as the rewrites here write them.

@@ -45,6 +45,7 @@ from engine.aggregates import (
     with_numeric_averages,
     with_numeric_division,
     with_time_differences,
+    with_truncated_dates,
 )
 from engine.arithmetic import with_integer_types, with_typed_params
 from engine.cursors import CursorManager
@@ -690,9 +691,10 @@ class Session:
         """The statement as DuckDB runs it (:mod:`engine.translate`): the one place where the
         SQL DuckDB sees for execute and describe is decided. Readies the catalog it reads."""
         duck = translate(text)
-        for typed_calls in (with_integer_sums, with_numeric_averages, with_double_percentiles):
+        for typed_calls in (with_integer_sums, with_numeric_averages, with_double_percentiles,
+                            with_truncated_dates):
             rewritten = self._rewritten(typed_calls, duck.text)
-            if rewritten is not None:  # sum(int4) is int8, avg(int) numeric (engine.aggregates)
+            if rewritten is not None:  # sum(int4) is int8, avg(int) numeric, … (engine.aggregates)
                 duck = dataclasses.replace(duck, text=rewritten, changed=True)
         spans = self._rewritten(with_interval_aggregates, duck.text)
         if spans is not None:  # sum / avg of intervals (engine.aggregates)

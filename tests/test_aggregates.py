@@ -15,6 +15,7 @@ from engine.aggregates import (
     with_numeric_averages,
     with_numeric_division,
     with_time_differences,
+    with_truncated_dates,
 )
 
 TABLES = {
@@ -407,3 +408,35 @@ def test_quotients_of_numerics_are_numerics(sql: str, expected: str) -> None:
 ])
 def test_other_quotients_are_left_alone(sql: str) -> None:
     assert with_numeric_division(sql, _types) is None
+
+
+TZ = "AS TIMESTAMPTZ)"
+
+
+@pytest.mark.parametrize(("sql", "expected"), [
+    ("SELECT date_trunc('month', day) FROM runs GROUP BY date_trunc('month', day)",
+     f"SELECT date_trunc('month', CAST(day {TZ}) FROM runs "
+     f"GROUP BY date_trunc('month', CAST(day {TZ})"),
+    ("SELECT DATE_TRUNC('week', r.day), date_trunc('day', date '2024-01-05'), "
+     "date_trunc('year', CAST(started AS DATE)), date_trunc('day', started::date), "
+     "date_trunc('day', current_date) FROM runs r",
+     f"SELECT DATE_TRUNC('week', CAST(r.day {TZ}), date_trunc('day', CAST(date '2024-01-05' "
+     f"{TZ}), date_trunc('year', CAST(CAST(started AS DATE) {TZ}), "
+     f"date_trunc('day', CAST(started::date {TZ}), date_trunc('day', CAST(current_date {TZ}) "
+     "FROM runs r"),
+    ("SELECT m FROM (SELECT date_trunc('month', day) AS m FROM runs) s",
+     f"SELECT m FROM (SELECT date_trunc('month', CAST(day {TZ}) AS m FROM runs) s"),
+])
+def test_a_truncated_date_is_a_timestamptz(sql: str, expected: str) -> None:
+    assert with_truncated_dates(sql, _types) == expected
+
+
+@pytest.mark.parametrize("sql", [
+    "SELECT date_trunc('month', started), date_trunc('hour', ended) FROM runs",  # timestamps
+    "SELECT date_trunc('day', day, 'Europe/Paris') FROM runs",  # names its zone
+    "SELECT date_trunc('day', '2024-01-05') FROM runs",  # text: PostgreSQL's choice differs
+    "SELECT date_trunc('day', day + 1) FROM runs",  # an expression not known here
+    "SELECT other.date_trunc('day', day) FROM runs",
+])
+def test_other_truncations_are_left_alone(sql: str) -> None:
+    assert with_truncated_dates(sql, _types) is None

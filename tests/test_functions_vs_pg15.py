@@ -54,7 +54,11 @@ SETUP = ("DROP TABLE IF EXISTS fn_vs_pg",
          "DROP TABLE IF EXISTS times_vs_pg",
          "CREATE TABLE times_vs_pg (id int, a time, b time, ts timestamp)",
          "INSERT INTO times_vs_pg VALUES (1, '10:00', '08:30', '2024-01-01 10:00'), "
-         "(2, '07:15:30.25', '22:00', '2024-01-01'), (3, NULL, '01:00', NULL)")
+         "(2, '07:15:30.25', '22:00', '2024-01-01'), (3, NULL, '01:00', NULL)",
+         "DROP TABLE IF EXISTS dates_vs_pg",
+         "CREATE TABLE dates_vs_pg (id int, d date, n int)",
+         "INSERT INTO dates_vs_pg VALUES (1, '2024-03-15', 2), (2, '2024-03-02', 3), "
+         "(3, '2024-04-30', 4), (4, NULL, 5)")
 
 QUERIES = [
     f"SELECT extract(second FROM {TS}), extract(milliseconds FROM {TS}), "
@@ -218,6 +222,14 @@ QUERIES = [
     "SELECT id, a - b, b - a, a - time '00:00', a - interval '1 hour', "
     "a - b - interval '30 minutes', ts::time - a, (a - b) / 2 FROM times_vs_pg ORDER BY id",
     "SELECT sum(a - b), avg(a - b), justify_interval(sum(b - a)) FROM times_vs_pg",
+    # date_trunc of a date is a timestamptz in PostgreSQL (the date cast to its nearest kin)
+    "SELECT date_trunc('month', d) AS m, sum(n) FROM dates_vs_pg GROUP BY date_trunc('month', d) "
+    "ORDER BY 1",
+    "SELECT date_trunc('week', date '2024-03-15'), date_trunc('year', '2024-03-15'::date), "
+    "date_trunc('day', CAST('2024-03-15' AS date)), date_trunc('hour', timestamp '2024-03-15 "
+    "10:30'), date_trunc('month', current_date) <= now()",
+    "SELECT __timestamp, total FROM (SELECT date_trunc('month', d) AS __timestamp, sum(n) AS "
+    "total FROM dates_vs_pg GROUP BY 1) AS virtual_table ORDER BY 1 NULLS FIRST",
     # justify_*: whole days out of hours, 30-day months out of days, one sign (DuckDB lacks them)
     "SELECT justify_hours(interval '27 hours'), justify_hours(interval '-27 hours'), "
     "justify_hours(interval '1 day -3 hours'), justify_hours(interval '-1 day 3 hours'), "
