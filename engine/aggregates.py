@@ -15,8 +15,8 @@ Likewise ``avg`` / ``stddev`` / ``variance`` of integers and numerics are numeri
 precision (:func:`with_double_percentiles`), ``sum`` / ``avg`` of intervals add field by field
 (:func:`with_interval_aggregates`), ``interval / n`` divides as PostgreSQL's interval_div
 (:func:`with_interval_division`), ``time - time`` is an interval
-(:func:`with_time_differences`) and ``date_trunc`` of a date a ``timestamptz``
-(:func:`with_truncated_dates`).
+(:func:`with_time_differences`) and ``date_trunc`` and ``generate_series`` of dates are
+``timestamptz`` (:func:`with_dates_as_timestamptz`).
 
 The argument's type is found lexically, as :mod:`engine.literals` finds a compared column's: a
 bare or qualified column among the sources named in the ``FROM`` list of the ``SELECT`` it
@@ -200,29 +200,43 @@ def with_interval_aggregates(sql: str, column_types: ColumnTypes) -> str | None:
     return spliced(sql, edits) if edits else None
 
 
-def with_truncated_dates(sql: str, column_types: ColumnTypes) -> str | None:
-    """``sql`` (a query) with the date of each ``date_trunc(field, d)`` — a date column, a
-    ``date '…'`` literal, a cast to date, ``current_date`` — cast to ``timestamptz``; None when
-    there is none. PostgreSQL has no ``date_trunc`` of a date: it casts the date to its
-    nearest kin, ``timestamp with time zone`` (midnight in the session's time zone), so a BI
-    tool's ``date_trunc('month', order_date)`` is a timestamptz there; DuckDB's is a
-    ``timestamp`` (psycopg: a naive datetime where PostgreSQL gives an aware one)."""
-    tokens = _query_tokens(sql, "date_trunc")
+# Functions PostgreSQL has no date form of, for which it casts dates to timestamptz: how many
+# arguments the call has, and which of them (all of them dates) are cast.
+_TIMESTAMPTZ_CALLS = {"DATE_TRUNC": (2, (1,)), "GENERATE_SERIES": (3, (0, 1))}
+
+
+def with_dates_as_timestamptz(sql: str, column_types: ColumnTypes) -> str | None:
+    """``sql`` (a query) with the dates of each ``date_trunc(field, d)`` and
+    ``generate_series(d1, d2, step)`` — date columns, ``date '…'`` literals, casts to date,
+    ``current_date`` — cast to ``timestamptz``; None when there is none. PostgreSQL has
+    neither function for dates: it casts them to their nearest kin, ``timestamp with time
+    zone`` (midnight in the session's time zone), so a BI tool's ``date_trunc('month',
+    order_date)`` or date spine is a timestamptz there; DuckDB's is a ``timestamp`` (psycopg:
+    a naive datetime where PostgreSQL gives an aware one)."""
+    tokens = _query_tokens(sql, "date_trunc", "generate_series")
     if tokens is None:
         return None
     scopes: Scopes | None = None
     edits = []
     for i, tok in enumerate(tokens):
-        if tok.upper != "DATE_TRUNC" or not _is_call(tokens, i):
+        shape = _TIMESTAMPTZ_CALLS.get(tok.upper)
+        if shape is None or not _is_call(tokens, i):
             continue
         close = matching_bracket(tokens, i + 1)
-        comma = _argument_end(tokens, i + 2, close)
-        if comma >= close or _argument_end(tokens, comma + 1, close) != close:
-            continue  # not two arguments (the three-argument form names its zone)
+        arguments, start = [], i + 2
+        while start <= close and close < len(tokens):
+            end = _argument_end(tokens, start, close)
+            arguments.append((start, end))
+            start = end + 1
+        count, dates = shape
+        if len(arguments) != count:
+            continue  # another form (date_trunc's third argument names a zone)
         scopes = scopes or Scopes(sql, column_types)
-        if _date_expression(tokens, comma + 1, close, scopes.at(i)):
-            start, end = tokens[comma + 1].start, tokens[close - 1].end
-            edits.append((start, end, f"CAST({sql[start:end]} AS TIMESTAMPTZ)"))
+        scope = scopes.at(i)
+        if all(_date_expression(tokens, *arguments[k], scope) for k in dates):
+            for k in dates:
+                first, last = tokens[arguments[k][0]].start, tokens[arguments[k][1] - 1].end
+                edits.append((first, last, f"CAST({sql[first:last]} AS TIMESTAMPTZ)"))
     return spliced(sql, edits) if edits else None
 
 
@@ -242,6 +256,8 @@ def _argument_end(tokens: Sequence[Token], i: int, close: int) -> int:
 def _date_expression(tokens: Sequence[Token], start: int, stop: int, scope: Scope) -> bool:
     """Are ``tokens[start:stop]`` a date: a date column, ``date '…'``, ``current_date``, or an
     operand whose last cast is to ``date``?"""
+    if start >= stop:
+        return False
     first = tokens[start]
     if stop - start == 1 and first.upper == "CURRENT_DATE":
         return True

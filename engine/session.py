@@ -38,6 +38,7 @@ import pyarrow.csv as pacsv
 
 from engine import catalog, colnames, pgdatetime, pgfunctions, pgnumber, settings, thanosql
 from engine.aggregates import (
+    with_dates_as_timestamptz,
     with_double_percentiles,
     with_integer_sums,
     with_interval_aggregates,
@@ -45,7 +46,6 @@ from engine.aggregates import (
     with_numeric_averages,
     with_numeric_division,
     with_time_differences,
-    with_truncated_dates,
 )
 from engine.arithmetic import with_integer_types, with_typed_params
 from engine.cursors import CursorManager
@@ -692,7 +692,7 @@ class Session:
         SQL DuckDB sees for execute and describe is decided. Readies the catalog it reads."""
         duck = translate(text)
         for typed_calls in (with_integer_sums, with_numeric_averages, with_double_percentiles,
-                            with_truncated_dates):
+                            with_dates_as_timestamptz):
             rewritten = self._rewritten(typed_calls, duck.text)
             if rewritten is not None:  # sum(int4) is int8, avg(int) numeric, … (engine.aggregates)
                 duck = dataclasses.replace(duck, text=rewritten, changed=True)

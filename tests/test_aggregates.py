@@ -8,6 +8,7 @@ import psycopg
 import pytest
 
 from engine.aggregates import (
+    with_dates_as_timestamptz,
     with_double_percentiles,
     with_integer_sums,
     with_interval_aggregates,
@@ -15,7 +16,6 @@ from engine.aggregates import (
     with_numeric_averages,
     with_numeric_division,
     with_time_differences,
-    with_truncated_dates,
 )
 
 TABLES = {
@@ -426,9 +426,12 @@ TZ = "AS TIMESTAMPTZ)"
      "FROM runs r"),
     ("SELECT m FROM (SELECT date_trunc('month', day) AS m FROM runs) s",
      f"SELECT m FROM (SELECT date_trunc('month', CAST(day {TZ}) AS m FROM runs) s"),
+    ("SELECT * FROM generate_series(date '2024-01-01', current_date, interval '1 day') g",
+     f"SELECT * FROM generate_series(CAST(date '2024-01-01' {TZ}, CAST(current_date {TZ}, "
+     "interval '1 day') g"),
 ])
-def test_a_truncated_date_is_a_timestamptz(sql: str, expected: str) -> None:
-    assert with_truncated_dates(sql, _types) == expected
+def test_truncated_dates_and_date_series_are_timestamptz(sql: str, expected: str) -> None:
+    assert with_dates_as_timestamptz(sql, _types) == expected
 
 
 @pytest.mark.parametrize("sql", [
@@ -437,6 +440,8 @@ def test_a_truncated_date_is_a_timestamptz(sql: str, expected: str) -> None:
     "SELECT date_trunc('day', '2024-01-05') FROM runs",  # text: PostgreSQL's choice differs
     "SELECT date_trunc('day', day + 1) FROM runs",  # an expression not known here
     "SELECT other.date_trunc('day', day) FROM runs",
+    "SELECT generate_series(day, started, interval '1 day') FROM runs",  # a timestamp too
+    "SELECT generate_series(1, 3), generate_series(day, day) FROM runs",
 ])
 def test_other_truncations_are_left_alone(sql: str) -> None:
-    assert with_truncated_dates(sql, _types) is None
+    assert with_dates_as_timestamptz(sql, _types) is None

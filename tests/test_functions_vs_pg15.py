@@ -230,6 +230,12 @@ QUERIES = [
     "10:30'), date_trunc('month', current_date) <= now()",
     "SELECT __timestamp, total FROM (SELECT date_trunc('month', d) AS __timestamp, sum(n) AS "
     "total FROM dates_vs_pg GROUP BY 1) AS virtual_table ORDER BY 1 NULLS FIRST",
+    # so is a series of dates (a BI tool's date spine)
+    "SELECT * FROM generate_series(date '2024-01-01', date '2024-03-01', interval '1 month')",
+    "SELECT m.g, sum(n) FROM generate_series('2024-03-01'::date, '2024-04-01'::date, "
+    "'1 month') AS m(g) LEFT JOIN dates_vs_pg ON date_trunc('month', d) = m.g GROUP BY 1 "
+    "ORDER BY 1",
+    "SELECT generate_series(date '2024-01-30', date '2024-02-01', interval '1 day') AS day",
     # justify_*: whole days out of hours, 30-day months out of days, one sign (DuckDB lacks them)
     "SELECT justify_hours(interval '27 hours'), justify_hours(interval '-27 hours'), "
     "justify_hours(interval '1 day -3 hours'), justify_hours(interval '-1 day 3 hours'), "
