@@ -33,7 +33,7 @@ from collections.abc import Callable, Sequence
 
 from engine import catalog, pgfunctions
 from engine.arithmetic import integer_literal_type
-from engine.lexer import Tok, Token, matching_bracket, spliced, tokenize
+from engine.lexer import Tok, Token, arguments, matching_bracket, spliced, tokenize
 from engine.literals import ColumnTypes, Scope, Scopes, column_ref
 from engine.statements import name_end
 
@@ -223,34 +223,17 @@ def with_dates_as_timestamptz(sql: str, column_types: ColumnTypes) -> str | None
         if shape is None or not _is_call(tokens, i):
             continue
         close = matching_bracket(tokens, i + 1)
-        arguments, start = [], i + 2
-        while start <= close and close < len(tokens):
-            end = _argument_end(tokens, start, close)
-            arguments.append((start, end))
-            start = end + 1
+        spans = arguments(tokens, i + 2, close)
         count, dates = shape
-        if len(arguments) != count:
+        if len(spans) != count or close >= len(tokens):
             continue  # another form (date_trunc's third argument names a zone)
         scopes = scopes or Scopes(sql, column_types)
         scope = scopes.at(i)
-        if all(_date_expression(tokens, *arguments[k], scope) for k in dates):
+        if all(_date_expression(tokens, *spans[k], scope) for k in dates):
             for k in dates:
-                first, last = tokens[arguments[k][0]].start, tokens[arguments[k][1] - 1].end
+                first, last = tokens[spans[k][0]].start, tokens[spans[k][1] - 1].end
                 edits.append((first, last, f"CAST({sql[first:last]} AS TIMESTAMPTZ)"))
     return spliced(sql, edits) if edits else None
-
-
-def _argument_end(tokens: Sequence[Token], i: int, close: int) -> int:
-    """The comma (or ``close``) that ends the call argument starting at ``tokens[i]``."""
-    while i < close:
-        tok = tokens[i]
-        if tok.kind is Tok.OP and tok.text in "([":
-            i = matching_bracket(tokens, i) + 1
-            continue
-        if tok.kind is Tok.OP and tok.text == ",":
-            return i
-        i += 1
-    return close
 
 
 def _date_expression(tokens: Sequence[Token], start: int, stop: int, scope: Scope) -> bool:

@@ -177,6 +177,23 @@ def matching_bracket(tokens: Sequence[Token], i: int) -> int:
     return -1 if backwards else len(tokens)
 
 
+def arguments(tokens: Sequence[Token], start: int, close: int) -> list[tuple[int, int]]:
+    """The (start, stop) token ranges of the comma-separated items of ``tokens[start:close]``
+    (a call's arguments: ``close`` is its closing bracket), commas inside brackets aside."""
+    spans, first, i = [], start, start
+    while i < close:
+        tok = tokens[i]
+        if tok.kind is Tok.OP and tok.text in "([":
+            i = matching_bracket(tokens, i) + 1
+            continue
+        if tok.kind is Tok.OP and tok.text == ",":
+            spans.append((first, i))
+            first = i + 1
+        i += 1
+    spans.append((first, min(i, close)))
+    return spans
+
+
 def spliced(sql: str, edits: Iterable[tuple[int, int, str]]) -> str:
     """``sql`` with each ``(start, end, text)`` range replaced by its text (ranges in order,
     not overlapping)."""

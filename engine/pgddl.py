@@ -30,7 +30,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from engine.errors import SqlError, SqlState
-from engine.lexer import Tok, Token, matching_bracket, replace_params, spliced, tokenize
+from engine.lexer import (
+    Tok,
+    Token,
+    arguments,
+    matching_bracket,
+    replace_params,
+    spliced,
+    tokenize,
+)
 from engine.statements import literal_value, name_end, split
 
 _EQUIVALENT_INDEX_METHODS = frozenset({"BTREE", "HASH"})
@@ -349,18 +357,7 @@ def sql_function(sql: str) -> SqlFunction | None:
 
 
 def _arguments(tokens: Sequence[Token], start: int, close: int) -> list[list[Token]]:
-    args: list[list[Token]] = [[]]
-    depth = 0
-    for tok in tokens[start:close]:
-        if tok.kind is Tok.OP and tok.text in "([":
-            depth += 1
-        elif tok.kind is Tok.OP and tok.text in ")]":
-            depth -= 1
-        elif depth == 0 and tok.kind is Tok.OP and tok.text == ",":
-            args.append([])
-            continue
-        args[-1].append(tok)
-    return [a for a in args if a]
+    return [list(tokens[a:b]) for a, b in arguments(tokens, start, close) if b > a]
 
 
 def _parameter(sql: str, arg: list[Token], n: int) -> str:
