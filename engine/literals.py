@@ -471,8 +471,8 @@ class Scope:
     up in the scope ``parent()`` gives (the enclosing query: a correlated reference)."""
 
     def __init__(self, sql: str, tokens: Sequence[Token], column_types: ColumnTypes,
-                 at: Sequence[int], scopes: Scopes | None = None,
-                 parent: Callable[[], Scope | None] = lambda: None) -> None:
+                 at: Sequence[int], scopes: Scopes,
+                 parent: Callable[[], Scope | None]) -> None:
         self._column_types = column_types
         self._lowered: dict[str, dict[str, str]] = {}  # table → its columns, lower-cased
         self._scopes = scopes
@@ -492,8 +492,7 @@ class Scope:
                 if end > len(tokens) or end - i < 3 or tokens[i + 1].upper != "SELECT":
                     self.complete = False
                     return
-                table = self._derived(f"({i})", None if self._scopes is None
-                                      else self._scopes.derived(i + 1))
+                table = self._derived(f"({i})", self._scopes.derived(i + 1))
             else:
                 end = name_end(tokens, i)
                 if end == i or tokens[end - 1].kind is Tok.OP or (
@@ -502,7 +501,7 @@ class Scope:
                     self.complete = False  # a function's rows, …: names not known
                     return
                 name = _name(tokens[i])
-                if end - i == 1 and self._scopes is not None and self._scopes.is_cte(name):
+                if end - i == 1 and self._scopes.is_cte(name):
                     table = self._derived(name, self._scopes.cte(name))
                 else:
                     table = sql[tokens[i].start:tokens[end - 1].end]
