@@ -581,7 +581,10 @@ class Scopes:
         self._derived: dict[int, dict[str, str] | None] = {}
 
     def at(self, i: int) -> Scope:
-        """The scope of the query level that token ``i`` belongs to."""
+        """The scope of the query level that token ``i`` belongs to (one that knows no column
+        in a statement nested deeper than ``_DEEPEST``: reading it would recurse as deep)."""
+        if self._levels.depth > _DEEPEST:
+            return Scope(self._sql, self._tokens, self._column_types, (), self, lambda: None)
         return self._scope(self._levels.owner[i])
 
     def _scope(self, owner: int) -> Scope:
@@ -712,6 +715,9 @@ def _ends_expression(tok: Token) -> bool:
         tok.kind is Tok.OP and tok.text == ")")
 
 
+_DEEPEST = 32  # SELECTs nested deeper than this are not read (see Scopes.at)
+
+
 @dataclass(frozen=True)
 class _Levels:
     """A statement's query levels, each named by its ``SELECT`` token (-1: outside any)."""
@@ -720,6 +726,7 @@ class _Levels:
     parent: dict[int, int]  # each level's enclosing one
     tables: dict[int, tuple[int, ...]]  # each level's FROM / JOIN / UPDATE words
     ctes: dict[str, tuple[int, tuple[str, ...]]]  # name → (its SELECT or -1, renamed columns)
+    depth: int  # how deep SELECTs nest in brackets
 
 
 @lru_cache(maxsize=512)
@@ -751,7 +758,7 @@ def _levels(sql: str) -> _Levels:
                 tables.setdefault(selects[-1], []).append(i)
         owner.append(selects[-1])
     return _Levels(tuple(owner), parent, {k: tuple(v) for k, v in tables.items()},
-                   _ctes(tokens))
+                   _ctes(tokens), max(depths.values()))
 
 
 def _ctes(tokens: Sequence[Token]) -> dict[str, tuple[int, tuple[str, ...]]]:

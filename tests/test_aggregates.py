@@ -445,3 +445,13 @@ def test_truncated_dates_and_date_series_are_timestamptz(sql: str, expected: str
 ])
 def test_other_truncations_are_left_alone(sql: str) -> None:
     assert with_dates_as_timestamptz(sql, _types) is None
+
+
+@pytest.mark.parametrize("depth", [32, 33, 3000])
+def test_deeply_nested_queries_are_read_to_a_bound(depth: int) -> None:
+    # Reading a level reads the levels inside it, recursively: past 32 nested SELECTs nothing
+    # is typed (DuckDB then says what it thinks of the statement), never a RecursionError.
+    sql = ("SELECT sum(qty) FROM " + "(SELECT * FROM " * depth + "orders" + ") s" * depth)
+    rewritten = with_integer_sums(sql, _types)
+    assert rewritten == (None if depth > 32 else "SELECT CAST(sum(qty) AS BIGINT)"
+                         + sql.removeprefix("SELECT sum(qty)"))
