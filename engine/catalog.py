@@ -50,6 +50,7 @@ macros and views are created in dependency order because DuckDB binds them when 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import platform
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -78,6 +79,16 @@ NAMESPACE_OIDS = {
     "public": 2200,
     "information_schema": catalog_data.INFORMATION_SCHEMA_OID,
 }
+
+
+def relation_oid(database: str, schema: str, name: str) -> int:
+    """The OID ``pg_class`` gives a user table or view of a DuckDB database and schema: what
+    the ``_oid_of`` and ``_nspname_of`` macros compute (md5_number is the MD5 digest read
+    little-endian), so a RowDescription names the same table as the catalog."""
+    nsp = TEMP_SCHEMA if database == "temp" else "public" if schema == "main" else schema
+    digest = hashlib.md5(f"rel|{nsp}|{name}".encode()).digest()
+    return FIRST_USER_OID + int.from_bytes(digest, "little") % (2**31 - FIRST_USER_OID)
+
 
 # Relations and the names clients reach them by.
 PG_RELATIONS = frozenset(

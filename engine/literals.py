@@ -475,11 +475,13 @@ class Scope:
                  parent: Callable[[], Scope | None]) -> None:
         self._column_types = column_types
         self._lowered: dict[str, dict[str, str]] = {}  # table → its columns, lower-cased
+        self._origins: dict[str, dict[str, Origin]] = {}  # a subquery's or CTE's columns'
         self._scopes = scopes
         self._parent = parent
         self.tables: list[str] = []
         self.aliases: dict[str, str | None] = {}  # None: a source whose columns are unknown
         self.complete = True  # every item of the FROM list read (none skipped: unknown names)
+        self._unnamed = False  # a subquery or CTE has a column not named here
         for i in at:
             self._read_tables(sql, tokens, i + 1)
 
@@ -522,13 +524,44 @@ class Scope:
                 return
             i += 1
 
-    def _derived(self, key: str, columns: dict[str, str] | None) -> str | None:
+    def _derived(self, key: str, columns: list[ResultColumn] | None) -> str | None:
         """A subquery's or a CTE's columns, in scope as table ``key`` (None: not known)."""
         if columns is None:
             return None
-        self._lowered[key] = columns
+        types: dict[str, str] = {}
+        origins: dict[str, Origin] = {}
+        for name, kind, origin in columns:
+            if name is None:  # PostgreSQL names it (?column?, a cast's column, …); not here
+                self._unnamed = True
+                continue
+            twice = name in types  # ambiguous
+            types[name] = "" if twice else kind
+            origins[name] = None if twice else origin
+        self._lowered[key] = types
+        self._origins[key] = origins
         self.tables.append(key)
         return key
+
+    def origin(self, ref: _ColumnRef) -> Origin:
+        """The table and column that the column ``ref`` names at this level passes on: a
+        table's own (the table as written), or the one a subquery's or a CTE's column passes
+        on; None for a computed one, an unknown or ambiguous one, an enclosing query's."""
+        qualifier, name = ref
+        if qualifier:
+            table = self.aliases.get(qualifier)
+            tables = [] if table is None else [table]
+        else:
+            tables = [t for t in self.tables if name in self.columns(t)]
+            if len(tables) != 1 or self._opaque():
+                return None
+        if not tables or name not in self.columns(tables[0]):
+            return None
+        return self.origin_in(tables[0], name)
+
+    def origin_in(self, table: str, name: str) -> Origin:
+        """The origin of column ``name`` of ``table`` (one in scope): see ``origin``."""
+        origins = self._origins.get(table)
+        return (table, name) if origins is None else origins.get(name)
 
     def column_type(self, ref: _ColumnRef) -> str:
         """The DuckDB type of the column ``ref`` names ("" when unknown or ambiguous)."""
@@ -542,8 +575,11 @@ class Scope:
                  if t is not None]
         if found:
             return found[0] if len(found) == 1 else ""
-        opaque = None in self.aliases.values()  # a source whose columns are unknown may have it
-        return "" if opaque else self._outer(ref)
+        return "" if self._opaque() else self._outer(ref)
+
+    def _opaque(self) -> bool:
+        """Whether a source here may have a column by a name not known here."""
+        return self._unnamed or None in self.aliases.values()
 
     def _outer(self, ref: _ColumnRef) -> str:
         """``ref`` as the enclosing query sees it, when this level surely lacks it."""
@@ -562,7 +598,7 @@ class Scope:
 
     def known(self) -> bool:
         """Whether every column this level's FROM list offers is known by name."""
-        return self.complete and None not in self.aliases.values()
+        return self.complete and not self._opaque()
 
 
 class Scopes:
@@ -578,7 +614,7 @@ class Scopes:
         self._tokens = tokenize(sql)
         self._levels = _levels(sql)
         self._scopes: dict[int, Scope] = {}
-        self._derived: dict[int, dict[str, str] | None] = {}
+        self._derived: dict[int, list[ResultColumn] | None] = {}
 
     def at(self, i: int) -> Scope:
         """The scope of the query level that token ``i`` belongs to (one that knows no column
@@ -607,27 +643,32 @@ class Scopes:
     def is_cte(self, name: str) -> bool:
         return name in self._levels.ctes
 
-    def cte(self, name: str) -> dict[str, str] | None:
+    def cte(self, name: str) -> list[ResultColumn] | None:
         """The columns of the CTE ``name`` (None: not known)."""
         select, renamed = self._levels.ctes[name]
         columns = self.derived(select) if select >= 0 else None
-        if columns is None or not renamed:
-            return columns
-        if len(renamed) > len(columns):
+        if columns is None or len(renamed) > len(columns):
             return None
-        types = list(columns.values())
-        return {name: types[k] for k, name in enumerate(renamed)} | {
-            name: kind for name, kind in list(columns.items())[len(renamed):]}
+        return [(renamed[k], kind, origin) for k, (_, kind, origin) in enumerate(columns)
+                if k < len(renamed)] + columns[len(renamed):]
 
-    def derived(self, select: int) -> dict[str, str] | None:
-        """The columns (name → DuckDB type, "" unknown) of the query whose ``SELECT`` is token
-        ``select``, when they can all be named; None otherwise."""
+    def derived(self, select: int) -> list[ResultColumn] | None:
+        """The columns of the query whose ``SELECT`` is token ``select``, when they can all be
+        named; None otherwise."""
         if select not in self._derived:
             self._derived[select] = None  # a CTE that reads itself (WITH RECURSIVE): unknown
             self._derived[select] = self._select_list(select)
         return self._derived[select]
 
-    def _select_list(self, select: int) -> dict[str, str] | None:
+    def result_columns(self) -> list[ResultColumn] | None:
+        """The columns of the statement's own query (its first ``SELECT`` outside brackets):
+        what a RowDescription names; None when they cannot all be named here."""
+        top, tokens = self._levels.top, self._tokens
+        if top < 0 or self._levels.depth > _DEEPEST or tokens[0].upper not in ("SELECT", "WITH"):
+            return None  # not a query, or one read no further
+        return self.derived(top)
+
+    def _select_list(self, select: int) -> list[ResultColumn] | None:
         tokens, scope = self._tokens, self._scope(select)
         i = select + 1
         i += i < len(tokens) and tokens[i].upper in ("ALL", "DISTINCT")
@@ -646,13 +687,12 @@ class Scopes:
         items.append((start, i))
         if _set_operation_follows(tokens, i):
             return None
-        columns: dict[str, str] = {}
+        columns: list[ResultColumn] = []
         for start, stop in items:
             item = _select_item(tokens, start, stop, scope)
             if item is None:
                 return None
-            for name, kind in item:
-                columns[name] = "" if name in columns else kind  # twice: ambiguous
+            columns += item
         return columns
 
 
@@ -678,20 +718,26 @@ def _set_operation_follows(tokens: Sequence[Token], i: int) -> bool:
 
 
 def _select_item(tokens: Sequence[Token], start: int, stop: int,
-                 scope: Scope) -> list[tuple[str, str]] | None:
-    """The columns (name, DuckDB type or "") one select-list item gives, None when one
-    cannot be named here."""
+                 scope: Scope) -> list[ResultColumn] | None:
+    """The columns one select-list item gives (an expression without an alias is named None:
+    PostgreSQL's name for it is not worked out here); None for a ``*`` whose columns are not
+    all known."""
     if start >= stop:
         return None
     if tokens[stop - 1].kind is Tok.OP and tokens[stop - 1].text == "*":
         if stop - start == 1:  # *: every source's columns, in order
             if not scope.known():
                 return None
-            return [item for table in scope.tables for item in scope.columns(table).items()]
-        if stop - start == 3 and tokens[start + 1].text == ".":  # t.*
+            tables = scope.tables
+        elif stop - start == 3 and tokens[start + 1].text == ".":  # t.*
             table = scope.aliases.get(_name(tokens[start]))
-            return None if table is None else list(scope.columns(table).items())
-        return None
+            if table is None:
+                return None
+            tables = [table]
+        else:
+            return None
+        return [(name, kind, scope.origin_in(table, name))
+                for table in tables for name, kind in scope.columns(table).items()]
     last = tokens[stop - 1]
     alias = None
     if stop - start >= 2 and last.kind in (Tok.WORD, Tok.IDENT) and (
@@ -701,11 +747,11 @@ def _select_item(tokens: Sequence[Token], start: int, stop: int,
         stop -= 2 if tokens[stop - 2].upper == "AS" else 1
     ref = column_ref(tokens, start)
     if ref is not None and ref[1] == stop:
-        return [(alias or ref[0][1], scope.column_type(ref[0]))]
+        return [(alias or ref[0][1], scope.column_type(ref[0]), scope.origin(ref[0]))]
     if alias is None and tokens[start].kind is Tok.WORD and start + 1 < stop \
             and tokens[start + 1].text == "(" and matching_bracket(tokens, start + 1) == stop - 1:
         alias = tokens[start].text.lower()  # a call is named after its function
-    return None if alias is None else [(alias, "")]
+    return [(alias, "", None)]
 
 
 def _ends_expression(tok: Token) -> bool:
@@ -716,6 +762,9 @@ def _ends_expression(tok: Token) -> bool:
 
 
 _DEEPEST = 32  # SELECTs nested deeper than this are not read (see Scopes.at)
+# The table (as the statement writes it) and column a result column passes on unchanged.
+Origin = tuple[str, str] | None
+ResultColumn = tuple[str | None, str, Origin]  # (name, DuckDB type or "", origin)
 
 
 @dataclass(frozen=True)
@@ -727,6 +776,7 @@ class _Levels:
     tables: dict[int, tuple[int, ...]]  # each level's FROM / JOIN / UPDATE words
     ctes: dict[str, tuple[int, tuple[str, ...]]]  # name → (its SELECT or -1, renamed columns)
     depth: int  # how deep SELECTs nest in brackets
+    top: int  # the statement's own SELECT (the first outside brackets), or -1
 
 
 @lru_cache(maxsize=512)
@@ -758,7 +808,8 @@ def _levels(sql: str) -> _Levels:
                 tables.setdefault(selects[-1], []).append(i)
         owner.append(selects[-1])
     return _Levels(tuple(owner), parent, {k: tuple(v) for k, v in tables.items()},
-                   _ctes(tokens), max(depths.values()))
+                   _ctes(tokens), max(depths.values()),
+                   next((i for i, depth in depths.items() if i >= 0 and depth == 0), -1))
 
 
 def _ctes(tokens: Sequence[Token]) -> dict[str, tuple[int, tuple[str, ...]]]:

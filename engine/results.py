@@ -31,6 +31,10 @@ _PY_ROW_BYTES = 64  # rough size of one value of a Python row, for the bounds on
 class Column:
     name: str
     duck_type: str  # DuckDB's type text, e.g. 'INTEGER', 'DECIMAL(10,2)'
+    # The table (its pg_class OID) and column (its attnum) whose value the column passes on,
+    # as a RowDescription gives them; 0 for a computed column.
+    table_oid: int = 0
+    column_number: int = 0
 
 
 @dataclass(frozen=True, slots=True)

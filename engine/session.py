@@ -52,7 +52,7 @@ from engine.cursors import CursorManager
 from engine.errors import SqlError, SqlState, from_arrow_stream, from_duckdb
 from engine.layout import FILES_DIR
 from engine.lexer import Tok, sql_string, tokenize
-from engine.literals import bytea_from_text, with_column_literals
+from engine.literals import Scopes, bytea_from_text, with_column_literals
 from engine.ml_exec import MLService, arrow_schema
 from engine.params import infer_param_types
 from engine.results import (
@@ -426,6 +426,9 @@ class Session:
         # µs for a dashboard query with a sum), for texts that come again.
         self._rewrites: _SchemaCache[tuple[str, str], tuple[str | None]] = \
             _SchemaCache(db, REWRITES_REMEMBERED)
+        # What table column each result column of a query passes on (_result_columns).
+        self._origins: _SchemaCache[str, tuple[tuple[tuple[int, int], ...] | None]] = \
+            _SchemaCache(db, REWRITES_REMEMBERED)
         self._parsed = _ParsedStatements()
 
     def set_startup_parameter(self, name: str, value: str) -> None:
@@ -682,8 +685,7 @@ class Session:
                 def again() -> RowSource:
                     return self._relation_rows(duck, values, stmt.text)
             rows = self._row_source(cur, stmt.text, started, again)
-            if stmt.kind in _NAMED_AS_POSTGRESQL:
-                rows.columns = postgres_columns(stmt.text, rows.columns)
+            rows.columns = self._result_columns(stmt, rows.columns)
             return RowsOutcome(stmt.tag, rows)
         return CommandOutcome(self._completion_tag(stmt, cur))
 
@@ -808,7 +810,7 @@ class Session:
         """A query's rows streamed batch by batch through DuckDB's relation API (SQL cursors)."""
         rows = self._relation_rows(self._in_duckdb_dialect(stmt.text), list(params) or None,
                                    stmt.text)
-        rows.columns = postgres_columns(stmt.text, rows.columns)
+        rows.columns = self._result_columns(stmt, rows.columns)
         return rows
 
     def _relation_rows(self, duck: Translation, values: list[object] | None,
@@ -879,8 +881,7 @@ class Session:
                 columns = self._describe_columns(target, param_types, params)
             except SqlError as exc:
                 raise _untranslated(exc, duck, stmt.text) from exc
-            if stmt.kind in _NAMED_AS_POSTGRESQL:
-                columns = postgres_columns(stmt.text, columns)
+            columns = self._result_columns(stmt, columns)
         elif stmt.kind is Kind.COPY_OUT or stmt.kind is Kind.COPY_IN:
             columns = None
         desc = Description(param_types, columns)
@@ -965,6 +966,44 @@ class Session:
             self._rewrites.put(key, cached)
         return cached[0]
 
+    def _result_columns(self, stmt: StatementInfo,
+                        columns: tuple[Column, ...]) -> tuple[Column, ...]:
+        """A statement's result columns as its RowDescription gives them: named as PostgreSQL
+        names them (engine.colnames), and for a query with the table and column each one
+        passes on unchanged (``Column.table_oid`` / ``column_number``)."""
+        if stmt.kind not in _NAMED_AS_POSTGRESQL:
+            return columns
+        columns = postgres_columns(stmt.text, columns)
+        if stmt.kind is not Kind.QUERY or _FROM.search(stmt.text) is None \
+                or len(stmt.text) > REWRITE_CACHE_MAX_TEXT:
+            return columns
+        found = self._origins.get(stmt.text)
+        if found is None:
+            found = (self._find_origins(stmt.text),)
+            self._origins.put(stmt.text, found)
+        origins = found[0]
+        if origins is None or len(origins) != len(columns):
+            return columns  # (DuckDB's * of a JOIN … USING lists a column once, say)
+        return tuple(dataclasses.replace(c, table_oid=oid, column_number=number) if oid else c
+                     for c, (oid, number) in zip(columns, origins, strict=True))
+
+    def _find_origins(self, text: str) -> tuple[tuple[int, int], ...] | None:
+        """For each result column of query ``text``, the pg_class OID and attnum of the table
+        column it passes on ((0, 0) for another); None when none does, or the select list
+        cannot be read (engine.literals.Scopes)."""
+        result = Scopes(text, self._written_columns).result_columns()
+        if result is None or all(origin is None for *_, origin in result):
+            return None
+        origins = []
+        for *_, origin in result:
+            relation = None if origin is None else self._relation(origin[0])
+            number = 0 if relation is None or origin is None else next(
+                (n for name, _, n in relation.columns if name.lower() == origin[1]), 0)
+            origins.append((catalog.relation_oid(relation.database, relation.schema,
+                                                 relation.name), number)
+                           if relation is not None and number else (0, 0))
+        return tuple(origins)
+
     def _written_columns(self, table: str) -> dict[str, str]:
         """:meth:`_column_types`, remembered until the schema changes."""
         types = self._table_columns.get(table)
@@ -975,6 +1014,13 @@ class Session:
 
     def _column_types(self, table: str) -> dict[str, str]:
         """Column name → DuckDB type of a table or view visible to this session."""
+        found = self._relation(table)
+        return {} if found is None else {column: kind for column, kind, _ in found.columns}
+
+    def _relation(self, table: str) -> _Relation | None:
+        """A table or view visible to this session, named as a statement writes it: its
+        DuckDB database, schema and name, and its columns (name, DuckDB type, position from
+        1); None when there is none."""
         qualifier, _, name = table.rpartition(".")
         schema = qualifier.strip('"') or None
         if schema == "public":
@@ -985,13 +1031,16 @@ class Session:
         # pixelsql_ml.jobs say, is not this one). Only the first table found counts.
         where = ("schema_name = $2" if schema else "(database_name = 'temp' OR "
                  "(database_name = current_database() AND schema_name = current_schema()))")
-        sql = ("SELECT database_name, schema_name, column_name, data_type FROM duckdb_columns() "
-               f"WHERE table_name = $1 AND {where} "
+        sql = ("SELECT database_name, schema_name, column_name, data_type, column_index, "
+               f"table_name FROM duckdb_columns() WHERE table_name = $1 AND {where} "
                "ORDER BY database_name = 'temp' DESC, database_name, schema_name, column_index")
         args: list[object] = [name, schema] if schema else [name]
         rows = self._guarded(lambda: self.cursor.execute(sql, args).fetchall(), None)
-        first = rows[0][:2] if rows else None
-        return {str(r[2]): str(r[3]) for r in rows if r[:2] == first}
+        if not rows:
+            return None
+        first = rows[0][:2]
+        return _Relation(str(first[0]), str(first[1]), str(rows[0][5]),
+                         [(str(r[2]), str(r[3]), int(r[4])) for r in rows if r[:2] == first])
 
     # -- ThanoSQL statements (engine.thanosql, engine.ml_exec) ----------------------------------
 
@@ -1529,6 +1578,18 @@ def _custom_parameter(text: str) -> str | None:
 def _unrecognized_parameter(name: str) -> SqlError:
     return SqlError(SqlState.UNDEFINED_OBJECT, f'unrecognized configuration parameter "{name}"')
 
+
+@dataclass(frozen=True)
+class _Relation:
+    """A table or view as DuckDB holds it (Session._relation)."""
+
+    database: str
+    schema: str
+    name: str
+    columns: list[tuple[str, str, int]]  # (name, DuckDB type, position from 1)
+
+
+_FROM = re.compile(r"\bfrom\b", re.IGNORECASE)  # a query without one passes no column on
 
 # Statements whose result columns are named by engine.colnames: queries, and writes' RETURNING.
 _NAMED_AS_POSTGRESQL = (Kind.QUERY, Kind.DML)

@@ -1044,7 +1044,8 @@ def _expand_formats(formats: Sequence[int], n: int) -> list[int]:
 def _row_description(columns: Sequence[Column], col_types: Sequence[types.ColumnType],
                      formats: Sequence[int]) -> bytes:
     return codec.encode_row_description([
-        m.FieldDescription(c.name, t.pg.oid, t.pg.size, t.typmod, f)
+        m.FieldDescription(c.name, t.pg.oid, t.pg.size, t.typmod, f, c.table_oid,
+                           c.column_number)
         for c, t, f in zip(columns, col_types, formats, strict=True)
     ])
 

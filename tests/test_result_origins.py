@@ -1,0 +1,96 @@
+"""The table and column each result column passes on (RowDescription's table OID and column
+attribute number), as PostgreSQL 15 gives them (engine.literals.Scopes.result_columns)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import psycopg
+import pytest
+
+from engine.literals import Scopes
+
+TABLES = {"t": {"a": "INTEGER", "b": "VARCHAR", "c": "INTEGER"},
+          "u": {"a": "INTEGER", "d": "VARCHAR"}}
+
+
+def _origins(sql: str) -> list[tuple[str, str] | None] | None:
+    result = Scopes(sql, lambda table: TABLES.get(table, {})).result_columns()
+    return None if result is None else [origin for *_, origin in result]
+
+
+@pytest.mark.parametrize(("sql", "expected"), [
+    ("SELECT * FROM t", [("t", "a"), ("t", "b"), ("t", "c")]),
+    ("SELECT b AS x, a + 1 AS y, t.c FROM t", [("t", "b"), None, ("t", "c")]),
+    ("SELECT x.c, u.d, count(*) FROM t x JOIN u ON u.a = x.a GROUP BY 1, 2",
+     [("t", "c"), ("u", "d"), None]),
+    ("SELECT u.* FROM t, u", [("u", "a"), ("u", "d")]),
+    ("SELECT x FROM (SELECT a AS x FROM t) s", [("t", "a")]),  # through a subquery
+    ("WITH w AS (SELECT c, b || '!' AS e FROM t) SELECT * FROM w", [("t", "c"), None]),
+    ("SELECT DISTINCT b FROM t ORDER BY 1", [("t", "b")]),
+    ("SELECT a FROM t WHERE a IN (SELECT a FROM u)", [("t", "a")]),
+    ("SELECT CASE WHEN a > 0 THEN 1 END, c FROM t", [None, ("t", "c")]),  # not named here
+])
+def test_the_columns_a_query_passes_on(sql: str, expected: list[object]) -> None:
+    assert _origins(sql) == expected
+
+
+@pytest.mark.parametrize("sql", [
+    "SELECT a FROM t UNION SELECT a FROM u",  # a set operation: its columns are its own
+    "(SELECT a FROM t)",
+    "INSERT INTO t SELECT * FROM u",
+])
+def test_result_columns_not_read(sql: str) -> None:
+    assert _origins(sql) is None
+
+
+QUERIES = [
+    "SELECT * FROM origins_t",
+    "SELECT b AS x, a + 1, c FROM origins_t",
+    "SELECT origins_t.c, u.d FROM origins_t JOIN origins_u u ON u.a = origins_t.a",
+    "SELECT x FROM (SELECT a AS x FROM origins_t) s",
+    "WITH w AS (SELECT c FROM origins_t) SELECT c FROM w",
+    "SELECT * FROM origins_v",
+    "SELECT a FROM origins_t UNION SELECT a FROM origins_u",
+    "SELECT a, count(*) FROM origins_t GROUP BY a",
+    "SELECT 1, 'x'",
+]
+
+
+def _described(conn: psycopg.Connection[Any], sql: str) -> list[tuple[str, int, int]]:
+    """(name, table OID, attnum) of each result column, the OID given as the relation
+    ``regclass`` names in that server's own catalog ("" when 0)."""
+    result = conn.execute(sql).pgresult
+    assert result is not None
+    out = []
+    for i in range(result.nfields):
+        oid = result.ftable(i)
+        name = "" if oid == 0 else conn.execute(
+            "SELECT relname FROM pg_class WHERE oid = %s", [oid]).fetchone()[0]  # type: ignore[index]
+        out.append(((result.fname(i) or b"").decode(), name, result.ftablecol(i)))
+    return out
+
+
+@pytest.mark.integration
+def test_row_descriptions_name_their_tables_as_postgresql(
+        ours_and_pg15: tuple[psycopg.Connection[Any], psycopg.Connection[Any]]) -> None:
+    results = []
+    for conn in ours_and_pg15:
+        conn.execute("DROP VIEW IF EXISTS origins_v")
+        conn.execute("DROP TABLE IF EXISTS origins_t")
+        conn.execute("DROP TABLE IF EXISTS origins_u")
+        conn.execute("CREATE TABLE origins_t (a int, b text, c int)")
+        conn.execute("CREATE TABLE origins_u (a int, d text)")
+        conn.execute("CREATE VIEW origins_v AS SELECT c, a FROM origins_t")
+        conn.execute("INSERT INTO origins_t VALUES (1, 'x', 2)")
+        results.append([_described(conn, sql) for sql in QUERIES])
+        with conn.cursor(binary=True) as cur:  # the extended protocol's Describe, binary
+            cur.execute("SELECT c, b FROM origins_t WHERE a = %s", [1])
+            assert cur.pgresult is not None
+            results[-1].append([(cur.pgresult.ftable(i) != 0, cur.pgresult.ftablecol(i))
+                                for i in range(2)])
+        conn.execute("DROP VIEW origins_v")
+        conn.execute("DROP TABLE origins_t")
+        conn.execute("DROP TABLE origins_u")
+    assert results[0] == results[1]
+    assert results[0][0] == [("a", "origins_t", 1), ("b", "origins_t", 2), ("c", "origins_t", 3)]
