@@ -984,7 +984,7 @@ class Session:
         origins = found[0]
         if origins is None or len(origins) != len(columns):
             return columns  # (DuckDB's * of a JOIN … USING lists a column once, say)
-        return tuple(dataclasses.replace(c, table_oid=oid, column_number=number) if oid else c
+        return tuple(Column(c.name, c.duck_type, oid, number) if oid else c
                      for c, (oid, number) in zip(columns, origins, strict=True))
 
     def _find_origins(self, text: str) -> tuple[tuple[int, int], ...] | None:
