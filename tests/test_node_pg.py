@@ -4,7 +4,8 @@
 ``npm ci`` there. ``tests/node/check.js`` runs once per test module and each of its checks becomes
 one test: a parameterised query, a named prepared statement, values of int, int8, numeric, text,
 bool, timestamp, json, text[]/int[] and bytea going in as parameters and coming back as the
-JavaScript values node-postgres makes from the type OIDs the server reports, NULLs, array row
+JavaScript values node-postgres makes from the type OIDs the server reports, the table and
+column each result column comes from (``fields[].tableID`` / ``columnID``), NULLs, array row
 mode, errors with their SQLSTATE in ``err.code``, and a rolled-back transaction.
 """
 
@@ -35,6 +36,7 @@ CHECKS = [
     "insert_typed_parameters",
     "select_types",
     "result_type_oids",
+    "result_table_ids",
     "null_values",
     "row_mode_array",
     "error_undefined_table",

@@ -142,6 +142,19 @@ async function main() {
     return JSON.stringify(oids);
   });
 
+  await check('result_table_ids', async () => {
+    const c = await db();
+    const res = await c.query(`SELECT name, qty + 1 AS more, id FROM ${table} LIMIT 1`);
+    const rel = await c.query(`SELECT '${table}'::regclass::oid AS oid`);
+    const atts = await c.query(`SELECT attname, attnum FROM pg_attribute WHERE attrelid = $1`,
+      [rel.rows[0].oid]);
+    const attnum = Object.fromEntries(atts.rows.map((r) => [r.attname, r.attnum]));
+    const got = res.fields.map((f) => [f.name, f.tableID, f.columnID]);
+    const oid = Number(rel.rows[0].oid);
+    assert.deepEqual(got, [['name', oid, attnum.name], ['more', 0, 0], ['id', oid, attnum.id]]);
+    return JSON.stringify(got);
+  });
+
   await check('null_values', async () => {
     const c = await db();
     const res = await c.query(`SELECT name, price, tags FROM ${table} WHERE id = 2`);
