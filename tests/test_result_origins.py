@@ -94,3 +94,36 @@ def test_row_descriptions_name_their_tables_as_postgresql(
         conn.execute("DROP TABLE origins_u")
     assert results[0] == results[1]
     assert results[0][0] == [("a", "origins_t", 1), ("b", "origins_t", 2), ("c", "origins_t", 3)]
+
+
+# What pgjdbc's ResultSetMetaData asks (isNullable, isAutoIncrement, getBaseTableName, …) for
+# the columns a RowDescription names a table for; DBeaver and Metabase call it on results.
+PGJDBC_FIELDS = (
+    "SELECT c.oid, a.attnum, a.attname, c.relname, n.nspname, a.attnotnull OR (t.typtype = 'd' "
+    "AND t.typnotnull), a.attidentity != '' OR pg_catalog.pg_get_expr(d.adbin, d.adrelid) "
+    "LIKE '%nextval(%' FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON "
+    "(c.relnamespace = n.oid) JOIN pg_catalog.pg_attribute a ON (c.oid = a.attrelid) JOIN "
+    "pg_catalog.pg_type t ON (a.atttypid = t.oid) LEFT JOIN pg_catalog.pg_attrdef d ON "
+    "(d.adrelid = a.attrelid AND d.adnum = a.attnum) JOIN (SELECT {oid} AS oid , 1 AS attnum "
+    "UNION ALL SELECT {oid}, 2 UNION ALL SELECT {oid}, 3) vals ON (c.oid = vals.oid AND "
+    "a.attnum = vals.attnum)")
+
+
+@pytest.mark.integration
+def test_pgjdbc_reads_the_named_columns_as_from_postgresql(
+        ours_and_pg15: tuple[psycopg.Connection[Any], psycopg.Connection[Any]]) -> None:
+    results = []
+    for conn in ours_and_pg15:
+        conn.execute("DROP TABLE IF EXISTS origins_meta")
+        conn.execute("DROP SEQUENCE IF EXISTS origins_seq")
+        conn.execute("CREATE SEQUENCE origins_seq")
+        conn.execute("CREATE TABLE origins_meta (id int NOT NULL DEFAULT nextval('origins_seq'), "
+                     "name text, price numeric(10,2) NOT NULL)")
+        result = conn.execute("SELECT id, name, price FROM origins_meta").pgresult
+        assert result is not None and result.ftable(0) != 0
+        rows = conn.execute(PGJDBC_FIELDS.format(oid=result.ftable(0))).fetchall()
+        results.append(sorted(row[1:] for row in rows))
+        conn.execute("DROP TABLE origins_meta")
+        conn.execute("DROP SEQUENCE origins_seq")
+    assert results[0] == results[1]
+    assert results[0][0] == (1, "id", "origins_meta", "public", True, True)
