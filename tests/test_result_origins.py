@@ -44,6 +44,17 @@ def test_result_columns_not_read(sql: str) -> None:
     assert _origins(sql) is None
 
 
+SETUP = ("DROP VIEW IF EXISTS origins_v", "DROP TABLE IF EXISTS origins_t",
+         "DROP TABLE IF EXISTS origins_u", "DROP TABLE IF EXISTS origins_meta",
+         "DROP SEQUENCE IF EXISTS origins_seq",
+         "CREATE TABLE origins_t (a int, b text, c int)",
+         "CREATE TABLE origins_u (a int, d text)",
+         "CREATE VIEW origins_v AS SELECT c, a FROM origins_t",
+         "INSERT INTO origins_t VALUES (1, 'x', 2)",
+         "CREATE SEQUENCE origins_seq",
+         "CREATE TABLE origins_meta (id int NOT NULL DEFAULT nextval('origins_seq'), name text, "
+         "price numeric(10,2) NOT NULL)")
+
 QUERIES = [
     "SELECT * FROM origins_t",
     "SELECT b AS x, a + 1, c FROM origins_t",
@@ -57,9 +68,9 @@ QUERIES = [
 ]
 
 
-def _described(conn: psycopg.Connection[Any], sql: str) -> list[tuple[str, int, int]]:
-    """(name, table OID, attnum) of each result column, the OID given as the relation
-    ``regclass`` names in that server's own catalog ("" when 0)."""
+def _described(conn: psycopg.Connection[Any], sql: str) -> list[tuple[str, str, int]]:
+    """(name, table, attnum) of each result column, the table named by its OID in that
+    server's own pg_class ("" for OID 0)."""
     result = conn.execute(sql).pgresult
     assert result is not None
     out = []
@@ -72,28 +83,26 @@ def _described(conn: psycopg.Connection[Any], sql: str) -> list[tuple[str, int, 
 
 
 @pytest.mark.integration
+@pytest.mark.parametrize("sql", QUERIES)
 def test_row_descriptions_name_their_tables_as_postgresql(
-        ours_and_pg15: tuple[psycopg.Connection[Any], psycopg.Connection[Any]]) -> None:
-    results = []
-    for conn in ours_and_pg15:
-        conn.execute("DROP VIEW IF EXISTS origins_v")
-        conn.execute("DROP TABLE IF EXISTS origins_t")
-        conn.execute("DROP TABLE IF EXISTS origins_u")
-        conn.execute("CREATE TABLE origins_t (a int, b text, c int)")
-        conn.execute("CREATE TABLE origins_u (a int, d text)")
-        conn.execute("CREATE VIEW origins_v AS SELECT c, a FROM origins_t")
-        conn.execute("INSERT INTO origins_t VALUES (1, 'x', 2)")
-        results.append([_described(conn, sql) for sql in QUERIES])
-        with conn.cursor(binary=True) as cur:  # the extended protocol's Describe, binary
+        both: tuple[psycopg.Connection[Any], psycopg.Connection[Any]], sql: str) -> None:
+    ours, theirs = (_described(conn, sql) for conn in both)
+    assert ours == theirs
+
+
+@pytest.mark.integration
+def test_a_described_statement_names_them_too(
+        both: tuple[psycopg.Connection[Any], psycopg.Connection[Any]]) -> None:
+    # the extended protocol's Describe, binary results
+    assert _described(both[0], "SELECT * FROM origins_t")[0] == ("a", "origins_t", 1)
+    described = []
+    for conn in both:
+        with conn.cursor(binary=True) as cur:
             cur.execute("SELECT c, b FROM origins_t WHERE a = %s", [1])
             assert cur.pgresult is not None
-            results[-1].append([(cur.pgresult.ftable(i) != 0, cur.pgresult.ftablecol(i))
-                                for i in range(2)])
-        conn.execute("DROP VIEW origins_v")
-        conn.execute("DROP TABLE origins_t")
-        conn.execute("DROP TABLE origins_u")
-    assert results[0] == results[1]
-    assert results[0][0] == [("a", "origins_t", 1), ("b", "origins_t", 2), ("c", "origins_t", 3)]
+            described.append([(cur.pgresult.ftable(i) != 0, cur.pgresult.ftablecol(i))
+                              for i in range(2)])
+    assert described[0] == described[1] == [(True, 3), (True, 2)]
 
 
 # What pgjdbc's ResultSetMetaData asks (isNullable, isAutoIncrement, getBaseTableName, …) for
@@ -111,19 +120,12 @@ PGJDBC_FIELDS = (
 
 @pytest.mark.integration
 def test_pgjdbc_reads_the_named_columns_as_from_postgresql(
-        ours_and_pg15: tuple[psycopg.Connection[Any], psycopg.Connection[Any]]) -> None:
+        both: tuple[psycopg.Connection[Any], psycopg.Connection[Any]]) -> None:
     results = []
-    for conn in ours_and_pg15:
-        conn.execute("DROP TABLE IF EXISTS origins_meta")
-        conn.execute("DROP SEQUENCE IF EXISTS origins_seq")
-        conn.execute("CREATE SEQUENCE origins_seq")
-        conn.execute("CREATE TABLE origins_meta (id int NOT NULL DEFAULT nextval('origins_seq'), "
-                     "name text, price numeric(10,2) NOT NULL)")
+    for conn in both:
         result = conn.execute("SELECT id, name, price FROM origins_meta").pgresult
         assert result is not None and result.ftable(0) != 0
         rows = conn.execute(PGJDBC_FIELDS.format(oid=result.ftable(0))).fetchall()
         results.append(sorted(row[1:] for row in rows))
-        conn.execute("DROP TABLE origins_meta")
-        conn.execute("DROP SEQUENCE origins_seq")
     assert results[0] == results[1]
     assert results[0][0] == (1, "id", "origins_meta", "public", True, True)
