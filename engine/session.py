@@ -995,8 +995,11 @@ class Session:
         if result is None or all(origin is None for *_, origin in result):
             return None
         origins = []
+        relations: dict[str, _Relation | None] = {}
         for *_, origin in result:
-            relation = None if origin is None else self._relation(origin[0])
+            if origin is not None and origin[0] not in relations:
+                relations[origin[0]] = self._relation(origin[0])
+            relation = None if origin is None else relations[origin[0]]
             number = 0 if relation is None or origin is None else next(
                 (n for name, _, n in relation.columns if name.lower() == origin[1]), 0)
             origins.append((catalog.relation_oid(relation.database, relation.schema,
