@@ -1032,10 +1032,12 @@ class Session:
         # Unqualified, the name is looked up as PostgreSQL's search path would: a temporary
         # table first, then the current schema (a table of the same name in another schema,
         # pixelsql_ml.jobs say, is not this one). Only the first table found counts.
-        where = ("schema_name = $2" if schema else "(database_name = 'temp' OR "
+        # DuckDB matches names without regard to case (it keeps a table's as created: a
+        # CREATE TABLE Sales is "Sales" there, where PostgreSQL folds it to sales).
+        where = ("lower(schema_name) = lower($2)" if schema else "(database_name = 'temp' OR "
                  "(database_name = current_database() AND schema_name = current_schema()))")
         sql = ("SELECT database_name, schema_name, column_name, data_type, column_index, "
-               f"table_name FROM duckdb_columns() WHERE table_name = $1 AND {where} "
+               f"table_name FROM duckdb_columns() WHERE lower(table_name) = lower($1) AND {where} "
                "ORDER BY database_name = 'temp' DESC, database_name, schema_name, column_index")
         args: list[object] = [name, schema] if schema else [name]
         rows = self._guarded(lambda: self.cursor.execute(sql, args).fetchall(), None)

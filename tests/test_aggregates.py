@@ -178,6 +178,24 @@ def test_nested_queries_types_and_values_as_postgresql(
 
 
 @pytest.mark.integration
+def test_a_table_created_in_mixed_case_is_typed(
+        ours_and_pg15: tuple[psycopg.Connection[Any], psycopg.Connection[Any]]) -> None:
+    # PostgreSQL folds CREATE TABLE Sales to sales; DuckDB keeps "Sales" and matches names
+    # without regard to case: the column types are found either way.
+    results = []
+    for conn in ours_and_pg15:
+        conn.execute("DROP TABLE IF EXISTS Mixed_Sales")
+        conn.execute("CREATE TABLE Mixed_Sales (Qty int, Price numeric(10,2), Ok boolean)")
+        conn.execute("INSERT INTO Mixed_Sales VALUES (2, 1.50, true), (3, 2.25, false)")
+        cur = conn.execute("SELECT sum(qty), avg(price), count(*) FILTER (WHERE ok = 'off') "
+                           "FROM mixed_sales")
+        results.append(([d.type_code for d in cur.description], cur.fetchall()))
+        conn.execute("DROP TABLE mixed_sales")
+    assert results[0] == results[1]
+    assert results[0][0] == [20, 1700, 20]  # int8, numeric, int8
+
+
+@pytest.mark.integration
 def test_types_and_values_as_postgresql(
         ours_and_pg15: tuple[psycopg.Connection[Any], psycopg.Connection[Any]]) -> None:
     results = []
