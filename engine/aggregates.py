@@ -23,7 +23,8 @@ bare or qualified column among the sources named in the ``FROM`` list of the ``S
 belongs to (a subquery's, a CTE's, a union member's own), then an enclosing query's
 (``engine.literals.Scopes``). A subquery's or a CTE's columns are known where its select list
 passes columns on (``*``, ``qty AS q``); one it computes is not, and what reads it keeps
-DuckDB's type.
+DuckDB's type. A ``CREATE TABLE`` or ``VIEW … AS`` query is read as the query is, so that the
+columns it creates have PostgreSQL's types too.
 """
 
 from __future__ import annotations
@@ -41,19 +42,40 @@ from engine.statements import name_end
 _SUMMED_TO_BIGINT = frozenset({"SMALLINT", "INTEGER"})
 _INTEGERS = frozenset({"SMALLINT", "INTEGER", "BIGINT"})  # averaged to a numeric
 _QUERY = re.compile(r"\s*(?:select|with)\b|\s*\(", re.IGNORECASE)  # only queries are read …
+_CREATE = re.compile(r"\s*create\b", re.IGNORECASE)  # … and CREATE TABLE / VIEW … AS query …
 _LONGEST = 65_536  # … of a length worth tokenizing (not a bulk statement's megabytes)
 
 
 def _query_tokens(sql: str, *words: str) -> tuple[Token, ...] | None:
-    """The tokens of ``sql`` when it is a query (``SELECT``, ``WITH``, or in brackets) that
-    holds one of ``words`` (lower case); None otherwise. The cheap refusals come first: every
+    """The tokens of ``sql`` when it is a query (``SELECT``, ``WITH``, or in brackets), or a
+    ``CREATE TABLE`` / ``VIEW`` ``… AS`` one (its columns take the query's types), that holds
+    one of ``words`` (lower case); None otherwise. The cheap refusals come first: every
     statement passes here."""
-    if len(sql) > _LONGEST or _QUERY.match(sql) is None:
+    if len(sql) > _LONGEST:
+        return None
+    query = _QUERY.match(sql) is not None
+    if not query and _CREATE.match(sql) is None:
         return None
     lowered = sql.lower()
     if words and not any(word in lowered for word in words):
         return None
-    return tokenize(sql)
+    tokens = tokenize(sql)
+    return tokens if query or _creates_from_query(tokens) else None
+
+
+def _creates_from_query(tokens: Sequence[Token]) -> bool:
+    """``CREATE … TABLE | VIEW … AS (SELECT | WITH | ()`` (``AS`` outside brackets)."""
+    depth = 0
+    for i, tok in enumerate(tokens[:-1]):
+        if tok.kind is Tok.OP and tok.text in "([":
+            depth += 1
+        elif tok.kind is Tok.OP and tok.text in ")]":
+            depth -= 1
+        elif depth == 0 and tok.upper == "AS":
+            after = tokens[i + 1]
+            return (after.upper in ("SELECT", "WITH") or after.text == "(") \
+                and any(t.upper in ("TABLE", "VIEW") for t in tokens[1:i])
+    return False
 
 
 def with_integer_sums(sql: str, column_types: ColumnTypes) -> str | None:

@@ -78,6 +78,8 @@ def test_sums_of_small_integers_are_cast(sql: str, expected: str) -> None:
     "SELECT myschema.sum(qty) FROM orders",
     "SELECT sum(qty FROM orders",
     "INSERT INTO totals SELECT sum(qty) FROM orders",  # not a query: the target types it
+    "CREATE MACRO total(x) AS sum(x)",  # not a table or a view
+    "CREATE TABLE g (qty int, n bigint GENERATED ALWAYS AS (qty * 2))",
     "SELECT sum(qty) FROM orders WHERE note = '" + "x" * 70_000 + "'",  # too long to read
 ])
 def test_other_sums_are_left_alone(sql: str) -> None:
@@ -117,6 +119,13 @@ V = "AS VARCHAR) AS DECIMAL(38,16))"
      "SELECT CAST(sum(b.q) AS BIGINT) FROM b"),
     ("SELECT (SELECT sum(small) FROM (SELECT 1 AS x) s) FROM orders",  # not s's: orders'
      "SELECT (SELECT CAST(sum(small) AS BIGINT) FROM (SELECT 1 AS x) s) FROM orders"),
+    # a table or view created from a query takes its types
+    ("CREATE TEMP TABLE s AS SELECT sum(qty) AS n FROM orders",
+     "CREATE TEMP TABLE s AS SELECT CAST(sum(qty) AS BIGINT) AS n FROM orders"),
+    ("CREATE OR REPLACE VIEW v (n) AS (WITH w AS (SELECT qty FROM orders) "
+     "SELECT sum(qty) FROM w)",
+     "CREATE OR REPLACE VIEW v (n) AS (WITH w AS (SELECT qty FROM orders) "
+     "SELECT CAST(sum(qty) AS BIGINT) FROM w)"),
     ("SELECT sum(qty) FROM orders WHERE extract(year FROM now()) > 2000",
      "SELECT CAST(sum(qty) AS BIGINT) FROM orders WHERE extract(year FROM now()) > 2000"),
 ])

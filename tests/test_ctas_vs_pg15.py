@@ -89,3 +89,26 @@ def test_select_into_in_a_read_only_transaction(
                            match="cannot execute SELECT INTO in a read-only transaction"):
             conn.execute("SELECT a INTO r1 FROM t")
         conn.execute("ROLLBACK")
+
+
+@pytest.mark.parametrize(("sql", "name"), [
+    ("CREATE TABLE typed1 AS SELECT a % 2 AS g, sum(a) AS s, avg(a) AS m, "
+     "sum(a) / 2.0 AS h FROM t GROUP BY 1", "typed1"),
+    ("CREATE TEMP TABLE typed2 AS WITH w AS (SELECT a, b FROM t) "
+     "SELECT count(*) AS n, sum(a) AS s FROM w", "typed2"),
+    ("CREATE VIEW typed3 AS SELECT sum(a) AS s, avg(a) AS m FROM t", "typed3"),
+    ("SELECT sum(a) AS s, avg(a) AS m INTO typed4 FROM t", "typed4"),
+])
+def test_a_created_tables_column_types_as_in_postgresql(
+        pair: tuple[psycopg.Connection[Any], psycopg.Connection[Any]], sql: str,
+        name: str) -> None:
+    # The types of what a query computes become the created table's (or view's) columns:
+    # sum of an integer is a bigint there, avg a numeric, as in the query alone.
+    described = []
+    for conn in pair:
+        conn.execute(sql)
+        cur = conn.execute(f"SELECT * FROM {name} ORDER BY 1")
+        described.append(([(d.name, d.type_code) for d in cur.description or []],
+                          cur.fetchall()))
+        conn.execute(f"DROP {'VIEW' if 'VIEW' in sql else 'TABLE'} {name}")
+    assert described[0] == described[1]
