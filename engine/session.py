@@ -426,8 +426,8 @@ class Session:
         # µs for a dashboard query with a sum), for texts that come again.
         self._rewrites: _SchemaCache[tuple[str, str], tuple[str | None]] = \
             _SchemaCache(db, REWRITES_REMEMBERED)
-        # What table column each result column of a query passes on (_result_columns).
-        self._origins: _SchemaCache[str, tuple[tuple[tuple[int, int], ...] | None]] = \
+        # What table column each result column of a query passes on (_origins).
+        self._origin_cache: _SchemaCache[str, tuple[tuple[tuple[int, int], ...] | None]] = \
             _SchemaCache(db, REWRITES_REMEMBERED)
         self._parsed = _ParsedStatements()
 
@@ -670,6 +670,7 @@ class Session:
             if typed != duck.text:
                 duck = dataclasses.replace(duck, text=typed, changed=True)
         values = list(params) or None
+        origins = self._origins(stmt)
         started = time.perf_counter()
         try:
             self._guarded(lambda: self._parsed.execute(cur, duck.text, values), duck.text)
@@ -685,7 +686,7 @@ class Session:
                 def again() -> RowSource:
                     return self._relation_rows(duck, values, stmt.text)
             rows = self._row_source(cur, stmt.text, started, again)
-            rows.columns = self._result_columns(stmt, rows.columns)
+            rows.columns = self._result_columns(stmt, rows.columns, origins)
             return RowsOutcome(stmt.tag, rows)
         return CommandOutcome(self._completion_tag(stmt, cur))
 
@@ -808,9 +809,10 @@ class Session:
 
     def stream_query(self, stmt: StatementInfo, params: Sequence[object] = ()) -> RowSource:
         """A query's rows streamed batch by batch through DuckDB's relation API (SQL cursors)."""
+        origins = self._origins(stmt)
         rows = self._relation_rows(self._in_duckdb_dialect(stmt.text), list(params) or None,
                                    stmt.text)
-        rows.columns = self._result_columns(stmt, rows.columns)
+        rows.columns = self._result_columns(stmt, rows.columns, origins)
         return rows
 
     def _relation_rows(self, duck: Translation, values: list[object] | None,
@@ -877,11 +879,12 @@ class Session:
                                         stmt.text if duck.changed else None)
         columns: tuple[Column, ...] | None = None
         if stmt.returns_rows:
+            origins = self._origins(stmt)
             try:
                 columns = self._describe_columns(target, param_types, params)
             except SqlError as exc:
                 raise _untranslated(exc, duck, stmt.text) from exc
-            columns = self._result_columns(stmt, columns)
+            columns = self._result_columns(stmt, columns, origins)
         elif stmt.kind is Kind.COPY_OUT or stmt.kind is Kind.COPY_IN:
             columns = None
         desc = Description(param_types, columns)
@@ -966,22 +969,29 @@ class Session:
             self._rewrites.put(key, cached)
         return cached[0]
 
-    def _result_columns(self, stmt: StatementInfo,
-                        columns: tuple[Column, ...]) -> tuple[Column, ...]:
+    def _origins(self, stmt: StatementInfo) -> tuple[tuple[int, int], ...] | None:
+        """For a query, the table OID and attnum of the table column each result column passes
+        on unchanged, or (0, 0) (:meth:`_find_origins`); None for another statement or when
+        none does. Called before the statement runs: finding them may ask DuckDB about
+        tables, which a result still open on the connection would not allow."""
+        if stmt.kind is not Kind.QUERY or _FROM.search(stmt.text) is None \
+                or len(stmt.text) > REWRITE_CACHE_MAX_TEXT:
+            return None
+        found = self._origin_cache.get(stmt.text)
+        if found is None:
+            found = (self._find_origins(stmt.text),)
+            self._origin_cache.put(stmt.text, found)
+        return found[0]
+
+    @staticmethod
+    def _result_columns(stmt: StatementInfo, columns: tuple[Column, ...],
+                        origins: tuple[tuple[int, int], ...] | None) -> tuple[Column, ...]:
         """A statement's result columns as its RowDescription gives them: named as PostgreSQL
-        names them (engine.colnames), and for a query with the table and column each one
-        passes on unchanged (``Column.table_oid`` / ``column_number``)."""
+        names them (engine.colnames), with the table and column each one passes on unchanged
+        (``Column.table_oid`` / ``column_number``: :meth:`_origins`)."""
         if stmt.kind not in _NAMED_AS_POSTGRESQL:
             return columns
         columns = postgres_columns(stmt.text, columns)
-        if stmt.kind is not Kind.QUERY or _FROM.search(stmt.text) is None \
-                or len(stmt.text) > REWRITE_CACHE_MAX_TEXT:
-            return columns
-        found = self._origins.get(stmt.text)
-        if found is None:
-            found = (self._find_origins(stmt.text),)
-            self._origins.put(stmt.text, found)
-        origins = found[0]
         if origins is None or len(origins) != len(columns):
             return columns  # (DuckDB's * of a JOIN … USING lists a column once, say)
         return tuple(Column(c.name, c.duck_type, oid, number) if oid else c

@@ -129,3 +129,18 @@ def test_pgjdbc_reads_the_named_columns_as_from_postgresql(
         results.append(sorted(row[1:] for row in rows))
     assert results[0] == results[1]
     assert results[0][0] == (1, "id", "origins_meta", "public", True, True)
+
+
+@pytest.mark.integration
+def test_a_sql_cursor_names_them_too(
+        both: tuple[psycopg.Connection[Any], psycopg.Connection[Any]]) -> None:
+    # DECLARE … FETCH streams the query's rows: the origins are found before it opens.
+    fetched = []
+    for conn in both:
+        with conn.transaction(), conn.cursor(name="origins_cursor") as cur:
+            cur.execute("SELECT b, a + 1, c FROM origins_t")
+            rows = cur.fetchall()
+            assert cur.pgresult is not None
+            fetched.append((rows, [(cur.pgresult.ftable(i) != 0, cur.pgresult.ftablecol(i))
+                                   for i in range(3)]))
+    assert fetched[0] == fetched[1] == ([("x", 2, 2)], [(True, 2), (False, 0), (True, 3)])
