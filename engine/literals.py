@@ -676,7 +676,7 @@ class Scopes:
         while i < len(tokens) and tokens[i].upper not in _SELECT_LIST_ENDS:
             tok = tokens[i]
             if tok.kind is Tok.OP and tok.text in "([":
-                i = matching_bracket(tokens, i) + 1
+                i = min(matching_bracket(tokens, i) + 1, len(tokens))  # (unclosed: the end)
                 continue
             if tok.kind is Tok.SEMI or (tok.kind is Tok.OP and tok.text == ")"):
                 break

@@ -144,3 +144,35 @@ def test_a_sql_cursor_names_them_too(
             fetched.append((rows, [(cur.pgresult.ftable(i) != 0, cur.pgresult.ftablecol(i))
                                    for i in range(3)]))
     assert fetched[0] == fetched[1] == ([("x", 2, 2)], [(True, 2), (False, 0), (True, 3)])
+
+
+def test_every_tool_statement_and_its_prefixes_read_without_error() -> None:
+    # What BI tools and drivers send (tests/corpus), whole and cut short at a few tokens:
+    # reading scopes, select lists and the type-directed rewrites never raises (a statement
+    # they cannot read is left as it is).
+    import random
+
+    from engine import aggregates
+    from engine.lexer import tokenize
+    from engine.literals import with_column_literals
+    from tests.test_tool_corpus import CORPUS
+
+    rewrites = [getattr(aggregates, name) for name in dir(aggregates) if name.startswith("with_")]
+    types = {"orders": {"id": "BIGINT", "qty": "INTEGER", "d": "DATE", "ok": "BOOLEAN"}}
+    rng = random.Random(0)
+    read = 0
+    for entry in CORPUS:
+        tokens = tokenize(entry.sql)
+        if not tokens:
+            continue  # a comment alone (pgx's ping)
+        cuts = {len(tokens)} | {rng.randrange(1, len(tokens) + 1) for _ in range(5)}
+        for cut in sorted(cuts):
+            sql = entry.sql[:tokens[cut - 1].end]
+            def column_types(table: str) -> dict[str, str]:
+                return types.get(table, {"a": "INTEGER"})
+            Scopes(sql, column_types).result_columns()
+            for rewrite in rewrites:
+                rewrite(sql, column_types)
+            with_column_literals(sql, column_types)
+            read += 1
+    assert read > len(CORPUS)
