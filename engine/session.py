@@ -418,7 +418,8 @@ class Session:
         self._lent: RowSource | None = None
         # Column name → type of the tables INSERT/UPDATE statements write
         # (_with_insert_columns, _with_column_literals).
-        self._table_columns: _SchemaCache[str, dict[str, str]] = _SchemaCache(db, 1024)
+        self._table_columns: _SchemaCache[str, tuple[_Relation | None, dict[str, str]]] = \
+            _SchemaCache(db, 1024)
         # The open transaction changed the schema: its end (commit or rollback) changes it again
         # for every session's caches (_SchemaCache), which saw it change at the statement.
         self._schema_changed_in_transaction = False
@@ -977,10 +978,14 @@ class Session:
         if stmt.kind is not Kind.QUERY or _FROM.search(stmt.text) is None \
                 or len(stmt.text) > REWRITE_CACHE_MAX_TEXT:
             return None
-        found = self._origin_cache.get(stmt.text)
+        # By the statement's shape: texts that differ in their literals only (a lookup with
+        # the key written in) have the same origins, found once.
+        shape = " ".join("?" if t.kind in (Tok.STRING, Tok.NUMBER) else t.text
+                         for t in tokenize(stmt.text))
+        found = self._origin_cache.get(shape)
         if found is None:
             found = (self._find_origins(stmt.text),)
-            self._origin_cache.put(stmt.text, found)
+            self._origin_cache.put(shape, found)
         return found[0]
 
     @staticmethod
@@ -1005,11 +1010,8 @@ class Session:
         if result is None or all(origin is None for *_, origin in result):
             return None
         origins = []
-        relations: dict[str, _Relation | None] = {}
         for *_, origin in result:
-            if origin is not None and origin[0] not in relations:
-                relations[origin[0]] = self._relation(origin[0])
-            relation = None if origin is None else relations[origin[0]]
+            relation = None if origin is None else self._known_relation(origin[0])[0]
             number = 0 if relation is None or origin is None else next(
                 (n for name, _, n in relation.columns if name.lower() == origin[1]), 0)
             origins.append((catalog.relation_oid(relation.database, relation.schema,
@@ -1019,11 +1021,17 @@ class Session:
 
     def _written_columns(self, table: str) -> dict[str, str]:
         """:meth:`_column_types`, remembered until the schema changes."""
-        types = self._table_columns.get(table)
-        if types is None:
-            types = self._column_types(table)
-            self._table_columns.put(table, types)
-        return types
+        return self._known_relation(table)[1]
+
+    def _known_relation(self, table: str) -> tuple[_Relation | None, dict[str, str]]:
+        """:meth:`_relation` and its column types, remembered until the schema changes."""
+        known = self._table_columns.get(table)
+        if known is None:
+            relation = self._relation(table)
+            known = (relation, {} if relation is None else
+                     {column: kind for column, kind, _ in relation.columns})
+            self._table_columns.put(table, known)
+        return known
 
     def _column_types(self, table: str) -> dict[str, str]:
         """Column name → DuckDB type of a table or view visible to this session."""
