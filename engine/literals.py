@@ -673,7 +673,8 @@ class Scopes:
         i = select + 1
         i += i < len(tokens) and tokens[i].upper in ("ALL", "DISTINCT")
         items, start = [], i
-        while i < len(tokens) and tokens[i].upper not in _SELECT_LIST_ENDS:
+        while i < len(tokens) and (tokens[i].upper not in _SELECT_LIST_ENDS
+                                   or _distinct_from(tokens, i)):
             tok = tokens[i]
             if tok.kind is Tok.OP and tok.text in "([":
                 i = min(matching_bracket(tokens, i) + 1, len(tokens))  # (unclosed: the end)
@@ -700,6 +701,11 @@ class Scopes:
 _SELECT_LIST_ENDS = frozenset({
     "FROM", "WHERE", "GROUP", "HAVING", "WINDOW", "ORDER", "LIMIT", "OFFSET", "FETCH", "UNION",
     "EXCEPT", "INTERSECT", "INTO", "FOR"})
+
+
+def _distinct_from(tokens: Sequence[Token], i: int) -> bool:
+    """Is ``tokens[i]`` the FROM of ``a IS [NOT] DISTINCT FROM b`` (not a FROM list's)?"""
+    return tokens[i].upper == "FROM" and i > 0 and tokens[i - 1].upper == "DISTINCT"
 
 
 def _set_operation_follows(tokens: Sequence[Token], i: int) -> bool:
@@ -804,7 +810,8 @@ def _levels(sql: str) -> _Levels:
                 selects[-1] = i
                 parent[i] = enclosing[-1]
                 depths[i] = len(selects) - 1
-            elif word in ("FROM", "JOIN", "UPDATE") and depths[selects[-1]] == len(selects) - 1:
+            elif word in ("FROM", "JOIN", "UPDATE") and depths[selects[-1]] == len(selects) - 1 \
+                    and not _distinct_from(tokens, i):
                 tables.setdefault(selects[-1], []).append(i)
         owner.append(selects[-1])
     return _Levels(tuple(owner), parent, {k: tuple(v) for k, v in tables.items()},

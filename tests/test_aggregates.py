@@ -63,6 +63,8 @@ def test_sums_of_small_integers_are_cast(sql: str, expected: str) -> None:
     "SELECT sum(qty) FROM (SELECT qty::float AS qty FROM orders) s",  # retyped: never orders'
     "SELECT sum(qty) FROM (SELECT CAST(qty AS double) qty, 1 AS n FROM orders) s",
     "SELECT sum(qty) FROM (SELECT DISTINCT ON (id) qty::float qty FROM orders) s",
+    "SELECT (SELECT sum(qty) FROM (SELECT id IS DISTINCT FROM 1 AS qty FROM returns) s) "
+    "FROM orders",  # IS DISTINCT FROM: no FROM list, and qty is s's (a boolean)
     # a column not named here (PostgreSQL names it qty): not the enclosing query's qty
     "SELECT (SELECT sum(qty) FROM (SELECT qty::float FROM returns) s) FROM orders",
     "SELECT sum(qty) FROM (SELECT qty FROM orders UNION ALL SELECT qty FROM returns) u",

@@ -30,6 +30,7 @@ def _origins(sql: str) -> list[tuple[str, str] | None] | None:
     ("SELECT DISTINCT b FROM t ORDER BY 1", [("t", "b")]),
     ("SELECT a FROM t WHERE a IN (SELECT a FROM u)", [("t", "a")]),
     ("SELECT CASE WHEN a > 0 THEN 1 END, c FROM t", [None, ("t", "c")]),  # not named here
+    ("SELECT a IS DISTINCT FROM c AS x, b FROM t", [None, ("t", "b")]),  # not a FROM list
 ])
 def test_the_columns_a_query_passes_on(sql: str, expected: list[object]) -> None:
     assert _origins(sql) == expected
