@@ -811,7 +811,8 @@ def _levels(sql: str) -> _Levels:
                 parent[i] = enclosing[-1]
                 depths[i] = len(selects) - 1
             elif word in ("FROM", "JOIN", "UPDATE") and depths[selects[-1]] == len(selects) - 1 \
-                    and not _distinct_from(tokens, i):
+                    and not _distinct_from(tokens, i) \
+                    and (word != "UPDATE" or selects[-1] == -1):  # not SELECT … FOR UPDATE
                 tables.setdefault(selects[-1], []).append(i)
         owner.append(selects[-1])
     return _Levels(tuple(owner), parent, {k: tuple(v) for k, v in tables.items()},

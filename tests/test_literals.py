@@ -153,6 +153,8 @@ def rewrite_compared(sql: str) -> str | None:
      "SELECT * FROM (SELECT * FROM blobs) s WHERE s.ok = TRUE"),
     ("SELECT * FROM blobs WHERE id IN (SELECT id FROM (SELECT 1 AS id) s WHERE ok = 'on')",
      "SELECT * FROM blobs WHERE id IN (SELECT id FROM (SELECT 1 AS id) s WHERE ok = TRUE)"),
+    ("SELECT * FROM blobs b WHERE b.ok = 'on' FOR UPDATE OF b",
+     "SELECT * FROM blobs b WHERE b.ok = TRUE FOR UPDATE OF b"),
     ("UPDATE blobs SET id = 2 WHERE id IN (SELECT id FROM dated WHERE tags = '{}')",
      "UPDATE blobs SET id = 2 WHERE id IN (SELECT id FROM dated WHERE tags = '[]')"),
 ])
