@@ -1028,15 +1028,14 @@ class Session:
         known = self._table_columns.get(table)
         if known is None:
             relation = self._relation(table)
-            known = (relation, {} if relation is None else
-                     {column: kind for column, kind, _ in relation.columns})
+            known = (relation, {} if relation is None else relation.types())
             self._table_columns.put(table, known)
         return known
 
     def _column_types(self, table: str) -> dict[str, str]:
         """Column name → DuckDB type of a table or view visible to this session."""
         found = self._relation(table)
-        return {} if found is None else {column: kind for column, kind, _ in found.columns}
+        return {} if found is None else found.types()
 
     def _relation(self, table: str) -> _Relation | None:
         """A table or view visible to this session, named as a statement writes it: its
@@ -1610,6 +1609,10 @@ class _Relation:
     schema: str
     name: str
     columns: list[tuple[str, str, int]]  # (name, DuckDB type, position from 1)
+
+    def types(self) -> dict[str, str]:
+        """Column name → DuckDB type, in order."""
+        return {column: kind for column, kind, _ in self.columns}
 
 
 _FROM = re.compile(r"\bfrom\b", re.IGNORECASE)  # a query without one passes no column on
