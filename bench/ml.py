@@ -26,9 +26,10 @@ decoding only reports how long a call waits for its first batch, with freshly fo
 and with the shared readers that ``predict`` uses (``ml.readers``); on a GPU one line says
 whether a device JPEG decode waits for GPU work queued before it on the default stream or on
 another, and one what a ``predict`` call pays for a last batch of a size not run before (cuDNN
-autotuning). ``--overhead`` adds the training loop's own cost: ``train_one_epoch`` against a bare
-loop over the same ready tensors. ``--compile`` runs the model compiled (``torch.compile``)
-throughout, ceilings included, and first prints how long compiling took.
+autotuning). ``--overhead`` adds the loops' own cost: ``train_one_epoch`` against a bare training
+loop and ``predict_batches`` against bare forward passes, each over the same ready tensors.
+``--compile`` runs the model compiled (``torch.compile``) throughout, ceilings included, and
+first prints how long compiling took.
 
 and prints images/s and the end-to-end / synthetic ratio for each, plus a JSON line.
 Examples::
@@ -62,7 +63,7 @@ from ml.data import Batch, FailureTracker, ImageRoots, LabelEncoder, Preprocessi
 from ml.device_decode import DecodeTimes, DeviceLoader, DeviceTransform
 from ml.errors import MLError
 from ml.models import get_model
-from ml.predict import predict
+from ml.predict import predict, predict_batches
 from ml.train import (
     DECODE_MODES,
     DEFAULT_GPU_DECODE_AHEAD,
@@ -310,11 +311,11 @@ def first_batch_ms(setup: DeviceSetup, paths: list[str], roots: ImageRoots, pre:
 
 
 def decode_only(setup: DeviceSetup, paths: list[str], roots: ImageRoots, pre: Preprocessing,
-                batch: int) -> tuple[float, str]:
-    """images/s of the inference loader alone (files to preprocessed batches on the device),
-    and where the host's time went per batch; first, what a ``predict`` call pays to start:
-    with freshly forked DataLoader workers and with the process's shared readers
-    (``ml.readers``, what ``predict`` uses)."""
+                batch: int) -> tuple[float | None, str]:
+    """images/s of the inference loader alone (files to preprocessed batches on the device;
+    None when there is one batch: the first is not timed), and where the host's time went per
+    batch; first, what a ``predict`` call pays to start: with freshly forked DataLoader
+    workers and with the process's shared readers (``ml.readers``, what ``predict`` uses)."""
     fresh = first_batch_ms(setup, paths, roots, pre, batch, reuse_workers=False)
     shared = first_batch_ms(setup, paths, roots, pre, batch, reuse_workers=True)
     print(f"  decode only, start to first batch: fresh workers {fresh:.0f} ms, shared "
@@ -330,6 +331,8 @@ def decode_only(setup: DeviceSetup, paths: list[str], roots: ImageRoots, pre: Pr
         images, _ = setup.to_device(b)  # already there unless decoded by "pil"
         count += len(images)
     sync(setup.device)
+    if not count:
+        return None, ""
     return count / (time.perf_counter() - start), host_times(loader)
 
 
@@ -371,6 +374,36 @@ def loop_overhead(model: torch.nn.Module, setup: DeviceSetup, batch: int, size: 
     return bare_best, pipe_best
 
 
+def predict_overhead(model: torch.nn.Module, setup: DeviceSetup, batch: int, size: int,
+                     steps: int) -> tuple[float, float]:
+    """The prediction pipeline's own cost: ``predict_batches`` (host copies, one batch of lag,
+    labels and probabilities per row, cancellation checks) vs a bare loop of forward passes,
+    softmax and copies to the host, both over the same ready tensors."""
+    batches = [Batch(torch.randn(batch, 3, size, size), torch.zeros(batch, dtype=torch.long),
+                     torch.arange(step * batch, (step + 1) * batch)) for step in range(steps)]
+    encoder = LabelEncoder.fit(["a", "b"])
+
+    @torch.inference_mode()
+    def bare() -> float:
+        model.eval()
+        start = time.perf_counter()
+        for b in batches:
+            images, _ = setup.to_device(b)
+            with setup.autocast():
+                model(images).float().softmax(1).max(1)[1].cpu()
+        return batch * steps / (time.perf_counter() - start)
+
+    def pipeline() -> float:
+        start = time.perf_counter()
+        predicted = predict_batches(model, encoder, batches, setup, batch_size=batch,
+                                    should_stop=lambda: False)
+        assert len(predicted) == batch * steps
+        return batch * steps / (time.perf_counter() - start)
+
+    bare()  # warm-up
+    return max(bare() for _ in range(3)), max(pipeline() for _ in range(3))
+
+
 def measure_variant(results: dict[str, float], mode: str, model: torch.nn.Module,
                     setup: DeviceSetup, args: argparse.Namespace, paths: list[str],
                     labels: list[int], encoder: LabelEncoder, roots: ImageRoots,
@@ -388,10 +421,14 @@ def measure_variant(results: dict[str, float], mode: str, model: torch.nn.Module
     results[f"infer_steady_{mode}"], results[f"infer_fixed_s_{mode}"] = steady, fixed
     print(f"infer end-to-end {mode:24s}{rate:9.1f} img/s (steady {steady:.1f} img/s, "
           f"{fixed:.2f} s fixed per call)", flush=True)
-    rate, times = decode_only(setup, paths, roots, pre, args.infer_batch_size)
-    results[f"decode_only_{mode}"] = rate
-    print(f"decode only      {mode:24s}{rate:9.1f} img/s "
-          f"({rate / results['infer_synthetic']:.2f}x inference synthetic)", flush=True)
+    decoded, times = decode_only(setup, paths, roots, pre, args.infer_batch_size)
+    if decoded is None:
+        print(f"decode only      {mode:24s} not timed: the first batch is left out, and "
+              f"there is no other (more --images)", flush=True)
+        return
+    results[f"decode_only_{mode}"] = decoded
+    print(f"decode only      {mode:24s}{decoded:9.1f} img/s "
+          f"({decoded / results['infer_synthetic']:.2f}x inference synthetic)", flush=True)
     if times:
         print(f"  decode only, {times}", flush=True)
 
@@ -424,7 +461,8 @@ def main() -> None:
                              "one of its own, each measured for the device and workers modes "
                              "(DeviceSetup.compute_stream)")
     parser.add_argument("--overhead", action="store_true",
-                        help="also measure train_one_epoch against a bare loop on ready tensors")
+                        help="also measure train_one_epoch and predict_batches against bare loops "
+                             "on ready tensors")
     parser.add_argument("--jpeg-noise", type=float, default=6.0,
                         help="grain in the generated JPEGs (file size, so decode cost)")
     parser.add_argument("--dir", default=None, help="folder for the JPEGs (default: a temp dir)")
@@ -464,6 +502,11 @@ def main() -> None:
         bare, pipe = loop_overhead(model, setup, args.batch_size, args.input_size, args.steps)
         results["loop_bare"], results["loop_pipeline"] = bare, pipe
         print(f"train loop, ready tensors: bare {bare:.1f} img/s, train_one_epoch {pipe:.1f} "
+              f"img/s: overhead {100 * (bare / pipe - 1):.1f}%", flush=True)
+        bare, pipe = predict_overhead(model, setup, args.infer_batch_size, args.input_size,
+                                      args.steps)
+        results["predict_bare"], results["predict_pipeline"] = bare, pipe
+        print(f"predict loop, ready tensors: bare {bare:.1f} img/s, predict_batches {pipe:.1f} "
               f"img/s: overhead {100 * (bare / pipe - 1):.1f}%", flush=True)
 
     decode_modes = list(DECODE_MODES) if args.decode == "all" else args.decode.split(",")

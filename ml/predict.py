@@ -18,7 +18,7 @@ from torch import nn
 
 from ml.data import Batch, FailureTracker, ImageRef, ImageRoots, LabelEncoder, Preprocessing
 from ml.errors import Cancelled
-from ml.train import DeviceSetup, StopCheck, iter_batches, stop_requested
+from ml.train import BatchSource, DeviceSetup, StopCheck, iter_batches, stop_requested
 
 
 @dataclass(frozen=True)
@@ -47,13 +47,31 @@ def predict(model: nn.Module, encoder: LabelEncoder, preprocessing: Preprocessin
     one graph instead of compiling another per size.
     """
     setup = setup or DeviceSetup.choose()
-    model.to(setup.device).eval()
-    if setup.channels_last:
-        model.to(memory_format=torch.channels_last)
     size = batch_size or default_batch_size(setup)
     loader = setup.image_loader(refs, None, roots, preprocessing, train=False,
                                 batch_size=size, shuffle=False, reuse_workers=True)
     failures = FailureTracker(len(refs), max_failure_fraction)
+    results = predict_batches(model, encoder, loader, setup, batch_size=size, top_k=top_k,
+                              failures=failures, should_stop=should_stop,
+                              fixed_shapes=fixed_shapes)
+    failures.check()
+    for failure in failures.examples_all():
+        results[failure.row] = Prediction(failure.row, None, None, error=failure.reason)
+    return [results[i] for i in range(len(refs))]
+
+
+def predict_batches(model: nn.Module, encoder: LabelEncoder, batches: BatchSource,
+                    setup: DeviceSetup, *, batch_size: int, top_k: int = 0,
+                    failures: FailureTracker | None = None, should_stop: StopCheck = None,
+                    fixed_shapes: bool = False) -> dict[int, Prediction]:
+    """``predict``'s loop over batches already read: a ``Prediction`` per row, by row number.
+
+    Kept apart from reading so that its own cost can be measured against a bare loop of
+    forward passes over the same tensors (``bench/ml.py --overhead``).
+    """
+    model.to(setup.device).eval()
+    if setup.channels_last:
+        model.to(memory_format=torch.channels_last)
     results: dict[int, Prediction] = {}
     k = min(top_k, len(encoder.classes))
     autotuned = setup.device.type == "cuda" and torch.backends.cudnn.benchmark
@@ -81,12 +99,12 @@ def predict(model: nn.Module, encoder: LabelEncoder, preprocessing: Preprocessin
     # behind batch k+1's forward pass and wait for it too, leaving the GPU idle while the host
     # prepared batch k+2 (inference ran at decode time + forward time per batch).
     with torch.inference_mode(), setup.on_compute_stream():
-        for batch in iter_batches(loader, failures, None):
+        for batch in iter_batches(batches, failures, None):
             if stop_requested(should_stop):
                 raise Cancelled("prediction cancelled")
             images, _ = setup.to_device(batch)
             count = len(images)
-            padded = padded_size(count, size, fixed_shapes, autotuned)
+            padded = padded_size(count, batch_size, fixed_shapes, autotuned)
             if padded > count:  # zero images after them; layout kept
                 images = nn.functional.pad(images, (0, 0, 0, 0, 0, 0, 0, padded - count))
             probs = _HostCopy(_probabilities(model, images, setup, limit)[:count])
@@ -95,10 +113,7 @@ def predict(model: nn.Module, encoder: LabelEncoder, preprocessing: Preprocessin
             pending = (batch, probs)
         if pending is not None:
             collect(*pending)
-    failures.check()
-    for failure in failures.examples_all():
-        results[failure.row] = Prediction(failure.row, None, None, error=failure.reason)
-    return [results[i] for i in range(len(refs))]
+    return results
 
 
 def padded_size(count: int, size: int, fixed_shapes: bool, autotuned: bool) -> int:

@@ -195,6 +195,35 @@ def test_prediction_is_the_same_in_any_batch_size_and_keeps_input_order(
                    for a, b in zip(runs[0], other, strict=True) if a.probability is not None)
 
 
+def test_predicting_ready_batches_gives_each_row_its_models_answer() -> None:
+    """``predict_batches`` (``predict``'s loop, apart from reading images) over tensors
+    already made: every row gets the model's own softmax answer, keyed by its row number,
+    whatever the batches' order."""
+    from ml.data import Batch, LabelEncoder
+    from ml.predict import predict_batches
+    from ml.train import DeviceSetup
+
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(3 * 4 * 4, 3)).eval()
+    images = torch.randn(10, 3, 4, 4)
+    rows = torch.tensor([7, 3, 9, 0, 1, 2, 8, 4, 6, 5])
+    batches = [Batch(images[i:i + 4], torch.zeros(len(rows[i:i + 4]), dtype=torch.long),
+                     rows[i:i + 4]) for i in range(0, 10, 4)]
+    encoder = LabelEncoder.fit(["x", "y", "z"])
+    got = predict_batches(model, encoder, batches, DeviceSetup.choose("cpu"), batch_size=4,
+                          top_k=2)
+    with torch.no_grad():
+        probs = model(images).softmax(1)
+    assert sorted(got) == list(range(10))
+    for position, row in enumerate(rows.tolist()):
+        best = int(probs[position].argmax())
+        assert got[row].row == row
+        assert got[row].label == encoder.decode(best)
+        assert got[row].probability == pytest.approx(float(probs[position, best]), abs=1e-6)
+        assert [label for label, _ in got[row].top_k] == \
+            [encoder.decode(int(i)) for i in probs[position].topk(2).indices]
+
+
 @pytest.mark.parametrize(("count", "size", "fixed", "autotuned", "padded"), [
     (256, 256, False, True, 256), (200, 256, False, True, 256), (129, 256, False, True, 256),
     (128, 256, False, True, 128), (37, 256, False, True, 64), (1, 256, False, True, 1),
