@@ -52,6 +52,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import platform
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import metadata
@@ -88,6 +89,18 @@ def relation_oid(database: str, schema: str, name: str) -> int:
     nsp = TEMP_SCHEMA if database == "temp" else "public" if schema == "main" else schema
     digest = hashlib.md5(f"rel|{nsp}|{name}".encode()).digest()
     return FIRST_USER_OID + int.from_bytes(digest, "little") % (2**31 - FIRST_USER_OID)
+
+
+# The CHECK that stands for a varchar(n) column (engine.translate), as DuckDB spells it back
+# (duckdb_constraints): ``(length(col) <= n)``, n its group. A regular expression that DuckDB
+# (the _varchar_limit macro) and Python (varchar_limit) read alike.
+VARCHAR_CHECK = r'\(length\((?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)\) <= (\d+)\)'
+
+
+def varchar_limit(expression: str) -> int | None:
+    """The n of a CHECK that stands for varchar(n), given its expression; None for another."""
+    match = re.fullmatch(VARCHAR_CHECK, expression)
+    return int(match.group(1)) if match else None
 
 
 # Relations and the names clients reach them by.
@@ -339,9 +352,9 @@ def _macros(served: str, start_time: str) -> list[tuple[str, tuple[str, ...]]]:
                   | CAST(regexp_extract(t, ',(\\d+)\\)', 1) AS INTEGER)) + 4
             ELSE -1 END""",)),
         # The limit of a CHECK (length(col) <= n) that stands for varchar(n) (engine.translate).
-        ("_varchar_limit", ("""(expr) AS CASE WHEN regexp_full_match(expr,
-            '\\(length\\((?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)\\) <= \\d+\\)')
-            THEN CAST(regexp_extract(expr, '<= (\\d+)\\)$', 1) AS INTEGER) END""",)),
+        ("_varchar_limit", (f"""(expr) AS CASE WHEN regexp_full_match(expr,
+            '{VARCHAR_CHECK}') THEN CAST(regexp_extract(expr, '{VARCHAR_CHECK}', 1) AS INTEGER)
+            END""",)),
         ("_index_column", ("""(e) AS CASE
             WHEN regexp_full_match(e, '"([^"]|"")*"') THEN replace(e[2:-2], '""', '"')
             WHEN regexp_full_match(e, '[A-Za-z_][A-Za-z0-9_$]*') THEN e

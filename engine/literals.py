@@ -426,14 +426,16 @@ def _comparison_end(tokens: Sequence[Token], i: int) -> int:
 
 
 def column_ref(tokens: Sequence[Token], i: int) -> tuple[_ColumnRef, int] | None:
-    """``col`` or ``q.col`` at ``tokens[i]``, and where it ends."""
+    """``col`` or ``q.col`` at ``tokens[i]``, and where it ends. The column's name is lower
+    case, as the tables' columns are looked up (``Scope.columns``): DuckDB matches a column
+    without regard to case, a quoted ``"Code"`` too."""
     end = name_end(tokens, i)
     parts = tokens[i:end]
     if not parts or parts[-1].kind is Tok.OP or len(parts) > 3 or \
             (end < len(tokens) and tokens[end].kind is Tok.OP and tokens[end].text in "(."):
         return None
     names = [_name(t) for t in parts if t.kind is not Tok.OP]
-    return (names[-2] if len(names) > 1 else "", names[-1]), end
+    return (names[-2] if len(names) > 1 else "", names[-1].lower()), end
 
 
 def _literal_list(tokens: Sequence[Token], i: int) -> list[int]:

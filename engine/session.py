@@ -428,7 +428,7 @@ class Session:
         self._rewrites: _SchemaCache[tuple[str, str], tuple[str | None]] = \
             _SchemaCache(db, REWRITES_REMEMBERED)
         # What table column each result column of a query passes on (_origins).
-        self._origin_cache: _SchemaCache[str, tuple[tuple[tuple[int, int], ...] | None]] = \
+        self._origin_cache: _SchemaCache[str, tuple[tuple[_Origin, ...] | None]] = \
             _SchemaCache(db, REWRITES_REMEMBERED)
         self._parsed = _ParsedStatements()
 
@@ -970,11 +970,11 @@ class Session:
             self._rewrites.put(key, cached)
         return cached[0]
 
-    def _origins(self, stmt: StatementInfo) -> tuple[tuple[int, int], ...] | None:
-        """For a query, the table OID and attnum of the table column each result column passes
-        on unchanged, or (0, 0) (:meth:`_find_origins`); None for another statement or when
-        none does. Called before the statement runs: finding them may ask DuckDB about
-        tables, which a result still open on the connection would not allow."""
+    def _origins(self, stmt: StatementInfo) -> tuple[_Origin, ...] | None:
+        """For a query, the table column each result column passes on unchanged, or
+        ``_Origin()`` (:meth:`_find_origins`); None for another statement or when none does.
+        Called before the statement runs: finding them may ask DuckDB about tables, which a
+        result still open on the connection would not allow."""
         if stmt.kind is not Kind.QUERY or _FROM.search(stmt.text) is None \
                 or len(stmt.text) > REWRITE_CACHE_MAX_TEXT:
             return None
@@ -990,34 +990,57 @@ class Session:
 
     @staticmethod
     def _result_columns(stmt: StatementInfo, columns: tuple[Column, ...],
-                        origins: tuple[tuple[int, int], ...] | None) -> tuple[Column, ...]:
+                        origins: tuple[_Origin, ...] | None) -> tuple[Column, ...]:
         """A statement's result columns as its RowDescription gives them: named as PostgreSQL
         names them (engine.colnames), with the table and column each one passes on unchanged
-        (``Column.table_oid`` / ``column_number``: :meth:`_origins`)."""
+        (``Column.table_oid`` / ``column_number``: :meth:`_origins`), and that column's
+        declared ``varchar(n)`` (DuckDB's VARCHAR keeps no length)."""
         if stmt.kind not in _NAMED_AS_POSTGRESQL:
             return columns
         columns = postgres_columns(stmt.text, columns)
         if origins is None or len(origins) != len(columns):
             return columns  # (DuckDB's * of a JOIN … USING lists a column once, say)
-        return tuple(Column(c.name, c.duck_type, oid, number) if oid else c
-                     for c, (oid, number) in zip(columns, origins, strict=True))
+        return tuple(c if not origin.table_oid else Column(
+            c.name, f"VARCHAR({origin.varchar_limit})"
+            if origin.varchar_limit and c.duck_type == "VARCHAR" else c.duck_type,
+            origin.table_oid, origin.column_number)
+            for c, origin in zip(columns, origins, strict=True))
 
-    def _find_origins(self, text: str) -> tuple[tuple[int, int], ...] | None:
-        """For each result column of query ``text``, the pg_class OID and attnum of the table
-        column it passes on ((0, 0) for another); None when none does, or the select list
-        cannot be read (engine.literals.Scopes)."""
+    def _find_origins(self, text: str) -> tuple[_Origin, ...] | None:
+        """For each result column of query ``text``, the table column it passes on
+        (``_Origin()`` for another); None when none does, or the select list cannot be read
+        (engine.literals.Scopes)."""
         result = Scopes(text, self._written_columns).result_columns()
         if result is None or all(origin is None for *_, origin in result):
             return None
         origins = []
         for *_, origin in result:
             relation = None if origin is None else self._known_relation(origin[0])[0]
-            number = 0 if relation is None or origin is None else next(
-                (n for name, _, n in relation.columns if name.lower() == origin[1]), 0)
-            origins.append((catalog.relation_oid(relation.database, relation.schema,
-                                                 relation.name), number)
-                           if relation is not None and number else (0, 0))
+            column = None if relation is None or origin is None else next(
+                (c for c in relation.columns if c[0].lower() == origin[1]), None)
+            if relation is None or column is None:
+                origins.append(_Origin())
+                continue
+            name, duck_type, number = column
+            limit = self._varchar_limits(relation).get(name, 0) if duck_type == "VARCHAR" else 0
+            origins.append(_Origin(catalog.relation_oid(relation.database, relation.schema,
+                                                        relation.name), number, limit))
         return tuple(origins)
+
+    def _varchar_limits(self, relation: _Relation) -> dict[str, int]:
+        """Column name → n, for the columns of ``relation`` declared ``varchar(n)`` (a CHECK
+        stands for the length: engine.translate, catalog.VARCHAR_CHECK)."""
+        sql = ("SELECT constraint_column_names[1], expression FROM duckdb_constraints() "
+               "WHERE database_name = $1 AND schema_name = $2 AND table_name = $3 "
+               "AND constraint_type = 'CHECK' AND len(constraint_column_names) = 1")
+        rows = self._guarded(lambda: self.cursor.execute(
+            sql, [relation.database, relation.schema, relation.name]).fetchall(), None) or []
+        limits: dict[str, int] = {}
+        for column, expression in rows:
+            n = catalog.varchar_limit(str(expression))
+            if n is not None:
+                limits[str(column)] = min(n, limits.get(str(column), n))
+        return limits
 
     def _written_columns(self, table: str) -> dict[str, str]:
         """:meth:`_column_types`, remembered until the schema changes."""
@@ -1613,6 +1636,16 @@ class _Relation:
     def types(self) -> dict[str, str]:
         """Column name → DuckDB type, in order."""
         return {column: kind for column, kind, _ in self.columns}
+
+
+@dataclass(frozen=True)
+class _Origin:
+    """The table column a result column passes on unchanged (all 0: none), as a
+    RowDescription names it, and its declared varchar(n) limit (0: none)."""
+
+    table_oid: int = 0  # the table's pg_class OID
+    column_number: int = 0  # its attnum
+    varchar_limit: int = 0
 
 
 _FROM = re.compile(r"\bfrom\b", re.IGNORECASE)  # a query without one passes no column on

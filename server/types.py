@@ -46,7 +46,7 @@ import struct
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -388,12 +388,11 @@ def _pg_for(d: _Duck) -> tuple[PgType, int]:
         return _PG_BY_OID[pg.array_oid], typmod
     if d.kind == "DECIMAL":
         return _PG["numeric"], -1 if _unconstrained(d) else ((d.precision << 16) | d.scale) + 4
-    if d.kind == "VARCHAR":
-        match = re.fullmatch(r"VARCHAR\((\d+)\)", d.text)
-        if match:
-            return _PG["varchar"], int(match.group(1)) + 4
     scalar = _SCALARS.get(d.kind)
     return (_PG[scalar.pg] if scalar else _PG["text"]), -1
+
+
+_LIMITED_VARCHAR = re.compile(r"VARCHAR\((\d+)\)")
 
 
 def _lookup(duck_type: object) -> tuple[ColumnType, _Duck]:
@@ -401,6 +400,10 @@ def _lookup(duck_type: object) -> tuple[ColumnType, _Duck]:
     hit = _column_types.get(key)
     if hit is not None:
         return hit
+    limited = _LIMITED_VARCHAR.fullmatch(key)
+    if limited:  # values as VARCHAR's, described as varchar(n)
+        text, d = _lookup("VARCHAR")
+        return replace(text, pg=_PG["varchar"], typmod=int(limited.group(1)) + 4), d
     parsed = duck_type if hasattr(duck_type, "id") else duckdb.sqltype(key)
     d = _parse_duck(parsed)
     pg, typmod = _pg_for(d)
@@ -414,7 +417,11 @@ def _lookup(duck_type: object) -> tuple[ColumnType, _Duck]:
 
 
 def column_type(duck_type: object) -> ColumnType:
-    """Describe a DuckDB column type (a DuckDBPyType or its string) for the wire; cached."""
+    """Describe a DuckDB column type (a DuckDBPyType or its string) for the wire; cached.
+
+    ``VARCHAR(n)``, a spelling DuckDB never gives back (its VARCHAR keeps no length), is the
+    engine's for a result column that passes on a column declared ``varchar(n)``: sent as a
+    VARCHAR, described as PostgreSQL's varchar with typmod n + 4."""
     return _lookup(duck_type)[0]
 
 

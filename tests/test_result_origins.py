@@ -31,6 +31,7 @@ def _origins(sql: str) -> list[tuple[str, str] | None] | None:
     ("SELECT a FROM t WHERE a IN (SELECT a FROM u)", [("t", "a")]),
     ("SELECT CASE WHEN a > 0 THEN 1 END, c FROM t", [None, ("t", "c")]),  # not named here
     ("SELECT a IS DISTINCT FROM c AS x, b FROM t", [None, ("t", "b")]),  # not a FROM list
+    ('SELECT "B", x."C" FROM t x', [("t", "b"), ("t", "c")]),  # DuckDB: any case matches
 ])
 def test_the_columns_a_query_passes_on(sql: str, expected: list[object]) -> None:
     assert _origins(sql) == expected
@@ -177,3 +178,45 @@ def test_every_tool_statement_and_its_prefixes_read_without_error() -> None:
             with_column_literals(sql, column_types)
             read += 1
     assert read > len(CORPUS)
+
+
+VARCHAR_TABLE = ("DROP TABLE IF EXISTS origins_vc",
+                 'CREATE TABLE origins_vc (name varchar(20), "Code" varchar(3), note text)',
+                 "INSERT INTO origins_vc VALUES ('ann', 'x1', 'n')")
+
+
+def _types(result: Any) -> list[tuple[int, int]]:
+    assert result is not None
+    return [(result.ftype(i), result.fmod(i)) for i in range(result.nfields)]
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(("sql", "expected"), [
+    ('SELECT name, "Code", note FROM origins_vc', [(1043, 24), (1043, 7), (25, -1)]),
+    ("SELECT v.name AS n, name || '!', upper(name) FROM origins_vc v",
+     [(1043, 24), (25, -1), (25, -1)]),
+    ("SELECT n FROM (SELECT name AS n FROM origins_vc) s", [(1043, 24)]),
+    ("WITH w AS (SELECT * FROM origins_vc) SELECT DISTINCT w.\"Code\" FROM w", [(1043, 7)]),
+    ("SELECT count(*), max(note) FROM origins_vc", [(20, -1), (25, -1)]),
+])
+def test_a_column_declared_varchar_n_is_described_as_postgresql_describes_it(
+        both: tuple[psycopg.Connection[Any], psycopg.Connection[Any]], sql: str,
+        expected: list[tuple[int, int]]) -> None:
+    """A varchar(n) column passed on unchanged is varchar with typmod n + 4 (DuckDB's VARCHAR
+    keeps no length; engine.translate's CHECK does), in simple and extended queries, with
+    text and binary results; the values are the same."""
+    for conn in both:
+        for sql_ in VARCHAR_TABLE:
+            conn.execute(sql_)
+    for binary in (False, True):
+        answers = []
+        for conn in both:
+            with conn.cursor(binary=binary) as cur:
+                cur.execute(sql, prepare=binary)
+                answers.append((_types(cur.pgresult), cur.fetchall()))
+        assert answers[0] == answers[1]
+        assert answers[0][0] == expected
+    for conn in both:  # a statement described before it is bound (Parse, Describe)
+        conn.pgconn.prepare(b"origins_vc_stmt", sql.encode())
+        assert _types(conn.pgconn.describe_prepared(b"origins_vc_stmt")) == expected
+        conn.execute("DEALLOCATE origins_vc_stmt")

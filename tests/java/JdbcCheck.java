@@ -19,6 +19,7 @@ import java.sql.DatabaseMetaData;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
@@ -253,9 +254,19 @@ public final class JdbcCheck {
                     expect(rs.getBoolean("active"), "active false");
                     expect("it's \"quoted\" ünïcødé".equals(rs.getString("note")), "note " + rs.getString("note"));
                     expect(!rs.next(), "more than one row");
+                    // What a BI tool sizes its grid columns by: the declared types of the columns
+                    ResultSetMetaData md = rs.getMetaData();
+                    expect("varchar".equals(md.getColumnTypeName(2)) && md.getPrecision(2) == 20
+                            && md.getColumnDisplaySize(2) == 20, "name described as "
+                            + md.getColumnTypeName(2) + "(" + md.getPrecision(2) + ")");
+                    expect("numeric".equals(md.getColumnTypeName(3)) && md.getPrecision(3) == 10
+                            && md.getScale(3) == 2, "price described as " + md.getColumnTypeName(3)
+                            + "(" + md.getPrecision(3) + "," + md.getScale(3) + ")");
+                    expect("text".equals(md.getColumnTypeName(6)), "note described as "
+                            + md.getColumnTypeName(6));
                 }
             }
-            return "row 1 round-tripped";
+            return "row 1 round-tripped, columns described as declared";
         });
 
         check("prepared_null_and_compare", () -> {
