@@ -29,7 +29,7 @@ import sqlglot
 from sqlglot import exp
 
 from engine import catalog, pgformat, pgnumber
-from engine.arithmetic import TRAILING_ZEROS, UNCONSTRAINED_DECIMAL
+from engine.arithmetic import NUMERIC, TRAILING_ZEROS, UNCONSTRAINED_DECIMAL
 from engine.errors import SqlError, SqlState
 
 # PostgreSQL functions written as DuckDB expressions of their arguments ($1, $2 …), where no
@@ -289,7 +289,7 @@ def register(con: duckdb.DuckDBPyConnection, schema: str) -> None:
     for duck, udf in _FLOAT_TEXT.items():
         con.create_function(udf, _float_texts, [duckdb.sqltype(duck)],  # type: ignore[call-overload]
                             duckdb.sqltype("VARCHAR"), type="arrow", side_effects=False)
-    for statement in _text_macros(schema) + _interval_macros(schema):
+    for statement in _text_macros(schema) + _interval_macros(schema) + [_epoch_macro(schema)]:
         con.execute(statement)
 
 
@@ -690,10 +690,37 @@ _FRACTION_FIELDS = {"second": (1_000_000, "0.000001"), "seconds": (1_000_000, "0
                     "microsecond": (1, "1"), "microseconds": (1, "1")}
 
 
+# Fields whose extract is a whole number: PostgreSQL's numeric, DuckDB's BIGINT.
+_WHOLE_FIELDS = frozenset({
+    "year", "years", "month", "months", "day", "days", "hour", "hours", "minute", "minutes",
+    "dow", "isodow", "doy", "week", "weeks", "quarter", "decade", "decades", "century",
+    "centuries", "millennium", "millennia", "isoyear", "timezone", "timezone_hour",
+    "timezone_minute"})
+EPOCH = "pixelsql_extract_epoch"
+
+
+def _epoch_macro(schema: str) -> str:
+    """extract(epoch FROM x) as PostgreSQL's numeric of six decimals, exactly: the
+    microseconds since 1970 (a time's since midnight), or an interval's length with a month as
+    30 days and a year as 365.25 (DuckDB's epoch_us counts a year as 12 months of 30 days, its
+    DOUBLE epoch as PostgreSQL does: rounded to whole microseconds, it is exact up to
+    285 years)."""
+    return f"""CREATE MACRO {schema}.{EPOCH}(x) AS CASE WHEN typeof(x) = 'INTERVAL'
+        THEN CAST(round(date_part('epoch', x) * 1000000) AS DECIMAL(38,0))
+        ELSE CAST(epoch_us(x) AS DECIMAL(38,0)) END * 0.000001"""
+
+
 def extract(node: exp.Expr, ctx: object) -> exp.Expr:
-    """``extract(second | milliseconds | microseconds FROM x)`` with the fraction PostgreSQL
-    keeps, as ``numeric`` (DuckDB's microsecond part, scaled by a decimal literal: exact)."""
+    """``extract(field FROM x)`` typed ``numeric`` as PostgreSQL's (DuckDB's is a BIGINT, its
+    epoch a DOUBLE): whole fields a numeric without a scale (``2024``), ``epoch`` one of six
+    decimals, exact (:func:`_epoch_macro`), second / milliseconds / microseconds with the
+    fraction PostgreSQL keeps (DuckDB's microsecond part, scaled by a decimal literal:
+    exact). ``julian`` stays DuckDB's double."""
     field = node.this.name.lower() if isinstance(node.this, (exp.Var, exp.Literal)) else ""
+    if field in _WHOLE_FIELDS:
+        return exp.Cast(this=node, to=exp.DataType.build(NUMERIC, dialect="duckdb"))
+    if field == "epoch":
+        return macro_call(node.expression, EPOCH)
     unit = _FRACTION_FIELDS.get(field)
     if unit is None:
         return node

@@ -1,6 +1,7 @@
 """Functions whose DuckDB namesakes count or type differently, compared with PostgreSQL 15.
 
-``extract(second FROM …)`` keeps the fraction (``numeric`` 1.500000; DuckDB: 1),
+``extract`` is a ``numeric`` (DuckDB: BIGINT, its epoch a DOUBLE) and ``extract(second
+FROM …)`` keeps the fraction (1.500000; DuckDB: 1),
 ``date_part`` is ``double precision``, ``substring`` / ``substr`` count a start below 1 as
 positions before the string (``substr('hello', -1, 3)`` is ``h``; DuckDB counts from the end),
 ``format`` reads positions and widths (``%2$s``, ``%-5s``), and ``array_agg(DISTINCT x)`` /
@@ -69,6 +70,19 @@ QUERIES = [
     f"SELECT date_part('second', {TS}), date_part('milliseconds', {TS}), "
     f"date_part('hour', {TS})",
     "SELECT extract(second FROM t), date_part('second', t) FROM fn_vs_pg ORDER BY t",
+    # every other field is a numeric too (DuckDB: BIGINT, its epoch a DOUBLE)
+    "SELECT extract(year FROM t), extract(dow FROM t), extract(isodow FROM t), "
+    "extract(doy FROM t), extract(week FROM t), extract(quarter FROM t), "
+    "extract(century FROM t), extract(hour FROM t) FROM fn_vs_pg ORDER BY t",
+    f"SELECT extract(epoch FROM {TS}), extract(epoch FROM {TS})::text, "
+    "extract(epoch FROM interval '1 year 1 month 1 day 2 hours 0.5 seconds')::text, "
+    "extract(epoch FROM time '10:00:01.25')::text, "
+    "extract(epoch FROM timestamptz '2024-01-01 00:00:01.25+02')::text",
+    "SELECT extract(epoch FROM t), extract(year FROM t)::text || '-' "
+    "|| lpad(extract(month FROM t)::text, 2, '0') FROM fn_vs_pg ORDER BY t",
+    "SELECT extract(year FROM t) AS y, count(*) FROM fn_vs_pg GROUP BY 1 ORDER BY 1",
+    "SELECT extract(day FROM interval '40 days'), extract(minute FROM time '10:05'), "
+    "extract(year FROM NULL::date), extract(epoch FROM NULL::timestamp)",
     "SELECT substring('hello' FROM -1 FOR 3), substr('hello', -2, 4), substr('hello', -5, 7), "
     "substr('hello', 0), substr('hello', -3), substring('hello', 2, 3), substr('hello', 6, 2)",
     "SELECT substr(s, n, m), substring(s FROM n), substring(s FROM n FOR m) "
