@@ -160,10 +160,11 @@ def _top_level_cast(item: Sequence[Token]) -> int:
 
 
 def _primary(item: Sequence[Token]) -> bool:
-    """One operand (that a cast can apply to as a whole): a literal, a parameter, a column, a
-    function call, a bracketed expression, ``ARRAY[…]``, or a cast of one."""
+    """One operand (that a cast can apply to as a whole): a literal (a typed one too:
+    ``interval '1 day'``), a parameter, a column, a function call, a bracketed expression,
+    ``ARRAY[…]``, or a cast of one."""
     n = len(item)
-    if n == 1:
+    if n == 1 or (item[-1].kind is Tok.STRING and _type_tail(item[:-1])):
         return True
     if all(_is(t, ".") == (k % 2 == 1) for k, t in enumerate(item)):
         return True

@@ -25,6 +25,7 @@ class SqlState:
     CARDINALITY_VIOLATION = "21000"
     DATETIME_FIELD_OVERFLOW = "22008"
     INVALID_DATETIME_FORMAT = "22007"
+    INTERVAL_FIELD_OVERFLOW = "22015"
     GENERATED_ALWAYS = "428C9"
     AMBIGUOUS_COLUMN = "42702"
     GROUPING_ERROR = "42803"
@@ -195,6 +196,8 @@ _MESSAGE_STATES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          SqlState.DATETIME_FIELD_OVERFLOW),
         (r"^Conversion Error: invalid (date|time|timestamp)\w* field format",
          SqlState.INVALID_DATETIME_FORMAT),
+        (r"^Conversion Error: Could not convert string '.*' to INTERVAL",
+         SqlState.INVALID_DATETIME_FORMAT),
         (r"^Conversion Error: .*out of range", SqlState.NUMERIC_VALUE_OUT_OF_RANGE),
         # a number too wide for a numeric's precision (PostgreSQL: numeric field overflow);
         # a string that is no number at all stays 22P02
@@ -219,6 +222,8 @@ _REWORDINGS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^Scalar Function with name ([^ !]+) does not exist!?$",
          r"function \1 does not exist"),
         (r"^syntax error at or near (.*)$", r"syntax error at or near \1"),
+        (r"^Could not convert string '(.*)' to INTERVAL$",
+         r'invalid input syntax for type interval: "\1"'),
         (r"^CHECK constraint failed .* CHECK\(\(length\([^()]*\) <= (\d+)\)\)$",
          r"value too long for type character varying(\1)"),
     )

@@ -160,7 +160,8 @@ def array_cat(node: exp.Expr, ctx: object) -> exp.Expr:
 
 # Values as text the way PostgreSQL writes them, where DuckDB's cast writes them otherwise:
 # a float as its output function does (1.0 is '1', 1e15 '1e+15', where DuckDB says '1.0' and
-# '1000000000000000.0'). Macros in the catalog's database (made with the UDFs, at start-up),
+# '1000000000000000.0'), an interval as interval_out (IntervalStyle postgres). Macros in the
+# catalog's database (made with the UDFs, at start-up),
 # dispatching on the argument's type, which DuckDB folds to the one branch that applies:
 #   TEXT_OF(x)    x::text, CAST(x AS varchar)
 #   OUTPUT_OF(x)  concat() and format() arguments: also booleans as 't' / 'f'
@@ -171,11 +172,12 @@ OUTPUT_OF = "pixelsql_output"
 CONCAT_OF = "pixelsql_concat_text"
 CONCAT_ARRAY = "cannot concatenate text and an array with || here"  # 42804 (engine.errors)
 _FLOAT_TEXT = {"DOUBLE": "pixelsql_float8_text", "FLOAT": "pixelsql_float4_text"}
+_INTERVAL_TEXT = "pixelsql_interval_text"  # '-1 days +02:00:00', DuckDB's '-1 day 02:00:00'
 
 
 def _text_macros(schema: str) -> list[str]:
     floats = " ".join(f"WHEN typeof(x) = '{duck}' THEN {udf}(TRY_CAST(x AS {duck}))"
-                      for duck, udf in _FLOAT_TEXT.items())
+                      for duck, udf in {**_FLOAT_TEXT, "INTERVAL": _INTERVAL_TEXT}.items())
     # numeric without a precision: its digits without trailing fraction zeros, as the wire
     # writes it (server/types.py)
     numeric = (f"WHEN regexp_full_match(typeof(x), '{UNCONSTRAINED_DECIMAL}') "
@@ -289,6 +291,9 @@ def register(con: duckdb.DuckDBPyConnection, schema: str) -> None:
     for duck, udf in _FLOAT_TEXT.items():
         con.create_function(udf, _float_texts, [duckdb.sqltype(duck)],  # type: ignore[call-overload]
                             duckdb.sqltype("VARCHAR"), type="arrow", side_effects=False)
+    con.create_function(_INTERVAL_TEXT, _interval_texts,  # type: ignore[call-overload]
+                        [duckdb.sqltype("INTERVAL")], duckdb.sqltype("VARCHAR"), type="arrow",
+                        side_effects=False)
     for statement in _text_macros(schema) + _interval_macros(schema) + [_epoch_macro(schema)]:
         con.execute(statement)
 
@@ -300,6 +305,15 @@ def _float_texts(values: pa.Array | pa.ChunkedArray) -> pa.Array:
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
     return float_texts(values)
+
+
+def _interval_texts(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """Intervals as PostgreSQL's interval_out writes them: the wire's own formatter."""
+    from server.types import interval_texts  # the engine runs inside the server
+
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    return interval_texts(values)
 
 
 def text_of(node: exp.Expr, macro: str = TEXT_OF) -> exp.Expr:

@@ -62,7 +62,12 @@ from engine.pgfunctions import (
     call,
     from_template,
 )
-from engine.statements import is_create_as, select_into_as_create, without_row_locks
+from engine.statements import (
+    is_create_as,
+    literal_value,
+    select_into_as_create,
+    without_row_locks,
+)
 
 CACHE_SIZE = 4096
 
@@ -142,7 +147,8 @@ RENAMED_FUNCTIONS = {
 
 
 _DATETIME_TYPES = {exp.DType.DATE: "date", exp.DType.TIMESTAMP: "timestamp",
-                   exp.DType.TIMESTAMPTZ: "timestamptz", exp.DType.TIME: "time"}
+                   exp.DType.TIMESTAMPTZ: "timestamptz", exp.DType.TIME: "time",
+                   exp.DType.INTERVAL: "interval"}
 _REG_TYPES = frozenset({"regclass", "regtype", "regproc", "regprocedure", "regnamespace",
                         "regrole", "regoper", "regoperator", "regconfig", "regdictionary"})
 # Words that need translation wherever they stand as names (relations, keywords, types) …
@@ -197,17 +203,27 @@ def _after_cast(tokens: tuple[Token, ...], i: int) -> bool:
         and tokens[i - 1].text == ":" and tokens[i - 2].text == ":"
 
 
-_DATETIME_WORDS = frozenset({"DATE", "TIMESTAMP", "TIMESTAMPTZ", "TIME"})
+_DATETIME_WORDS = frozenset({"DATE", "TIMESTAMP", "TIMESTAMPTZ", "TIME", "INTERVAL"})
 
 
-def _typed_as_datetime(tokens: tuple[Token, ...], i: int) -> bool:
-    """Is the literal at ``tokens[i]`` cast to a date/time type (``'…'::date``, ``date '…'``,
-    ``CAST('…' AS date)``)?"""
-    return (i + 3 < len(tokens) and _after_cast(tokens, i + 3)
-            and tokens[i + 3].upper in _DATETIME_WORDS) \
-        or (i >= 1 and tokens[i - 1].upper in _DATETIME_WORDS) \
-        or (i + 2 < len(tokens) and tokens[i + 1].upper == "AS"
-            and tokens[i + 2].upper in _DATETIME_WORDS)
+def _datetime_type_of(tokens: tuple[Token, ...], i: int) -> str | None:
+    """The date/time type the literal at ``tokens[i]`` is cast to (``'…'::date``, ``date '…'``,
+    ``CAST('…' AS interval)``), upper case; None for another."""
+    for j in (i + 3, i - 1, i + 2):
+        if not 0 <= j < len(tokens) or tokens[j].upper not in _DATETIME_WORDS:
+            continue
+        if (j == i + 3 and _after_cast(tokens, j)) or j == i - 1 \
+                or (j == i + 2 and tokens[i + 1].upper == "AS"):
+            return tokens[j].upper
+    return None
+
+
+def _pg_only_datetime(tokens: tuple[Token, ...], i: int) -> bool:
+    """Is the literal at ``tokens[i]`` a date/time in a form PostgreSQL reads and DuckDB does
+    not (or reads otherwise), given the type it is cast to (engine.pgdatetime)?"""
+    kind = _datetime_type_of(tokens, i)
+    looks = pgdatetime.LOOKS_PG_INTERVAL if kind == "INTERVAL" else pgdatetime.LOOKS_PG_ONLY
+    return kind is not None and looks.match(tokens[i].text[1:-1]) is not None
 
 
 def needs_translation(sql: str) -> bool:
@@ -241,8 +257,7 @@ def needs_translation(sql: str) -> bool:
             if tok.text.startswith("'{") and _after_cast(tokens, i + 3):
                 return True
             # 'Jan 5, 2024'::date, date 'today', CAST('10:11 PM' AS time)
-            if tok.text[:1] == "'" and _typed_as_datetime(tokens, i) \
-                    and pgdatetime.LOOKS_PG_ONLY.match(tok.text[1:-1]):
+            if tok.text[:1] == "'" and _pg_only_datetime(tokens, i):
                 return True
             # LIKE 'a\_b': PostgreSQL's default escape character, DuckDB has none
             if "\\" in tok.text and i >= 1 and tokens[i - 1].upper in ("LIKE", "ILIKE"):
@@ -282,7 +297,7 @@ def needs_translation(sql: str) -> bool:
 @functools.lru_cache(maxsize=CACHE_SIZE)
 def translate(sql: str) -> Translation:
     """The DuckDB text for one PostgreSQL statement (cached by text)."""
-    rewritten = select_into_as_create(sql) or without_row_locks(sql)
+    rewritten = select_into_as_create(sql) or without_row_locks(sql) or _interval_casts(sql)
     if rewritten is not None:
         inner = translate(rewritten)
         return Translation(inner.text, changed=True, uses_catalog=inner.uses_catalog)
@@ -295,6 +310,31 @@ def translate(sql: str) -> Translation:
         return Translation("; ".join(p.text for p in parts), changed=True,
                            uses_catalog=any(p.uses_catalog for p in parts))
     return _translated(sql)
+
+
+# What may follow ``interval '…'`` as its fields (``interval '1' day``, ``… year to month``).
+_INTERVAL_QUALIFIERS = frozenset({"YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND", "TO"})
+
+
+def _interval_casts(sql: str) -> str | None:
+    """``sql`` with each ``interval '…'`` in one of PostgreSQL's forms that DuckDB does not read
+    (``-1 days +02:00:00``, ``1-2``, ``P1D``: engine.pgdatetime) written as the text DuckDB
+    reads cast to interval (``'…'::interval``, named as ``interval '…'`` is); None when there
+    is none. Done on the text: sqlglot parses ``interval '-1
+    days +02:00:00'`` as ``interval '-1' days``, dropping the rest."""
+    if "interval" not in sql.lower():
+        return None
+    tokens = tokenize(sql)
+    edits = []
+    for i, tok in enumerate(tokens[1:], start=1):
+        if tok.kind is not Tok.STRING or tokens[i - 1].upper != "INTERVAL" \
+                or (i + 1 < len(tokens) and tokens[i + 1].upper in _INTERVAL_QUALIFIERS):
+            continue
+        text = literal_value(tok)
+        if pgdatetime.LOOKS_PG_INTERVAL.match(text):
+            edits.append((tokens[i - 1].start, tok.end,
+                          f"{pgdatetime.interval_literal(text)}::interval"))
+    return spliced(sql, edits) if edits else None
 
 
 def _macro(function: SqlFunction) -> Translation:

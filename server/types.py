@@ -56,6 +56,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from engine import pgdatetime
 from engine.arithmetic import NUMERIC, TRAILING_ZEROS, unconstrained
 from engine.errors import SqlError, SqlState
 from engine.literals import bytea_from_text
@@ -1234,7 +1235,15 @@ def _interval_fields(arr: Any) -> _Arr:
     return np.frombuffer(buf, dtype=_MDN, count=len(arr), offset=arr.offset * 16)
 
 
-def _text_interval(arr: Any, d: _Duck) -> _Values:
+def interval_texts(arr: pa.Array) -> pa.Array:
+    """An interval Arrow array as the text PostgreSQL writes for each value (NULL stays
+    NULL): what the wire sends, for SQL's own casts to text (engine.pgfunctions)."""
+    texts = _text_interval(arr, None)
+    assert isinstance(texts, pa.Array)
+    return texts
+
+
+def _text_interval(arr: Any, d: _Duck | None) -> _Values:
     fields = _interval_fields(arr)
     valid = _valid_mask(arr)
     columns = (fields["months"].tolist(), fields["days"].tolist(), fields["nanos"].tolist())
@@ -2462,83 +2471,17 @@ def _time_in(with_zone: bool) -> Callable[[str], object]:
     return decode
 
 
-_INTERVAL_UNITS: dict[str, tuple[int, int, float]] = {}  # unit -> (months, days, µs) per 1
-for _names, _unit in (
-    (("microsecond", "microseconds", "us", "usec", "usecs", "useconds"), (0, 0, 1.0)),
-    (("millisecond", "milliseconds", "ms", "msec", "msecs", "mseconds"), (0, 0, 1e3)),
-    (("second", "seconds", "s", "sec", "secs"), (0, 0, 1e6)),
-    (("minute", "minutes", "m", "min", "mins"), (0, 0, 6e7)),
-    (("hour", "hours", "h", "hr", "hrs"), (0, 0, 3.6e9)),
-    (("day", "days", "d"), (0, 1, 0.0)),
-    (("week", "weeks", "w"), (0, 7, 0.0)),
-    (("month", "months", "mon", "mons"), (1, 0, 0.0)),
-    (("year", "years", "y", "yr", "yrs"), (12, 0, 0.0)),
-    (("decade", "decades"), (120, 0, 0.0)),
-    (("century", "centuries"), (1200, 0, 0.0)),
-    (("millennium", "millennia", "millenniums"), (12000, 0, 0.0)),
-):
-    for _name in _names:
-        _INTERVAL_UNITS[_name] = _unit
-
-_INTERVAL_TOKEN = re.compile(
-    r"\s*(?:(?P<clock>[+-]?\d+:\d+(?::\d+(?:\.\d*)?)?)"
-    r"|(?P<num>[+-]?(?:\d+\.?\d*|\.\d+))\s*(?P<unit>[a-z]+)?)",
-    re.IGNORECASE,
-)
-_ISO_INTERVAL = re.compile(
-    r"p(?:(?P<y>[+-]?[\d.]+)y)?(?:(?P<mo>[+-]?[\d.]+)m)?(?:(?P<w>[+-]?[\d.]+)w)?"
-    r"(?:(?P<d>[+-]?[\d.]+)d)?(?:t(?:(?P<h>[+-]?[\d.]+)h)?(?:(?P<mi>[+-]?[\d.]+)m)?"
-    r"(?:(?P<s>[+-]?[\d.]+)s)?)?",
-    re.IGNORECASE,
-)
-
-
 def _interval_in(s: str) -> dt.timedelta:
-    """A PostgreSQL interval literal as a timedelta (a month counts as 30 days)."""
-    text = s.strip().lower()
-    ago = text.endswith(" ago") or text == "ago"
-    text = text.removesuffix("ago").strip().removeprefix("@").strip()
-    months, days, us = 0.0, 0.0, 0.0
-    iso = _ISO_INTERVAL.fullmatch(text) if text.startswith("p") else None
-    if iso is not None and any(iso.groups()):
-        for key, (mo, d, u) in (("y", (12, 0, 0)), ("mo", (1, 0, 0)), ("w", (0, 7, 0)),
-                                ("d", (0, 1, 0)), ("h", (0, 0, 3.6e9)), ("mi", (0, 0, 6e7)),
-                                ("s", (0, 0, 1e6))):
-            if iso[key]:
-                value = float(iso[key])
-                months, days, us = months + value * mo, days + value * d, us + value * u
-    else:
-        pos = 0
-        if not text:
-            raise _BadText
-        while pos < len(text):
-            match = _INTERVAL_TOKEN.match(text, pos)
-            if match is None:
-                raise _BadText
-            pos = match.end()
-            if match["clock"]:
-                clock = match["clock"]
-                sign = -1 if clock.startswith("-") else 1
-                parts = clock.lstrip("+-").split(":")
-                h, mi = int(parts[0]), int(parts[1])
-                sec = float(parts[2]) if len(parts) > 2 and parts[2] else 0.0
-                us += sign * ((h * 60 + mi) * 60 + sec) * 1e6
-                continue
-            unit = match["unit"] or "seconds"
-            if unit not in _INTERVAL_UNITS:
-                raise _BadText
-            value = float(match["num"])
-            mo, d, u = _INTERVAL_UNITS[unit]
-            months, days, us = months + value * mo, days + value * d, us + value * u
-    # Fractions cascade down as in PostgreSQL: a month is 30 days, a day 24 hours.
-    whole_months = math.trunc(months)
-    days += (months - whole_months) * 30
-    whole_days = math.trunc(days)
-    us += (days - whole_days) * _US_PER_DAY
-    sign = -1 if ago else 1
-    total_days = sign * (whole_months * 30 + whole_days)
+    """A PostgreSQL interval literal as a timedelta (a month counts as 30 days), read as the
+    engine reads interval literals (engine.pgdatetime.interval_fields)."""
     try:
-        return dt.timedelta(days=total_days, microseconds=sign * round(us))
+        months, days, us = pgdatetime.interval_fields(s)
+    except SqlError as exc:
+        if exc.sqlstate == SqlState.INTERVAL_FIELD_OVERFLOW:
+            raise _OutOfRange(SqlState.INTERVAL_FIELD_OVERFLOW) from exc
+        raise _BadText from exc
+    try:
+        return dt.timedelta(days=months * 30 + days, microseconds=us)
     except OverflowError as exc:
         raise _OutOfRange(_DATETIME_FIELD_OVERFLOW) from exc
 

@@ -41,6 +41,8 @@ NAMES = [
      "FILTER (WHERE a > 0)", ("mode", "percentile_disc")),
     ("SELECT interval '1 day', timestamp with time zone '2024-01-01', 'a' || 'b', (a), "
      "((count(*)))", ("interval", "timestamptz", UNNAMED, None, "count")),
+    ("SELECT interval '1 day'::text, date '2024-01-01'::text",  # a cast of a typed literal
+     ("text", "text")),
     ("SELECT trim(both 'x' from a), trim(LEADING from a), trim(trailing from a), trim(a)",
      ("btrim", "ltrim", "rtrim", "btrim")),
     ("SELECT (ARRAY[1])[1], a[1], (a)[1:2], (a + 1)[1]", ("array", "a", "a", UNNAMED)),

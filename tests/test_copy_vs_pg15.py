@@ -166,6 +166,27 @@ def test_datetime_copy_in_matches_postgresql(both: Any, sql: str, data: bytes) -
     assert results[0] == results[1]
 
 
+def test_intervals_written_out_read_back_in_as_postgresql(both: Any) -> None:
+    """PostgreSQL's interval output (``-1 days +02:00:00``) and its other input forms come in
+    through COPY, and what COPY TO writes comes back in unchanged."""
+    data = (b"1\t-1 days +02:00:00\n2\t1-2\n3\tP1DT2H\n4\t-1 years -2 mons +3 days -04:05:06\n"
+            b"5\t1 day\n6\t\\N\n")
+    results = []
+    for conn in both:
+        table = f"copy_iv_{uuid.uuid4().hex[:8]}"
+        conn.execute(f"CREATE TABLE {table} (id int, d interval)")
+        first = _copy_in(conn, f"COPY {table} FROM STDIN", data, table)
+        written = _copy_out(conn, f"COPY {table} TO STDOUT")
+        conn.execute(f"DELETE FROM {table}")
+        assert isinstance(written, bytes)
+        again = _copy_in(conn, f"COPY {table} FROM STDIN", written, table)
+        results.append((first, again, conn.execute(
+            f"SELECT id FROM {table} WHERE d = '-1 days +02:00:00' OR d IN ('1-2', "
+            "'+1 day') ORDER BY id").fetchall()))
+    assert results[0] == results[1]
+    assert results[0][1][0] == "rows 6"
+
+
 def test_two_dimensional_array_copy_in_matches_postgresql(both: Any) -> None:
     results = []
     for conn in both:

@@ -81,6 +81,16 @@ QUERIES = [
     "SELECT extract(epoch FROM t), extract(year FROM t)::text || '-' "
     "|| lpad(extract(month FROM t)::text, 2, '0') FROM fn_vs_pg ORDER BY t",
     "SELECT extract(year FROM t) AS y, count(*) FROM fn_vs_pg GROUP BY 1 ORDER BY 1",
+    # interval text in PostgreSQL's forms DuckDB refuses, and intervals as text in SQL
+    "SELECT '-1 days +02:00:00'::interval::text, interval '1-2'::text, "
+    "interval 'P1Y2M3DT4H5M6.5S'::text, CAST('-3 4:05:06' AS interval)::text, "
+    "'-1 year +3 mons'::interval::text, '+5 minutes'::interval",
+    "SELECT '1.5 years'::interval::text, '1.5 months'::interval::text, "
+    "'1.5 weeks'::interval::text, '-1.5 days'::interval::text, '1:30.5'::interval::text, "
+    "'@ 1 hour ago'::interval::text, interval '1 day' || ' later'",
+    "SELECT 'garbage'::interval", "SELECT 'P'::interval", "SELECT ' P1D'::interval",
+    "SELECT id, d::text FROM jobs WHERE d = '-2 hours' OR d IN ('1 day +20:00:00', '0-1 3') "
+    "ORDER BY id",
     "SELECT extract(day FROM interval '40 days'), extract(minute FROM time '10:05'), "
     "extract(year FROM NULL::date), extract(epoch FROM NULL::timestamp)",
     "SELECT substring('hello' FROM -1 FOR 3), substr('hello', -2, 4), substr('hello', -5, 7), "
