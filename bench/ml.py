@@ -49,6 +49,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -336,6 +337,13 @@ def decode_only(setup: DeviceSetup, paths: list[str], roots: ImageRoots, pre: Pr
     return count / (time.perf_counter() - start), host_times(loader)
 
 
+def best_rates(bare: Callable[[], float], pipeline: Callable[[], float]) -> tuple[float, float]:
+    """The best of three runs of each (after a warm-up run): the VM's noise is larger than a
+    loop's own cost."""
+    bare()
+    return max(bare() for _ in range(3)), max(pipeline() for _ in range(3))
+
+
 def loop_overhead(model: torch.nn.Module, setup: DeviceSetup, batch: int, size: int,
                   steps: int) -> tuple[float, float]:
     """The training pipeline's own cost: ``train_one_epoch`` (progress every step, failure
@@ -367,11 +375,7 @@ def loop_overhead(model: torch.nn.Module, setup: DeviceSetup, batch: int, size: 
         sync(setup.device)
         return batch * steps / (time.perf_counter() - start)
 
-    bare()  # warm-up
-    # Interleave and keep the best of three each: the VM's noise is larger than the effect.
-    bare_best = max(bare() for _ in range(3))
-    pipe_best = max(pipeline() for _ in range(3))
-    return bare_best, pipe_best
+    return best_rates(bare, pipeline)
 
 
 def predict_overhead(model: torch.nn.Module, setup: DeviceSetup, batch: int, size: int,
@@ -400,8 +404,7 @@ def predict_overhead(model: torch.nn.Module, setup: DeviceSetup, batch: int, siz
         assert len(predicted) == batch * steps
         return batch * steps / (time.perf_counter() - start)
 
-    bare()  # warm-up
-    return max(bare() for _ in range(3)), max(pipeline() for _ in range(3))
+    return best_rates(bare, pipeline)
 
 
 def measure_variant(results: dict[str, float], mode: str, model: torch.nn.Module,
