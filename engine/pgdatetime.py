@@ -43,21 +43,20 @@ _DATES = [re.compile(p, re.IGNORECASE) for p in (
 _TIME = re.compile(r"(?P<h>\d{1,2}):(?P<mi>\d\d)(?::(?P<s>\d\d(?:\.\d+)?))?"
                    r"\s*(?P<ampm>[ap]\.?m\.?)?(?P<zone>\s*(?:[+-]\d.*|z|utc|gmt|[a-z_]+/.*))?",
                    re.IGNORECASE)
+# Interval text DuckDB refuses: a field signed +, years-months, days before a time, ISO 8601,
+# minutes:seconds.fraction.
+_INTERVAL_FORMS = (r".*\+\s*[\d.]|\s*@?\s*[+-]?\d+-\d+(\s|$)|\s*[+-]?\d+\s+[+-]?\d+:\d"
+                   r"|\s*p[\d.t+-]|\s*[+-]?\d+:\d+\.\d")
 # What makes a literal worth reading here; other text goes to DuckDB as written.
 LOOKS_PG_ONLY = re.compile(
     r"\s*(now|today|tomorrow|yesterday|allballs)\s*$|.*\d\s*[ap]\.?m\b|.*[a-z]{3}|\s*\d{8}\s*$"
     r"|\s*\d{1,2}[/.]\d{1,2}[/.]\d{4}|\s*\d{4}[/.]\d"
     # a two-digit year, which DuckDB would read as the year 24 AD (RE2 also runs this: no
     # look-ahead)
-    r"|\s*\d{1,2}[/.-]\d{1,2}[/.-]\d\d(\D|$)"
-    # intervals: a field signed +, years-months, days before a time, ISO 8601, minutes:seconds
-    r"|.*\+\s*[\d.]|\s*@?\s*[+-]?\d+-\d+(\s|$)|\s*[+-]?\d+\s+[+-]?\d+:\d|\s*p[\d.t+-]"
-    r"|\s*[+-]?\d+:\d+\.\d", re.IGNORECASE)
+    r"|\s*\d{1,2}[/.-]\d{1,2}[/.-]\d\d(\D|$)|" + _INTERVAL_FORMS, re.IGNORECASE)
 # Of those, the interval forms: other interval text is left to DuckDB, which reads it as
 # PostgreSQL does (and engine.aggregates reads interval '…' literals as written).
-LOOKS_PG_INTERVAL = re.compile(
-    r".*\+\s*[\d.]|\s*@?\s*[+-]?\d+-\d+(\s|$)|\s*[+-]?\d+\s+[+-]?\d+:\d|\s*p[\d.t+-]"
-    r"|\s*[+-]?\d+:\d+\.\d", re.IGNORECASE)
+LOOKS_PG_INTERVAL = re.compile(_INTERVAL_FORMS, re.IGNORECASE)
 
 # A cheap look over a whole statement: might one of its literals be such a form?
 HINT = re.compile(

@@ -1014,6 +1014,7 @@ class Session:
         if result is None or all(origin is None for *_, origin in result):
             return None
         origins = []
+        limits: dict[tuple[str, str, str], dict[str, int]] = {}  # per table: asked once
         for *_, origin in result:
             relation = None if origin is None else self._known_relation(origin[0])[0]
             column = None if relation is None or origin is None else next(
@@ -1022,7 +1023,12 @@ class Session:
                 origins.append(_Origin())
                 continue
             name, duck_type, number = column
-            limit = self._varchar_limits(relation).get(name, 0) if duck_type == "VARCHAR" else 0
+            limit = 0
+            if duck_type == "VARCHAR":
+                key = (relation.database, relation.schema, relation.name)
+                if key not in limits:
+                    limits[key] = self._varchar_limits(relation)
+                limit = limits[key].get(name, 0)
             origins.append(_Origin(catalog.relation_oid(relation.database, relation.schema,
                                                         relation.name), number, limit))
         return tuple(origins)
