@@ -321,15 +321,22 @@ def test_print_image_renders_a_captioned_grid(shell: InteractiveShell,
 
 def test_interrupt_cancels_the_training_job(shell: InteractiveShell, ml_server: RunningServer,
                                             trained: CapturedIO) -> None:
+    seen: list[object] = []  # the job's (state, loss) while waiting, for the failure message
+
     def interrupt_once_training_runs() -> None:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            rows = server_rows(ml_server, "SELECT loss FROM pixelsql_ml.jobs WHERE "
-                                          "model = 'long_model' AND state = 'running'")
-            if rows and rows[0][0] is not None:  # a step done: the bar has something to show
+            rows = server_rows(ml_server, "SELECT state, loss FROM pixelsql_ml.jobs WHERE "
+                                          "model = 'long_model'")
+            if not seen or seen[-1] != rows:
+                seen.append(rows)
+            if rows and rows[0][0] == "running" and rows[0][1] is not None:
+                # a step done: the bar has something to show
                 os.kill(os.getpid(), signal.SIGINT)  # what Jupyter's "interrupt kernel" sends
                 return
             time.sleep(0.1)
+        seen.append("gave up after 60 s")
+        os.kill(os.getpid(), signal.SIGINT)  # end the cell all the same: the test fails below
 
     interrupter = threading.Thread(target=interrupt_once_training_runs, daemon=True)
     interrupter.start()
@@ -338,6 +345,7 @@ def test_interrupt_cancels_the_training_job(shell: InteractiveShell, ml_server: 
                                   "OPTIONS (max_epochs=500, input_size=32, batch_size=4) "
                                   "AS SELECT * FROM shapes_train")
     interrupter.join()
+    assert seen[-1] != "gave up after 60 s", f"the job never ran a step: {seen}"
     assert isinstance(result.error_in_exec, StatementCancelled)
     assert time.monotonic() - started < 60
     assert "StatementCancelled: interrupted; the server cancelled [BUILD MODEL long_model" \
