@@ -338,12 +338,18 @@ def test_interrupt_cancels_the_training_job(shell: InteractiveShell, ml_server: 
         seen.append("gave up after 60 s")
         os.kill(os.getpid(), signal.SIGINT)  # end the cell all the same: the test fails below
 
+    # A kernel takes SIGINT as KeyboardInterrupt; a test process started in the background by
+    # a non-interactive shell ignores it (POSIX), and Python then installs no handler.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     interrupter = threading.Thread(target=interrupt_once_training_runs, daemon=True)
     interrupter.start()
     started = time.monotonic()
-    result, out = run_cell(shell, "%thanosql BUILD MODEL long_model USING ConvNeXt_Tiny "
-                                  "OPTIONS (max_epochs=500, input_size=32, batch_size=4) "
-                                  "AS SELECT * FROM shapes_train")
+    try:
+        result, out = run_cell(shell, "%thanosql BUILD MODEL long_model USING ConvNeXt_Tiny "
+                                      "OPTIONS (max_epochs=500, input_size=32, batch_size=4) "
+                                      "AS SELECT * FROM shapes_train")
+    finally:
+        signal.signal(signal.SIGINT, previous)
     interrupter.join()
     assert seen[-1] != "gave up after 60 s", f"the job never ran a step: {seen}"
     assert isinstance(result.error_in_exec, StatementCancelled)
