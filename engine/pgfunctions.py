@@ -294,7 +294,8 @@ def register(con: duckdb.DuckDBPyConnection, schema: str) -> None:
     con.create_function(_INTERVAL_TEXT, _interval_texts,  # type: ignore[call-overload]
                         [duckdb.sqltype("INTERVAL")], duckdb.sqltype("VARCHAR"), type="arrow",
                         side_effects=False)
-    for statement in _text_macros(schema) + _interval_macros(schema) + [_epoch_macro(schema)]:
+    for statement in _text_macros(schema) + _interval_macros(schema) + [
+            _epoch_macro(schema), _string_to_array_macro(schema)]:
         con.execute(statement)
 
 
@@ -321,10 +322,11 @@ def text_of(node: exp.Expr, macro: str = TEXT_OF) -> exp.Expr:
     return macro_call(node, macro)
 
 
-def macro_call(node: exp.Expr, macro: str) -> exp.Expr:
-    """``macro(node)``, one of the macros made in the catalog's database (``register``)."""
+def macro_call(node: exp.Expr, macro: str, *more: exp.Expr) -> exp.Expr:
+    """``macro(node, *more)``, one of the macros made in the catalog's database
+    (``register``)."""
     return exp.Dot.build([exp.to_identifier(catalog.CATALOG), exp.to_identifier("main"),
-                          exp.Anonymous(this=macro, expressions=[node])])
+                          exp.Anonymous(this=macro, expressions=[node, *more])])
 
 
 _JUSTIFIED: dict[type[exp.Expr], str] = {
@@ -834,9 +836,57 @@ def sequence_call(name: str) -> Callable[[list[exp.Expr]], exp.Expr]:
     return rewrite
 
 
+def counting_nulls(name: str) -> Callable[[list[exp.Expr]], exp.Expr]:
+    """``num_nulls(a, b, …)`` / ``num_nonnulls(…)``, which DuckDB lacks: an int4 sum of
+    ``x IS [NOT] NULL`` over the arguments (none: left to DuckDB, which refuses it, 42883)."""
+    def rewrite(args: list[exp.Expr]) -> exp.Expr:
+        if not args:
+            return call(name, *args)
+        tests: list[exp.Expr] = [exp.Is(this=exp.Paren(this=a.copy()), expression=exp.Null())
+                                 for a in args]
+        if name == "num_nonnulls":
+            tests = [exp.Not(this=t) for t in tests]
+        counts: list[exp.Expr] = [exp.Cast(this=exp.Paren(this=t), to=exp.DataType.build("INT"))
+                                  for t in tests]
+        total = functools.reduce(lambda a, b: exp.Add(this=a, expression=b), counts)
+        return exp.Cast(this=exp.Paren(this=total), to=exp.DataType.build("INT"))
+    return rewrite
+
+
+STRING_TO_ARRAY = "pixelsql_string_to_array"
+
+
+def _string_to_array_macro(schema: str) -> str:
+    """string_to_array(s, delimiter) as PostgreSQL's: an empty string has no fields, a NULL
+    delimiter makes each character one, an empty one the whole string (DuckDB: [''], the
+    whole string, each character)."""
+    return f"""CREATE MACRO {schema}.{STRING_TO_ARRAY}(s, d) AS CASE
+        WHEN s = '' THEN CAST([] AS VARCHAR[]) WHEN d IS NULL THEN string_to_array(s, '')
+        WHEN d = '' THEN [s] ELSE string_to_array(s, d) END"""
+
+
+def string_to_array(node: exp.Expr, ctx: object) -> exp.Expr:
+    """``string_to_array(s, delimiter [, null_string])`` as PostgreSQL splits
+    (:func:`_string_to_array_macro`), the fields equal to ``null_string`` NULLs (DuckDB's
+    takes two arguments: 42883 before). In FROM (``FROM string_to_array(…) s``: a relation
+    of one row) DuckDB's own stays, a macro being no table function."""
+    if isinstance(node.parent, exp.Table):
+        return node
+    split = macro_call(node.this, STRING_TO_ARRAY, node.expression)
+    null = node.args.get("null")
+    if null is None:
+        return split
+    field = exp.to_identifier("pixelsql_field")
+    return call("list_transform", split, exp.Lambda(this=exp.If(
+        this=exp.EQ(this=exp.column(field.copy()), expression=null),
+        true=exp.Null(), false=exp.column(field.copy())), expressions=[field]))
+
+
 FUNCTION_REWRITES: dict[str, Callable[[list[exp.Expr]], exp.Expr]] = {
     "regexp_matches": regexp_matches,
     "regexp_match": regexp_match,
     "date_part": date_part,
+    "num_nulls": counting_nulls("num_nulls"),
+    "num_nonnulls": counting_nulls("num_nonnulls"),
     **{name: sequence_call(name) for name in SEQUENCE_FUNCTIONS},
 }

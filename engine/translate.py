@@ -167,7 +167,7 @@ _CALL_TRIGGER_WORDS = frozenset(
      "age", "decode", "encode", "array_remove", "btrim", "div", "initcap", "make_interval",
      "substring", "substr", "extract", "date_part", "lpad", "rpad", "every", "split_part",
      "date_bin", "array_cat", "concat", "concat_ws", "round", "array_to_string", "json_each",
-     "jsonb_each", "json_each_text", "jsonb_each_text"}
+     "jsonb_each", "json_each_text", "jsonb_each_text", "string_to_array"}
     | frozenset(FUNCTION_TEMPLATES) | frozenset(FUNCTION_REWRITES) | frozenset(JUSTIFY)
     | catalog.FUNCTIONS | frozenset(RENAMED_FUNCTIONS)
 )
@@ -1348,6 +1348,7 @@ TRANSFORMS: dict[type[exp.Expr], Transform] = {
     exp.JSONBContainsAllTopKeys: pgfunctions.json_has_keys,
     exp.ArrayContainsAll: pgfunctions.json_contains,
     exp.Extract: pgfunctions.extract,
+    exp.StringToArray: pgfunctions.string_to_array,
     exp.JustifyHours: pgfunctions.justify,
     exp.JustifyDays: pgfunctions.justify,
     exp.JustifyInterval: pgfunctions.justify,

@@ -81,6 +81,14 @@ QUERIES = [
     "SELECT extract(epoch FROM t), extract(year FROM t)::text || '-' "
     "|| lpad(extract(month FROM t)::text, 2, '0') FROM fn_vs_pg ORDER BY t",
     "SELECT extract(year FROM t) AS y, count(*) FROM fn_vs_pg GROUP BY 1 ORDER BY 1",
+    # string_to_array as PostgreSQL splits (and its null_string); num_nulls / num_nonnulls
+    "SELECT string_to_array('a,b,,c', ',', ''), string_to_array('a,b,x', ',', 'x'), "
+    "string_to_array('a,b', ',', NULL), string_to_array('abc', NULL), "
+    "string_to_array('abc', ''), string_to_array('', ','), string_to_array(NULL, ',')",
+    "SELECT s, string_to_array(s, 'l'), string_to_array(s, 'l', 'he') FROM fn_vs_pg "
+    "ORDER BY t",
+    "SELECT num_nulls(1, NULL, 2), num_nonnulls(1, NULL, 2), num_nulls(n, m, NULL), "
+    "num_nonnulls(s, t) FROM fn_vs_pg ORDER BY t",
     # interval text in PostgreSQL's forms DuckDB refuses, and intervals as text in SQL
     "SELECT '-1 days +02:00:00'::interval::text, interval '1-2'::text, "
     "interval 'P1Y2M3DT4H5M6.5S'::text, CAST('-3 4:05:06' AS interval)::text, "
