@@ -171,19 +171,21 @@ TEXT_OF = "pixelsql_text"
 OUTPUT_OF = "pixelsql_output"
 CONCAT_OF = "pixelsql_concat_text"
 CONCAT_ARRAY = "cannot concatenate text and an array with || here"  # 42804 (engine.errors)
-_FLOAT_TEXT = {"DOUBLE": "pixelsql_float8_text", "FLOAT": "pixelsql_float4_text"}
-_INTERVAL_TEXT = "pixelsql_interval_text"  # '-1 days +02:00:00', DuckDB's '-1 day 02:00:00'
+# DuckDB type → the UDF writing its values as the wire does (an interval '-1 days +02:00:00'
+# where DuckDB says '-1 day 02:00:00')
+_WIRE_TEXT = {"DOUBLE": "pixelsql_float8_text", "FLOAT": "pixelsql_float4_text",
+              "INTERVAL": "pixelsql_interval_text"}
 
 
 def _text_macros(schema: str) -> list[str]:
-    floats = " ".join(f"WHEN typeof(x) = '{duck}' THEN {udf}(TRY_CAST(x AS {duck}))"
-                      for duck, udf in {**_FLOAT_TEXT, "INTERVAL": _INTERVAL_TEXT}.items())
+    wire = " ".join(f"WHEN typeof(x) = '{duck}' THEN {udf}(TRY_CAST(x AS {duck}))"
+                    for duck, udf in _WIRE_TEXT.items())
     # numeric without a precision: its digits without trailing fraction zeros, as the wire
     # writes it (server/types.py)
     numeric = (f"WHEN regexp_full_match(typeof(x), '{UNCONSTRAINED_DECIMAL}') "
                f"THEN regexp_replace(CAST(x AS VARCHAR), '{TRAILING_ZEROS}', '')")
     return [
-        f"CREATE MACRO {schema}.{TEXT_OF}(x) AS CASE {floats} {numeric} "
+        f"CREATE MACRO {schema}.{TEXT_OF}(x) AS CASE {wire} {numeric} "
         "ELSE CAST(x AS VARCHAR) END",
         f"""CREATE MACRO {schema}.{OUTPUT_OF}(x) AS CASE typeof(x)
             WHEN 'BOOLEAN' THEN CASE TRY_CAST(x AS BOOLEAN) WHEN true THEN 't'
@@ -288,33 +290,22 @@ def register(con: duckdb.DuckDBPyConnection, schema: str) -> None:
     con.create_function(  # type: ignore[call-overload]
         "clock_timestamp", _clock_timestamp, [], duckdb.sqltype("TIMESTAMP WITH TIME ZONE"),
         side_effects=True)  # a new value each call and row: never folded into a constant
-    for duck, udf in _FLOAT_TEXT.items():
-        con.create_function(udf, _float_texts, [duckdb.sqltype(duck)],  # type: ignore[call-overload]
+    for duck, udf in _WIRE_TEXT.items():
+        con.create_function(udf, _wire_texts, [duckdb.sqltype(duck)],  # type: ignore[call-overload]
                             duckdb.sqltype("VARCHAR"), type="arrow", side_effects=False)
-    con.create_function(_INTERVAL_TEXT, _interval_texts,  # type: ignore[call-overload]
-                        [duckdb.sqltype("INTERVAL")], duckdb.sqltype("VARCHAR"), type="arrow",
-                        side_effects=False)
     for statement in _text_macros(schema) + _interval_macros(schema) + [
             _epoch_macro(schema), _string_to_array_macro(schema)]:
         con.execute(statement)
 
 
-def _float_texts(values: pa.Array | pa.ChunkedArray) -> pa.Array:
-    """Floats as PostgreSQL's float4out / float8out write them: the wire's own formatter."""
-    from server.types import float_texts  # the engine runs inside the server
+def _wire_texts(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """Floats and intervals as PostgreSQL's float4out / float8out / interval_out write them:
+    the wire's own formatter."""
+    from server.types import value_texts  # the engine runs inside the server
 
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
-    return float_texts(values)
-
-
-def _interval_texts(values: pa.Array | pa.ChunkedArray) -> pa.Array:
-    """Intervals as PostgreSQL's interval_out writes them: the wire's own formatter."""
-    from server.types import interval_texts  # the engine runs inside the server
-
-    if isinstance(values, pa.ChunkedArray):
-        values = values.combine_chunks()
-    return interval_texts(values)
+    return value_texts(values)
 
 
 def text_of(node: exp.Expr, macro: str = TEXT_OF) -> exp.Expr:

@@ -1071,10 +1071,11 @@ def _arrow_prints_plain_floats() -> bool:
 _PLAIN_FLOATS = _arrow_prints_plain_floats()
 
 
-def float_texts(arr: pa.Array) -> pa.Array:
-    """A float4 or float8 Arrow array as the text PostgreSQL writes for each value (NULL
-    stays NULL): what the wire sends, for SQL's own casts to text (engine.pgfunctions)."""
-    texts = _text_float(arr, None)
+def value_texts(arr: pa.Array) -> pa.Array:
+    """A float4, float8 or interval Arrow array as the text PostgreSQL writes for each value
+    (NULL stays NULL): what the wire sends, for SQL's own casts to text (engine.pgfunctions)."""
+    write = _text_interval if pa.types.is_interval(arr.type) else _text_float
+    texts = write(arr, None)
     return texts if isinstance(texts, pa.Array) else pa.array(texts, pa.string())
 
 
@@ -1233,14 +1234,6 @@ def _interval_fields(arr: Any) -> _Arr:
     if buf is None:
         return np.zeros(len(arr), _MDN)
     return np.frombuffer(buf, dtype=_MDN, count=len(arr), offset=arr.offset * 16)
-
-
-def interval_texts(arr: pa.Array) -> pa.Array:
-    """An interval Arrow array as the text PostgreSQL writes for each value (NULL stays
-    NULL): what the wire sends, for SQL's own casts to text (engine.pgfunctions)."""
-    texts = _text_interval(arr, None)
-    assert isinstance(texts, pa.Array)
-    return texts
 
 
 def _text_interval(arr: Any, d: _Duck | None) -> _Values:
